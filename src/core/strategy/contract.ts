@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import type { Candle } from '../../domain/types.ts';
+
+/**
+ * The layer contract every strategy follows (backlog B4.1 / C1):
+ *
+ *   closed candles --update()--> indicator state --indicators()--> IndicatorResult
+ *     --signal()--> SignalDecision (action, stop, target, 3 confluence factors, score)
+ *     --src/core/risk--> RiskDecision (size from risk % and stop distance, limits)
+ *
+ * Every function here is pure: no I/O, no clock, no randomness, no mutation of inputs,
+ * and no throwing on bad numbers (a strategy that cannot decide returns action 'none'
+ * with a reason). Indicator state is plain immutable data, advanced one closed candle
+ * at a time, so the cost of a new candle does not grow with the length of history.
+ */
+
+/** Layer 1 output: the indicator values at one closed candle, by name. */
+export interface IndicatorResult {
+  /** Start time of the closed candle these values belong to. */
+  readonly candleStart: number;
+  readonly close: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export type SignalAction = 'long' | 'short' | 'none';
+
+/** 'full' is the normal strategy; 'degraded' is the simplified fallback of backlog B1.3. */
+export type SignalMode = 'full' | 'degraded';
+
+/** Layer 2 output. */
+export interface SignalDecision {
+  readonly action: SignalAction;
+  /** Reference entry price: the close of the candle the decision was made on. */
+  readonly price: number;
+  /** Protective stop and target; 0 when action is 'none'. */
+  readonly stopLoss: number;
+  readonly takeProfit: number;
+  /**
+   * The strategy's three key confluence factors (names from `factorNames`), each in
+   * [0, 1]. Present for 'none' too, so an operator can see how close a signal was.
+   */
+  readonly factors: Readonly<Record<string, number>>;
+  /** Confluence score in [0.1, 1.0] derived from the factors; drives position size (D2.2). */
+  readonly score: number;
+  readonly mode: SignalMode;
+  /** Short human-readable explanation (why this action, or why none). */
+  readonly reason: string;
+}
+
+/** A SignalDecision stamped with where it came from; this is what actors store and show. */
+export interface Signal extends SignalDecision {
+  readonly strategyId: string;
+  readonly strategyType: string;
+  readonly symbol: string;
+  readonly candleStart: number;
+}
+
+export interface StrategyDefinition<P, S> {
+  /** Registry key used in config presets, e.g. 'range'. */
+  readonly type: string;
+  readonly description: string;
+  readonly factorNames: readonly [string, string, string];
+  /** Validates and defaults a preset's `params`; unknown keys are errors. */
+  readonly paramsSchema: z.ZodType<P>;
+  /** Closed candles needed before `indicators` returns a value. */
+  warmup(params: P): number;
+  initState(params: P): S;
+  /** Advances the state by one closed candle (oldest to newest). Must not mutate `state`. */
+  update(state: S, candle: Candle, params: P): S;
+  /** Current indicator values, or null while warming up. */
+  indicators(state: S, params: P): IndicatorResult | null;
+  /** The full strategy. */
+  signal(indicators: IndicatorResult, params: P): SignalDecision;
+  /**
+   * The simplified strategy used when data quality is degraded (B1.3): basic signals from
+   * the repaired candles only, never relying on volume. May return action 'none'.
+   */
+  fallback(candles: readonly Candle[], params: P): SignalDecision;
+}
+
+/** Type-erased definition, as stored in the registry. */
+export type AnyStrategyDefinition = StrategyDefinition<any, any>;
+
+/** Clamp helper every strategy uses for factors and the score. */
+export function clamp(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, value));
+}
+
+/** Maps three factors in [0,1] to a score in [0.1, 1.0] with the given weights (summing to 1). */
+export function confluenceScore(factors: readonly number[], weights: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < factors.length; i++) sum += clamp(factors[i] ?? 0, 0, 1) * (weights[i] ?? 0);
+  return Number(clamp(0.1 + 0.9 * sum, 0.1, 1).toFixed(4));
+}

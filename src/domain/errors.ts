@@ -1,0 +1,201 @@
+import type { EscalationLevel } from './types.ts';
+
+/**
+ * The error catalogue. Every error the product raises is a BybotError with a stable
+ * `code` (never reused for another meaning), the escalation `level` it calls for, and
+ * whether retrying the same call can help. Machines receive these as `event.error`, so
+ * guards can branch on `code` / `level` without string matching.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  EXCHANGE_UNAVAILABLE: 'EXCHANGE_UNAVAILABLE',
+  TIMEOUT: 'TIMEOUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  AUTH_REJECTED: 'AUTH_REJECTED',
+  ORDER_REJECTED: 'ORDER_REJECTED',
+  INSUFFICIENT_BALANCE: 'INSUFFICIENT_BALANCE',
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  DUPLICATE_ORDER: 'DUPLICATE_ORDER',
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  TRADING_HALTED: 'TRADING_HALTED',
+  INVARIANT_VIOLATION: 'INVARIANT_VIOLATION',
+  STRATEGY_FAILED: 'STRATEGY_FAILED',
+  ABORTED: 'ABORTED',
+  UNKNOWN_SYMBOL: 'UNKNOWN_SYMBOL',
+  UNEXPECTED: 'UNEXPECTED',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface BybotErrorOptions {
+  readonly cause?: unknown;
+  /** Exchange-specific detail (e.g. Bybit retCode), safe to log: never holds secrets. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class BybotError extends Error {
+  readonly code: ErrorCode;
+  readonly level: EscalationLevel;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    level: EscalationLevel,
+    retryable: boolean,
+    options: BybotErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.level = level;
+    this.retryable = retryable;
+    this.details = options.details ?? {};
+  }
+
+  /** Plain JSON for logs, HTTP and snapshots (Error objects do not serialise their fields). */
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, level: this.level, retryable: this.retryable, message: this.message, details: this.details };
+  }
+}
+
+export interface SerializedError {
+  readonly name: string;
+  readonly code: string;
+  readonly level: EscalationLevel;
+  readonly retryable: boolean;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class ConfigError extends BybotError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(ERROR_CODES.CONFIG_INVALID, `invalid configuration: ${problems.length} problem(s)`, 'system', false, { details: { problems } });
+    this.problems = problems;
+  }
+}
+
+/** Connection refused, DNS failure, HTTP 5xx: the exchange did not answer the request. */
+export class ExchangeUnavailableError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.EXCHANGE_UNAVAILABLE, message, 'strategy', true, options);
+  }
+}
+
+export class TimeoutError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.TIMEOUT, message, 'strategy', true, options);
+  }
+}
+
+export class RateLimitError extends BybotError {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: BybotErrorOptions) {
+    super(ERROR_CODES.RATE_LIMITED, message, 'strategy', true, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Key invalid, signature rejected, permission or IP whitelist: nothing will work, stop trading. */
+export class AuthError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.AUTH_REJECTED, message, 'system', false, options);
+  }
+}
+
+/** The exchange refused the order's parameters (filters, price band, reduce-only...). */
+export class OrderRejectedError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.ORDER_REJECTED, message, 'strategy', false, options);
+  }
+}
+
+export class InsufficientBalanceError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.INSUFFICIENT_BALANCE, message, 'symbol', false, options);
+  }
+}
+
+export class OrderNotFoundError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.ORDER_NOT_FOUND, message, 'strategy', false, options);
+  }
+}
+
+/** The orderLinkId was already used: the order exists, look it up instead of placing it again. */
+export class DuplicateOrderError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.DUPLICATE_ORDER, message, 'strategy', false, options);
+  }
+}
+
+/** The exchange answered with something that does not match its documented shape. */
+export class InvalidResponseError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.INVALID_RESPONSE, message, 'strategy', true, options);
+  }
+}
+
+/** We were about to send something the exchange would reject (caught before sending). */
+export class InvalidRequestError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.INVALID_REQUEST, message, 'strategy', false, options);
+  }
+}
+
+export class UnknownSymbolError extends BybotError {
+  constructor(symbol: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.UNKNOWN_SYMBOL, `unknown symbol ${symbol}`, 'symbol', false, options);
+  }
+}
+
+/** The order gate is closed (HALTED or shutting down). */
+export class TradingHaltedError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.TRADING_HALTED, message, 'strategy', false, options);
+  }
+}
+
+/** Our view of the account contradicts the exchange's: corrupt data is worse than no data. */
+export class InvariantViolation extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.INVARIANT_VIOLATION, message, 'system', false, options);
+  }
+}
+
+export class StrategyFailedError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.STRATEGY_FAILED, message, 'strategy', false, options);
+  }
+}
+
+export class AbortedError extends BybotError {
+  constructor(message = 'aborted', options?: BybotErrorOptions) {
+    super(ERROR_CODES.ABORTED, message, 'strategy', true, options);
+  }
+}
+
+/** Anything that is not a BybotError becomes one, so `event.error` is always typed. */
+export function toBybotError(error: unknown): BybotError {
+  if (error instanceof BybotError) return error;
+  if (error instanceof Error) {
+    if (error.name === 'AbortError') return new AbortedError(error.message, { cause: error });
+    return new BybotError(ERROR_CODES.UNEXPECTED, error.message, 'strategy', false, { cause: error });
+  }
+  return new BybotError(ERROR_CODES.UNEXPECTED, describeUnknown(error), 'strategy', false);
+}
+
+export function serializeError(error: unknown): SerializedError {
+  return toBybotError(error).toJSON();
+}
+
+function describeUnknown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
