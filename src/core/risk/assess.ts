@@ -1,0 +1,72 @@
+import type { Side } from '../../domain/types.ts';
+import type { RiskDecision, EntryRequest } from './types.ts';
+import { num } from './format.ts';
+import { pricesOnGrid, rewardRisk, stopProblem } from './prices.ts';
+import { checkAccount, checkPortfolio, checkScore, deny, openExposure } from './rules.ts';
+import { sizeEntry } from './sizing.ts';
+
+/**
+ * The risk gate every entry passes (NautilusTrader's RiskEngine): account state, signal
+ * quality, portfolio rules, then sizing. Total: bad numbers become a denial with a reason,
+ * never an exception, and no denial is without the numbers that caused it.
+ */
+export function assessEntry(request: EntryRequest): RiskDecision {
+  try {
+    return assess(request);
+  } catch (error) {
+    // Unreachable by design; a malformed request (e.g. missing arrays) must still not crash an actor.
+    return deny('INVALID_STOP', `risk check failed on a malformed request: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function assess(request: EntryRequest): RiskDecision {
+  const { signal, instrument, portfolio, limits } = request;
+  const account = checkAccount(request);
+  if (account) return account;
+  if (signal.action !== 'long' && signal.action !== 'short') return deny('INVALID_STOP', `signal action is '${signal.action}': nothing to enter`);
+  const side: Side = signal.action === 'long' ? 'Buy' : 'Sell';
+  const score = checkScore(request);
+  if (score) return score;
+
+  const prices = pricesOnGrid(side, signal.price, signal.stopLoss, signal.takeProfit, instrument);
+  const stop = stopProblem(side, prices);
+  if (stop) return deny('INVALID_STOP', `${stop} (signal: entry ${num(signal.price)}, stop ${num(signal.stopLoss)})`);
+  const rr = rewardRisk(side, prices);
+  if (!(rr >= limits.minRewardRisk)) {
+    return deny('REWARD_RISK_TOO_LOW', `reward/risk ${num(rr)} (entry ${num(prices.entry)}, stop ${num(prices.stop)}, target ${num(prices.target)}) is below ${num(limits.minRewardRisk)}`);
+  }
+  const portfolioDenial = checkPortfolio(request);
+  if (portfolioDenial) return portfolioDenial;
+
+  const stopDistance = Math.abs(prices.entry - prices.stop);
+  const sized = sizeEntry({
+    equity: portfolio.equity,
+    availableBalance: portfolio.availableBalance,
+    openExposure: openExposure(portfolio.positions),
+    entryPrice: prices.entry,
+    stopDistance,
+    score: signal.score,
+    limits,
+    instrument,
+  });
+  if (!sized.ok) return deny(sized.code, sized.reason);
+  const riskAmount = sized.qty * stopDistance;
+  const capped = sized.cappedBy.length > 0 ? `, capped by ${sized.cappedBy.join(', ')}` : '';
+  return {
+    allowed: true,
+    side,
+    qty: sized.qty,
+    entryPrice: prices.entry,
+    stopLoss: prices.stop,
+    takeProfit: prices.target,
+    notional: sized.notional,
+    riskAmount,
+    rewardRisk: rr,
+    leverage: sized.leverage,
+    cappedBy: sized.cappedBy,
+    reason:
+      `${side} ${num(sized.qty)} at ${num(prices.entry)}: risk ${num(riskAmount)} of budget ${num(sized.riskBudget)} ` +
+      `(${num(limits.riskPerTradePct)}% x score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
+      `R/R ${num(rr)}, leverage ${sized.leverage}${capped}`,
+  };
+}

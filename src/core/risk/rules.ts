@@ -1,0 +1,67 @@
+import { OPEN_ORDER_STATUSES, type Order, type Position } from '../../domain/types.ts';
+import type { DeniedEntry, EntryRequest, RiskDenialCode } from './types.ts';
+import { dailyLossFloor, dailyLossReached } from './dailyLoss.ts';
+import { num } from './format.ts';
+
+/** Pre-trade rules that do not depend on the size: each returns a denial or null. */
+
+export function deny(code: RiskDenialCode, reason: string): DeniedEntry {
+  return { allowed: false, code, reason };
+}
+
+export function isOpenPosition(p: Position): boolean {
+  return p.side !== 'None' && Number.isFinite(p.size) && Math.abs(p.size) > 0;
+}
+
+/** A resting plain order; position TP/SL orders (stopOrderType set) do not block an entry. */
+export function isPlainOpenOrder(o: Order): boolean {
+  return o.stopOrderType === '' && OPEN_ORDER_STATUSES.includes(o.status);
+}
+
+export function checkAccount(request: EntryRequest): DeniedEntry | null {
+  const { tradingState, portfolio, limits } = request;
+  if (tradingState === 'HALTED') return deny('TRADING_HALTED', 'trading state is HALTED: no new orders');
+  if (tradingState === 'REDUCING') return deny('REDUCE_ONLY', 'trading state is REDUCING: only reduce-only orders, and an entry is not one');
+  if (!Number.isFinite(portfolio.equity) || portfolio.equity <= 0) return deny('NO_EQUITY', `account equity is ${num(portfolio.equity)}`);
+  if (dailyLossReached(portfolio.dayStartEquity, portfolio.equity, limits.dailyLossLimitPct)) {
+    const floor = dailyLossFloor(portfolio.dayStartEquity, limits.dailyLossLimitPct);
+    return deny(
+      'DAILY_LOSS_LIMIT',
+      `equity ${num(portfolio.equity)} is at or below ${num(floor)} (${num(limits.dailyLossLimitPct)}% under the UTC day's start ${num(portfolio.dayStartEquity)})`,
+    );
+  }
+  return null;
+}
+
+export function checkScore(request: EntryRequest): DeniedEntry | null {
+  const { signal, limits } = request;
+  if (!Number.isFinite(signal.score) || !(signal.score >= limits.minScore)) {
+    return deny('SCORE_TOO_LOW', `signal score ${num(signal.score)} is below the minimum ${num(limits.minScore)}`);
+  }
+  return null;
+}
+
+export function checkPortfolio(request: EntryRequest): DeniedEntry | null {
+  const { portfolio, limits, signal } = request;
+  const symbol = signal.symbol;
+  const open = portfolio.positions.filter(isOpenPosition);
+  const mine = open.find((p) => p.symbol === symbol);
+  if (mine) return deny('POSITION_ALREADY_OPEN', `a ${mine.side} position of ${num(mine.size)} ${symbol} is already open`);
+  const order = portfolio.openOrders.find((o) => o.symbol === symbol && isPlainOpenOrder(o));
+  if (order) return deny('ORDER_ALREADY_OPEN', `order ${order.orderLinkId || order.orderId} (${order.side} ${num(order.qty)}, ${order.status}) is already open on ${symbol}`);
+  if (!(open.length < limits.maxOpenPositions)) {
+    return deny('MAX_OPEN_POSITIONS', `${open.length} position(s) open, the limit is ${num(limits.maxOpenPositions)}`);
+  }
+  return null;
+}
+
+/** Notional of the open positions: positionValue, or size x mark (or entry) price when it is missing. */
+export function openExposure(positions: readonly Position[]): number {
+  let total = 0;
+  for (const p of positions.filter(isOpenPosition)) {
+    const value = Number.isFinite(p.positionValue) && p.positionValue > 0 ? p.positionValue : Math.abs(p.size) * (p.markPrice > 0 ? p.markPrice : p.avgPrice);
+    // An unreadable position counts as unlimited exposure: the safe reading blocks new entries.
+    total += Number.isFinite(value) ? Math.abs(value) : Number.POSITIVE_INFINITY;
+  }
+  return total;
+}

@@ -1,0 +1,39 @@
+import type { SignalAction } from './contract.ts';
+
+/** Stop and target helpers shared by the strategies. */
+
+export type EntrySide = Exclude<SignalAction, 'none'>;
+
+/** A stop `multiple` ATRs beyond `level`: below it for a long, above it for a short. */
+export function stopBeyond(side: EntrySide, level: number, atr: number, multiple: number): number {
+  return side === 'long' ? level - multiple * atr : level + multiple * atr;
+}
+
+/** A target `multiple` times the risk away from the entry. */
+export function targetAtRewardRisk(side: EntrySide, entry: number, stop: number, multiple: number): number {
+  const risk = Math.abs(entry - stop);
+  return side === 'long' ? entry + multiple * risk : entry - multiple * risk;
+}
+
+/** |target - entry| / |entry - stop|; 0 when the target is on the wrong side or the risk is 0. */
+export function rewardRiskOf(side: EntrySide, entry: number, stop: number, target: number): number {
+  const risk = side === 'long' ? entry - stop : stop - entry;
+  const reward = side === 'long' ? target - entry : entry - target;
+  if (!(risk > 0) || !(reward > 0) || !Number.isFinite(reward / risk)) return 0;
+  return reward / risk;
+}
+
+/** Why these levels cannot be traded, or null when they can (stop and target on the right sides, R/R reached). */
+export function levelsProblem(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): string | null {
+  if (![entry, stop, target].every((v) => Number.isFinite(v) && v > 0)) return `levels are not positive numbers (entry ${entry}, stop ${stop}, target ${target})`;
+  if (side === 'long' ? !(stop < entry && entry < target) : !(stop > entry && entry > target)) {
+    return `stop ${fmt(stop)} / target ${fmt(target)} are not on the right sides of entry ${fmt(entry)} for a ${side}`;
+  }
+  const rr = rewardRiskOf(side, entry, stop, target);
+  if (rr < minRewardRisk) return `reward/risk ${fmt(rr)} is below ${minRewardRisk} (entry ${fmt(entry)}, stop ${fmt(stop)}, target ${fmt(target)})`;
+  return null;
+}
+
+export function fmt(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : String(value);
+}

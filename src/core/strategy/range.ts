@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import type { Candle } from '../../domain/types.ts';
+import { initAdx, nextAdx, readAdx, type AdxState } from '../indicators/adx.ts';
+import { initAtr, nextAtr, readAtr, type AtrState } from '../indicators/atr.ts';
+import { initBollinger, nextBollinger, readBollinger, type BollingerState } from '../indicators/bollinger.ts';
+import { initDonchian, nextDonchian, readDonchian, type DonchianState } from '../indicators/donchian.ts';
+import { initRsi, nextRsi, readRsi, type RsiState } from '../indicators/rsi.ts';
+import { initVolumeMean, nextVolumeMean, readVolumeMean, type VolumeMeanState } from '../indicators/volumeMean.ts';
+import { isFiniteCandle, lastBar, type LastBar } from './candleInput.ts';
+import { priceStats } from './candleStats.ts';
+import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
+import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { blend, closeLocation, rampDown } from './factors.ts';
+import { fmt, stopBeyond, type EntrySide } from './levels.ts';
+import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
+
+/**
+ * Range trading v1, the reference strategy. A range is a market with a low ADX; entries
+ * are taken near its edges: the close at a Bollinger band (%B) AND in the outer part of the
+ * Donchian box of the last hours: long near the lower band, short near the upper one,
+ * target the middle (or opposite) band, stop an ATR multiple beyond the band or the
+ * candle's extreme.
+ * Only these veto a trade: price not at an edge (band and box), ADX at or above adxMax (a
+ * trend), and reward/risk below minRewardRisk. Volume and momentum are SOFT (the user's complaint
+ * was hard filters blocking trades without cause): a volume spike (breakout risk) lowers
+ * rangeQuality, an RSI that does not confirm lowers momentum, and so the score and size.
+ */
+
+export const RANGE_FACTORS: FactorSpec = { names: ['rangeQuality', 'edgeProximity', 'momentum'], weights: [0.35, 0.3, 0.35] };
+
+const shape = {
+  ...baseParamsShape({ historyCandles: 200, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
+  bbPeriod: periodParam(20),
+  bbStdDev: rangeParam(2, 0.5, 5),
+  /** The range box: highest high / lowest low of this many candles (48 x 5m = 4 hours). */
+  donchianPeriod: periodParam(48),
+  /** Close within this fraction of the box's height from its bottom (long) or top (short). */
+  boxEdgeZone: rangeParam(0.25, 0, 0.5),
+  adxPeriod: periodParam(14, 200),
+  /** ADX at or below this is a clean range (rangeQuality's ADX part = 1). */
+  adxRanging: rangeParam(20, 0, 100),
+  /** ADX at or above this is a trend: no range trade. */
+  adxMax: rangeParam(32, 0, 100),
+  rsiPeriod: periodParam(14),
+  rsiOversold: rangeParam(30, 0, 50),
+  rsiOverbought: rangeParam(70, 50, 100),
+  volumePeriod: periodParam(20),
+  /** Volume ratio up to this is calm; it lowers rangeQuality linearly up to volumeSpikeRatio. */
+  volumeCalmRatio: rangeParam(1.5, 0, 100),
+  volumeSpikeRatio: rangeParam(3, 0, 100),
+  /** %B within this distance of 0 (long) or 1 (short) counts as "at the edge". */
+  entryZone: rangeParam(0.05, 0, 0.5),
+  target: z.enum(['middle', 'opposite']).default('middle'),
+  /** Degraded fallback: position within the last donchianPeriod candles' range that counts as an edge. */
+  fallbackEdgeZone: rangeParam(0.15, 0, 0.5),
+};
+
+export type RangeParams = z.infer<z.ZodObject<typeof shape>>;
+
+export function rangeWarmup(p: RangeParams): number {
+  return Math.max(p.bbPeriod, p.donchianPeriod, 2 * p.adxPeriod, p.rsiPeriod + 1, p.atrPeriod + 1, p.volumePeriod + 1);
+}
+
+export const RangeParamsSchema = z.strictObject(shape).superRefine((p, ctx) => {
+  if (p.adxRanging >= p.adxMax) ctx.addIssue({ code: 'custom', path: ['adxRanging'], message: `adxRanging ${p.adxRanging} must be below adxMax ${p.adxMax}` });
+  if (p.volumeCalmRatio >= p.volumeSpikeRatio) {
+    ctx.addIssue({ code: 'custom', path: ['volumeCalmRatio'], message: `volumeCalmRatio ${p.volumeCalmRatio} must be below volumeSpikeRatio ${p.volumeSpikeRatio}` });
+  }
+  historyCoversWarmup(rangeWarmup)(p, ctx);
+});
+
+export interface RangeState {
+  readonly bb: BollingerState;
+  readonly donchian: DonchianState;
+  readonly adx: AdxState;
+  readonly rsi: RsiState;
+  readonly atr: AtrState;
+  readonly volume: VolumeMeanState;
+  readonly last: LastBar | null;
+}
+
+const VALUES = ['bbUpper', 'bbMiddle', 'bbLower', 'percentB', 'donchianUpper', 'donchianLower', 'adx', 'rsi', 'atr', 'volumeRatio', 'high', 'low'] as const;
+
+function indicators(s: RangeState): IndicatorResult | null {
+  const bb = readBollinger(s.bb);
+  const dc = readDonchian(s.donchian);
+  const adx = readAdx(s.adx);
+  const rsi = readRsi(s.rsi);
+  const atr = readAtr(s.atr);
+  const volume = readVolumeMean(s.volume);
+  if (!s.last || !bb || !dc || !adx || rsi === null || atr === null || !volume) return null;
+  return {
+    candleStart: s.last.start,
+    close: s.last.close,
+    values: {
+      bbUpper: bb.upper,
+      bbMiddle: bb.middle,
+      bbLower: bb.lower,
+      percentB: bb.percentB,
+      donchianUpper: dc.upper,
+      donchianLower: dc.lower,
+      adx: adx.adx,
+      plusDI: adx.plusDI,
+      minusDI: adx.minusDI,
+      rsi,
+      atr,
+      volumeRatio: volume.ratio,
+      open: s.last.open,
+      high: s.last.high,
+      low: s.last.low,
+    },
+  };
+}
+
+function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
+  const r = readValues(ind, VALUES);
+  if (!r.ok) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
+  const v = r.v;
+  const price = ind.close;
+  if (!(v.bbUpper > v.bbLower) || !(v.atr > 0)) return noTrade(RANGE_FACTORS, 'full', price, 'flat market: the bands have collapsed');
+  // The nearer edge decides the side we score, so a 'none' still shows how close a trade was.
+  const side: EntrySide = v.percentB <= 0.5 ? 'long' : 'short';
+  const edgeDistance = side === 'long' ? v.percentB : 1 - v.percentB;
+  const dcWidth = v.donchianUpper - v.donchianLower;
+  const dcPos = dcWidth > 0 ? (price - v.donchianLower) / dcWidth : 0.5;
+  const dcDistance = side === 'long' ? dcPos : 1 - dcPos;
+  const zone = Math.max(p.entryZone, 1e-9);
+  const rangeQuality = blend([
+    [rampDown(v.adx, p.adxRanging, p.adxMax), 0.7],
+    [rampDown(v.volumeRatio, p.volumeCalmRatio, p.volumeSpikeRatio), 0.3],
+  ]);
+  const edgeProximity = blend([
+    [rampDown(edgeDistance, 0, 2 * zone), 0.6],
+    [rampDown(dcDistance, 0, Math.max(p.boxEdgeZone, 1e-9)), 0.4],
+  ]);
+  const rsiPart = side === 'long' ? rampDown(v.rsi, p.rsiOversold, 50) : rampDown(100 - v.rsi, 100 - p.rsiOverbought, 50);
+  const momentum = blend([
+    [rsiPart, 0.7],
+    [closeLocation(side, v.high, v.low, price), 0.3],
+  ]);
+  const factors = [rangeQuality, edgeProximity, momentum] as const;
+  if (v.adx >= p.adxMax) return noTrade(RANGE_FACTORS, 'full', price, `trending, not ranging: ADX ${fmt(v.adx)} >= ${p.adxMax}`, factors);
+  if (edgeDistance > p.entryZone) return noTrade(RANGE_FACTORS, 'full', price, `inside the bands: %B ${fmt(v.percentB)} not within ${p.entryZone} of an edge`, factors);
+  if (dcDistance > p.boxEdgeZone) return noTrade(RANGE_FACTORS, 'full', price, `at a band but mid-box: ${fmt(dcPos)} of the ${p.donchianPeriod}-candle range`, factors);
+  const stop = side === 'long' ? stopBeyond(side, Math.min(v.bbLower, v.low), v.atr, p.stopAtrMultiple) : stopBeyond(side, Math.max(v.bbUpper, v.high), v.atr, p.stopAtrMultiple);
+  const target = p.target === 'middle' ? v.bbMiddle : side === 'long' ? v.bbUpper : v.bbLower;
+  const why = `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}`;
+  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+}
+
+/** Degraded (B1.3): position of the close in the last donchianPeriod candles' range; price only. */
+function fallback(candles: readonly Candle[], p: RangeParams): SignalDecision {
+  const stats = priceStats(candles, p.donchianPeriod);
+  const price = candles[candles.length - 1]?.close ?? 0;
+  if (!stats || stats.count < p.donchianPeriod) return noTrade(RANGE_FACTORS, 'degraded', price, `fallback needs ${p.donchianPeriod} candles, has ${candles.length}`);
+  const width = stats.high - stats.low;
+  const last = stats.last;
+  if (!(width > 0) || !(stats.meanTrueRange > 0)) return noTrade(RANGE_FACTORS, 'degraded', last.close, 'flat market: no range');
+  const pos = (last.close - stats.low) / width;
+  const side: EntrySide = pos <= 0.5 ? 'long' : 'short';
+  const edgeDistance = side === 'long' ? pos : 1 - pos;
+  // Net drift small relative to the range = ranging rather than trending.
+  const rangeQuality = 1 - Math.min(1, Math.abs(last.close - stats.first.close) / width);
+  const factors = [rangeQuality, rampDown(edgeDistance, 0, 2 * Math.max(p.fallbackEdgeZone, 1e-9)), closeLocation(side, last.high, last.low, last.close)] as const;
+  if (edgeDistance > p.fallbackEdgeZone) return noTrade(RANGE_FACTORS, 'degraded', last.close, `inside the recent range (position ${fmt(pos)})`, factors);
+  const stop = stopBeyond(side, side === 'long' ? stats.low : stats.high, stats.meanTrueRange, p.stopAtrMultiple);
+  const target = p.target === 'middle' ? (stats.high + stats.low) / 2 : side === 'long' ? stats.high : stats.low;
+  const why = `degraded: close at ${fmt(pos)} of the last ${stats.count} candles' range`;
+  return tradeOrNone(RANGE_FACTORS, 'degraded', { side, entry: last.close, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+}
+
+export const rangeStrategy: StrategyDefinition<RangeParams, RangeState> = {
+  type: 'range',
+  description: 'Range trading v1: Bollinger/Donchian edges in a low-ADX market, soft volume and RSI filters',
+  factorNames: RANGE_FACTORS.names,
+  paramsSchema: RangeParamsSchema,
+  warmup: rangeWarmup,
+  initState: (p) => ({
+    bb: initBollinger(p.bbPeriod, p.bbStdDev),
+    donchian: initDonchian(p.donchianPeriod),
+    adx: initAdx(p.adxPeriod),
+    rsi: initRsi(p.rsiPeriod),
+    atr: initAtr(p.atrPeriod),
+    volume: initVolumeMean(p.volumePeriod),
+    last: null,
+  }),
+  update: (s, candle) =>
+    isFiniteCandle(candle)
+      ? {
+          bb: nextBollinger(s.bb, candle.close),
+          donchian: nextDonchian(s.donchian, candle),
+          adx: nextAdx(s.adx, candle),
+          rsi: nextRsi(s.rsi, candle.close),
+          atr: nextAtr(s.atr, candle),
+          volume: nextVolumeMean(s.volume, candle.volume),
+          last: lastBar(candle),
+        }
+      : s,
+  indicators,
+  signal,
+  fallback,
+};

@@ -1,0 +1,161 @@
+import type { Candle } from '../../domain/types.ts';
+import type { AnyStrategyDefinition, IndicatorResult, Signal } from './contract.ts';
+import { guardedDecision } from './sanitize.ts';
+
+/**
+ * Drives a StrategyDefinition for an actor: keeps its incremental indicator state in step
+ * with the candle window the actor fetches each iteration, and turns decisions into
+ * stamped, checked Signals. Pure: the actor stores what these return.
+ */
+
+/**
+ * Opaque state kept by the actor between iterations. It remembers which strategy and
+ * params built it, so a hot reload of params (or a state restored from an old snapshot)
+ * replays from scratch instead of mixing two configurations.
+ */
+export interface IndicatorRunState {
+  readonly kind: 'bybot.indicatorRun.v1';
+  readonly strategyType: string;
+  readonly paramsKey: string;
+  readonly lastCandleStart: number;
+  readonly inner: unknown;
+}
+
+export interface AdvanceResult {
+  /** Pass back in on the next iteration (opaque). */
+  readonly state: IndicatorRunState | undefined;
+  readonly lastCandleStart: number | undefined;
+  readonly indicators: IndicatorResult | null;
+}
+
+function paramsKeyOf(params: unknown): string {
+  try {
+    return JSON.stringify(params) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function isRunState(value: unknown): value is IndicatorRunState {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'bybot.indicatorRun.v1';
+}
+
+function stepMsOf(params: unknown): number {
+  const interval = (params as { interval?: unknown } | null)?.interval;
+  const ms = Number(interval) * 60_000;
+  return Number.isFinite(ms) && ms > 0 ? ms : Number.NaN;
+}
+
+/** The candles to feed when they continue the series right after `last`, or null when a replay is needed. */
+function continuation(candles: readonly Candle[], last: number, stepMs: number): readonly Candle[] | null {
+  const from = candles.findIndex((c) => c.start > last);
+  if (from < 0) return [];
+  const newer = candles.slice(from);
+  let expected = last + stepMs;
+  for (const c of newer) {
+    if (c.start !== expected) return null;
+    expected += stepMs;
+  }
+  return newer;
+}
+
+/**
+ * Feeds only the candles newer than `lastCandleStart` when they continue the previous
+ * series (next expected start = last + interval); otherwise (first run, a gap, a restart,
+ * different params) re-initialises and replays the whole window. `closedCandles` must be
+ * sorted and unique (validateCandles output). O(new candles) on the normal path.
+ */
+export function advanceIndicators(
+  def: AnyStrategyDefinition,
+  params: unknown,
+  state: unknown,
+  lastCandleStart: number | undefined,
+  closedCandles: readonly Candle[],
+): AdvanceResult {
+  const paramsKey = paramsKeyOf(params);
+  const stepMs = stepMsOf(params);
+  const resumable =
+    isRunState(state) && state.strategyType === def.type && state.paramsKey === paramsKey && lastCandleStart !== undefined && state.lastCandleStart === lastCandleStart;
+  const toFeed = resumable ? continuation(closedCandles, lastCandleStart, stepMs) : null;
+  if (resumable && toFeed !== null && toFeed.length === 0) {
+    // Nothing new closed since the last iteration: same state, same reading.
+    return { state, lastCandleStart, indicators: def.indicators(state.inner, params) };
+  }
+  let inner: unknown;
+  let feed: readonly Candle[];
+  if (resumable && toFeed !== null) {
+    inner = state.inner;
+    feed = toFeed;
+  } else {
+    inner = def.initState(params);
+    feed = closedCandles;
+  }
+  let last = resumable && toFeed !== null ? lastCandleStart : undefined;
+  for (const candle of feed) {
+    inner = def.update(inner, candle, params);
+    last = candle.start;
+  }
+  if (last === undefined) return { state: undefined, lastCandleStart: undefined, indicators: null };
+  return {
+    state: { kind: 'bybot.indicatorRun.v1', strategyType: def.type, paramsKey, lastCandleStart: last, inner },
+    lastCandleStart: last,
+    indicators: def.indicators(inner, params),
+  };
+}
+
+export interface EvaluateSignalInput {
+  readonly definition: AnyStrategyDefinition;
+  readonly params: unknown;
+  /** From advanceIndicators; null while warming up (ignored when degraded). */
+  readonly indicators: IndicatorResult | null;
+  /** The (repaired) closed candles, for the degraded fallback. */
+  readonly candles: readonly Candle[];
+  /** True when data quality is degraded: use the fallback (B1.3). */
+  readonly degraded: boolean;
+  readonly strategyId: string;
+  readonly symbol: string;
+}
+
+/** A Signal plus why the strategy's answer was replaced (a counted strategy fault), if it was. */
+export interface EvaluatedSignal extends Signal {
+  readonly fault: string | null;
+}
+
+/**
+ * signal() on good data, fallback() on degraded data. A decision that throws or breaks the
+ * contract (non-finite numbers, stop on the wrong side, missing factors) becomes action
+ * 'none' with `fault` set: the actor counts it and carries on.
+ */
+export function evaluateSignal(input: EvaluateSignalInput): EvaluatedSignal {
+  const { definition: def, params, indicators, candles, degraded } = input;
+  const lastCandle = candles[candles.length - 1];
+  const stamp = { strategyId: input.strategyId, strategyType: def.type, symbol: input.symbol };
+  if (degraded) {
+    const reference = lastCandle?.close ?? 0;
+    const checked = guardedDecision(def, 'degraded', reference, () => def.fallback(candles, params));
+    return { ...checked.decision, ...stamp, candleStart: lastCandle?.start ?? 0, fault: checked.fault };
+  }
+  if (indicators === null) {
+    const checked = guardedDecision(def, 'full', lastCandle?.close ?? 0, () => ({
+      action: 'none',
+      price: lastCandle?.close ?? 0,
+      stopLoss: 0,
+      takeProfit: 0,
+      factors: {},
+      score: 0.1,
+      mode: 'full',
+      reason: `warming up: ${candles.length} closed candle(s), ${safeWarmup(def, params)} needed`,
+    }));
+    return { ...checked.decision, ...stamp, candleStart: lastCandle?.start ?? 0, fault: checked.fault };
+  }
+  const checked = guardedDecision(def, 'full', indicators.close, () => def.signal(indicators, params));
+  return { ...checked.decision, ...stamp, candleStart: indicators.candleStart, fault: checked.fault };
+}
+
+function safeWarmup(def: AnyStrategyDefinition, params: unknown): string {
+  try {
+    return String(def.warmup(params));
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import type { Candle } from '../../domain/types.ts';
+import { utcDayStart } from '../data/utcTime.ts';
+import { initAtr, nextAtr, readAtr, type AtrState } from '../indicators/atr.ts';
+import { initSessionVwap, nextSessionVwap, readSessionVwap, typicalPrice, type SessionVwapState } from '../indicators/sessionVwap.ts';
+import { initVolumeMean, nextVolumeMean, readVolumeMean, type VolumeMeanState } from '../indicators/volumeMean.ts';
+import { isFiniteCandle, lastBar, type LastBar } from './candleInput.ts';
+import { priceStats } from './candleStats.ts';
+import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
+import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { closeLocation, rampUp } from './factors.ts';
+import { fmt, stopBeyond, type EntrySide } from './levels.ts';
+import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
+
+/**
+ * Session VWAP reversion: when price is stretched far from the UTC-session VWAP (in
+ * standard deviations of typical price around it, or in %), trade back toward the VWAP.
+ * A volume spike confirms the exhaustion but is SOFT by default (it raises the volumeSpike
+ * factor; `minVolumeRatio` > 0 turns it into a hard requirement). Stop an ATR multiple
+ * beyond the candle's extreme; target the VWAP itself.
+ * Early in a session the VWAP rests on a few candles and its deviation is tiny, so entries
+ * wait for minSessionCandles, and the deviation unit is floored at stdFloorAtr x ATR.
+ */
+
+export const VWAP_FACTORS: FactorSpec = { names: ['vwapStretch', 'volumeSpike', 'reversal'], weights: [0.4, 0.3, 0.3] };
+
+const shape = {
+  ...baseParamsShape({ historyCandles: 300, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
+  deviationMode: z.enum(['std', 'pct']).default('std'),
+  /** Entry stretch in standard deviations (deviationMode 'std'). */
+  deviationStd: rangeParam(2, 0.1, 10),
+  /** Entry stretch in % of the VWAP (deviationMode 'pct'). */
+  deviationPct: rangeParam(0.5, 0.01, 50),
+  stdFloorAtr: rangeParam(0.5, 0, 10),
+  minSessionCandles: z.number().int().min(1).max(1440).default(12),
+  volumePeriod: periodParam(20),
+  /** Volume ratio at which volumeSpike reaches 1 (it is 0 at or below the mean). */
+  volumeSpikeRatio: rangeParam(2, 1.01, 100),
+  /** Hard floor on the volume ratio; 0 keeps volume a soft factor only. */
+  minVolumeRatio: rangeParam(0, 0, 100),
+};
+
+export type VolumeVwapParams = z.infer<z.ZodObject<typeof shape>>;
+
+export function volumeVwapWarmup(p: VolumeVwapParams): number {
+  return Math.max(p.volumePeriod + 1, p.atrPeriod + 1, p.minSessionCandles);
+}
+
+export const VolumeVwapParamsSchema = z.strictObject(shape).superRefine((p, ctx) => {
+  const perDay = 1440 / Number(p.interval);
+  if (p.minSessionCandles > perDay) {
+    ctx.addIssue({ code: 'custom', path: ['minSessionCandles'], message: `minSessionCandles ${p.minSessionCandles} exceeds the ${perDay} candles of a UTC day at interval ${p.interval}` });
+  }
+  historyCoversWarmup(volumeVwapWarmup)(p, ctx);
+});
+
+export interface VolumeVwapState {
+  readonly vwap: SessionVwapState;
+  readonly volume: VolumeMeanState;
+  readonly atr: AtrState;
+  readonly last: LastBar | null;
+}
+
+const VALUES = ['vwap', 'vwapStdDev', 'sessionCandles', 'volumeRatio', 'atr', 'high', 'low'] as const;
+
+function indicators(s: VolumeVwapState): IndicatorResult | null {
+  const vwap = readSessionVwap(s.vwap);
+  const volume = readVolumeMean(s.volume);
+  const atr = readAtr(s.atr);
+  if (!s.last || !vwap || !volume || atr === null) return null;
+  return {
+    candleStart: s.last.start,
+    close: s.last.close,
+    values: {
+      vwap: vwap.vwap,
+      vwapStdDev: vwap.stdDev,
+      sessionCandles: vwap.sessionCandles,
+      volumeRatio: volume.ratio,
+      atr,
+      open: s.last.open,
+      high: s.last.high,
+      low: s.last.low,
+    },
+  };
+}
+
+interface Stretch {
+  readonly mean: number;
+  readonly stdDev: number;
+  readonly sessionCandles: number;
+  readonly atr: number;
+  /** null in degraded mode: volume is not trusted there. */
+  readonly volumeRatio: number | null;
+}
+
+/** Shared by signal and fallback: how stretched the close is from the mean, and the trade back to it. */
+function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch): SignalDecision {
+  const unit = Math.max(st.stdDev, p.stdFloorAtr * st.atr);
+  const deviation = p.deviationMode === 'std' ? (unit > 0 ? (close - st.mean) / unit : 0) : ((close - st.mean) / st.mean) * 100;
+  const threshold = p.deviationMode === 'std' ? p.deviationStd : p.deviationPct;
+  const side: EntrySide = deviation <= 0 ? 'long' : 'short';
+  const volumeSpike = st.volumeRatio === null ? 0 : rampUp(st.volumeRatio, 1, p.volumeSpikeRatio);
+  const factors = [Math.min(1, Math.abs(deviation) / (2 * threshold)), volumeSpike, closeLocation(side, high, low, close)] as const;
+  const unitName = p.deviationMode === 'std' ? 'sd' : '%';
+  const detail = `close ${fmt(close)} is ${fmt(deviation)}${unitName} from ${mode === 'full' ? 'VWAP' : 'the session mean'} ${fmt(st.mean)}`;
+  if (st.sessionCandles < p.minSessionCandles) return noTrade(VWAP_FACTORS, mode, close, `session too young: ${st.sessionCandles} of ${p.minSessionCandles} candles`, factors);
+  if (!(st.atr > 0) || !(unit > 0)) return noTrade(VWAP_FACTORS, mode, close, 'flat market: no deviation unit', factors);
+  if (Math.abs(deviation) < threshold) return noTrade(VWAP_FACTORS, mode, close, `not stretched: ${detail} (needs ${threshold}${unitName})`, factors);
+  if (st.volumeRatio !== null && st.volumeRatio < p.minVolumeRatio) {
+    return noTrade(VWAP_FACTORS, mode, close, `volume ratio ${fmt(st.volumeRatio)} below minVolumeRatio ${p.minVolumeRatio}`, factors);
+  }
+  const stop = stopBeyond(side, side === 'long' ? low : high, st.atr, p.stopAtrMultiple);
+  const why = `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}`;
+  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why);
+}
+
+function signal(ind: IndicatorResult, p: VolumeVwapParams): SignalDecision {
+  const r = readValues(ind, VALUES);
+  if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
+  const v = r.v;
+  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio });
+}
+
+/**
+ * Degraded (B1.3): the volume weights are exactly what degraded data cannot be trusted
+ * for, so the session's plain mean and standard deviation of typical price replace the
+ * VWAP, the mean true range replaces ATR, and volumeSpike is 0.
+ */
+function fallback(candles: readonly Candle[], p: VolumeVwapParams): SignalDecision {
+  const last = candles[candles.length - 1];
+  if (!last) return noTrade(VWAP_FACTORS, 'degraded', 0, 'no candles');
+  const day = utcDayStart(last.start);
+  const session = candles.filter((c) => c.start >= day);
+  const stats = priceStats(candles, p.atrPeriod + 1);
+  if (!stats || session.length === 0) return noTrade(VWAP_FACTORS, 'degraded', last.close, `fallback needs ${p.atrPeriod + 1} candles, has ${candles.length}`);
+  let sum = 0;
+  for (const c of session) sum += typicalPrice(c);
+  const mean = sum / session.length;
+  let squares = 0;
+  for (const c of session) squares += (typicalPrice(c) - mean) ** 2;
+  const stdDev = Math.sqrt(squares / session.length);
+  return decide('degraded', p, last.close, last.high, last.low, { mean, stdDev, sessionCandles: session.length, atr: stats.meanTrueRange, volumeRatio: null });
+}
+
+export const volumeVwapStrategy: StrategyDefinition<VolumeVwapParams, VolumeVwapState> = {
+  type: 'volumeVwap',
+  description: 'Session VWAP reversion: stretched price (sd or %) back to VWAP, volume spike as soft confirmation',
+  factorNames: VWAP_FACTORS.names,
+  paramsSchema: VolumeVwapParamsSchema,
+  warmup: volumeVwapWarmup,
+  initState: (p) => ({ vwap: initSessionVwap(), volume: initVolumeMean(p.volumePeriod), atr: initAtr(p.atrPeriod), last: null }),
+  update: (s, candle) =>
+    isFiniteCandle(candle)
+      ? { vwap: nextSessionVwap(s.vwap, candle), volume: nextVolumeMean(s.volume, candle.volume), atr: nextAtr(s.atr, candle), last: lastBar(candle) }
+      : s,
+  indicators,
+  signal,
+  fallback,
+};
