@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { INTERVALS } from '../src/domain/types.ts';
+import { STRATEGIES } from '../src/core/strategy/registry.ts';
+import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
+
+/**
+ * The one configuration schema (backlog: "one schema-driven configuration source").
+ * Every setting has a default here and nowhere else; files and environment only
+ * override. Objects are strict: an unknown key is an error, not silently ignored.
+ */
+
+export const SymbolSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{2,24}USDT$/, 'must be an upper-case USDT linear perpetual symbol such as BTCUSDT');
+
+export const IntervalSchema = z.enum(INTERVALS);
+
+const presetId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, "_" or "-", starting with a letter or digit');
+
+/** One preset per strategy type, discriminated by `type`, so params are checked by that strategy's own schema. */
+function presetSchemas() {
+  return [...STRATEGIES.values()].map((def) =>
+    z.strictObject({
+      id: presetId,
+      type: z.literal(def.type),
+      symbols: z.array(SymbolSchema).min(1, 'list at least one symbol'),
+      params: (def.paramsSchema as z.ZodType).prefault({}),
+      enabled: z.boolean().default(true),
+    }),
+  );
+}
+
+const [firstPreset, ...otherPresets] = presetSchemas();
+if (!firstPreset) throw new Error('strategy registry is empty');
+export const StrategyPresetSchema = z.discriminatedUnion('type', [firstPreset, ...otherPresets]);
+export type StrategyPreset = z.infer<typeof StrategyPresetSchema>;
+
+export const DEFAULT_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
+
+const percent = z.number().positive().max(1000);
+const ms = z.number().int().nonnegative();
+const positiveMs = z.number().int().positive();
+
+export const FaultsSchema = z.strictObject({
+  down: z.boolean().default(false),
+  authRejected: z.boolean().default(false),
+  latencyMs: ms.default(0),
+  nanCandles: z.array(SymbolSchema).default([]),
+  errorRate: z.number().min(0).max(1).default(0),
+});
+
+export const RegimeNameSchema = z.enum(['trend', 'range', 'crash', 'flat', 'zeroVolume']);
+
+export const AppConfigSchema = z
+  .strictObject({
+    /** dry-run trades against the built-in simulator; live sends real orders. */
+    mode: z.enum(['dry-run', 'live']).default('dry-run'),
+    exchange: z
+      .strictObject({
+        venue: z.enum(['mainnet', 'testnet', 'demo']).default('testnet'),
+        apiKey: z.string().default(''),
+        apiSecret: z.string().default(''),
+        requestTimeoutMs: positiveMs.max(120_000).default(10_000),
+        recvWindowMs: positiveMs.max(60_000).default(5_000),
+      })
+      .prefault({}),
+    simulator: z
+      .strictObject({
+        seed: z.number().int().default(42),
+        /** Simulated milliseconds per real millisecond (300: a 5-minute candle closes every second). */
+        speed: z.number().positive().max(100_000).default(300),
+        /** 'now' or an ISO-8601 UTC time at which simulated time starts. */
+        startTime: z
+          .union([z.literal('now'), z.iso.datetime({ message: 'must be "now" or an ISO-8601 UTC time such as 2026-01-01T00:00:00Z' })])
+          .default('now'),
+        historyDays: z.number().positive().max(30).default(3),
+        initialBalance: z.number().positive().default(10_000),
+        takerFeeRate: z.number().min(0).max(0.01).default(0.00055),
+        makerFeeRate: z.number().min(-0.01).max(0.01).default(0.0002),
+        slippageBps: z.number().min(0).max(500).default(2),
+        /** Force a market regime per symbol, e.g. { SOLUSDT: 'crash' }. */
+        regimes: z.record(SymbolSchema, RegimeNameSchema).default({}),
+        faults: FaultsSchema.prefault({}),
+      })
+      .prefault({}),
+    strategies: z
+      .array(StrategyPresetSchema)
+      .min(1, 'configure at least one strategy preset')
+      .prefault([{ id: "range-v1", type: "range", symbols: [...DEFAULT_SYMBOLS] }]),
+    actor: z
+      .strictObject({
+        /** Pause after each iteration before the actor accepts the next tick. */
+        cooldownMs: ms.default(30_000),
+        /** Delay after a candle closes before its tick, so the exchange has published it. */
+        tickDelayMs: ms.default(2_000),
+        /** B1.2: never trade on data whose last closed candle is older than this. */
+        maxStalenessMs: positiveMs.default(300_000),
+      })
+      .prefault({}),
+    breaker: z
+      .strictObject({
+        failureThreshold: z.number().int().min(1).max(100).default(5),
+        openMs: positiveMs.default(300_000),
+      })
+      .prefault({}),
+    supervision: z
+      .strictObject({
+        restartMinMs: positiveMs.default(1_000),
+        restartMaxMs: positiveMs.default(30_000),
+        restartJitter: z.number().min(0).max(1).default(0.2),
+        /** OTP intensity/period for restarting crashed strategy actors of one symbol. */
+        intensity: z.number().int().min(1).default(3),
+        periodMs: positiveMs.default(60_000),
+        /** Level 2: a strategy whose breaker trips this often within tripWindowMs is disabled on that symbol. */
+        disableAfterTrips: z.number().int().min(1).default(3),
+        tripWindowMs: positiveMs.default(3_600_000),
+        /** Level 3: this many fully disabled symbols trigger the emergency stop. */
+        maxDisabledSymbols: z.number().int().min(1).default(2),
+        /** How often the account (balance, daily loss) is checked. */
+        accountCheckMs: positiveMs.default(60_000),
+      })
+      .prefault({}),
+    risk: z
+      .strictObject({
+        riskPerTradePct: z.number().positive().max(10).default(1),
+        minRewardRisk: z.number().min(0).max(20).default(1.5),
+        maxLeverage: z.number().min(1).max(100).default(5),
+        maxPositionPct: percent.default(100),
+        maxTotalExposurePct: percent.default(250),
+        maxOpenPositions: z.number().int().min(1).default(3),
+        dailyLossLimitPct: z.number().positive().max(100).default(5),
+        minScore: z.number().min(0.1).max(1).default(0.3),
+      })
+      .prefault({}),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
+        /** When set, POST (control) endpoints require 'Authorization: Bearer <token>'. */
+        controlToken: z.string().default(''),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** Human-readable output: 'auto' when stdout is a terminal. */
+        pretty: z.enum(['auto', 'always', 'never']).default('auto'),
+      })
+      .prefault({}),
+    shutdown: z
+      .strictObject({
+        deadlineMs: positiveMs.max(120_000).default(10_000),
+        cancelOpenOrders: z.boolean().default(true),
+      })
+      .prefault({}),
+    health: z
+      .strictObject({
+        /** How often /ready re-checks that the exchange answers (real ms). */
+        exchangeProbeMs: positiveMs.default(15_000),
+        /** /health fails when the event loop lags more than this (real ms). */
+        maxEventLoopLagMs: positiveMs.default(2_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.strategies.forEach((preset, i) => {
+      if (seen.has(preset.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `duplicate preset id "${preset.id}"` });
+      seen.add(preset.id);
+      const symbols = new Set<string>();
+      preset.symbols.forEach((symbol, j) => {
+        if (symbols.has(symbol)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'symbols', j], message: `duplicate symbol ${symbol}` });
+        symbols.add(symbol);
+      });
+    });
+    if (!config.strategies.some((p) => p.enabled)) {
+      ctx.addIssue({ code: 'custom', path: ['strategies'], message: 'every preset is disabled; enable at least one' });
+    }
+    if (config.supervision.restartMaxMs < config.supervision.restartMinMs) {
+      ctx.addIssue({ code: 'custom', path: ['supervision', 'restartMaxMs'], message: 'must be >= supervision.restartMinMs' });
+    }
+    if (config.mode === 'live') {
+      const keyProblem = credentialProblem(config.exchange.apiKey, 'key');
+      if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
+      const secretProblem = credentialProblem(config.exchange.apiSecret, 'secret');
+      if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
+    }
+  });
+
+export type AppConfig = z.infer<typeof AppConfigSchema>;
+export type AppConfigInput = z.input<typeof AppConfigSchema>;
