@@ -1,0 +1,142 @@
+import type { Candle, Instrument, OrderStatus, TradingState } from '../src/domain/types.ts';
+import type { SerializedError } from '../src/domain/errors.ts';
+import type { BreakerConfig, BreakerState } from '../src/core/supervision/breaker.ts';
+import type { AnyStrategyDefinition, IndicatorResult, Signal } from '../src/core/strategy/contract.ts';
+import type { ApprovedEntry, PortfolioSnapshot, RiskDecision, RiskLimits } from '../src/core/risk/types.ts';
+
+/** The states of the card, in order. `broken` means the actor's circuit breaker is open. */
+export const STRATEGY_STATES = ['idle', 'fetching', 'validating', 'signalling', 'ordering', 'cooldown', 'broken'] as const;
+export type StrategyStateName = (typeof STRATEGY_STATES)[number];
+
+/** What the machine needs from outside that is not data: time and the strategy catalogue. */
+export interface StrategyMachineDeps {
+  readonly now: () => number;
+  readonly resolveStrategy: (type: string) => AnyStrategyDefinition | undefined;
+}
+
+/** Params every strategy preset has (see the common base schema in src/core/strategy). */
+export interface BaseStrategyParams {
+  readonly interval: import('../src/domain/types.ts').Interval;
+  readonly historyCandles: number;
+  readonly [key: string]: unknown;
+}
+
+export interface StrategyActorInput {
+  /** "<SYMBOL>:<presetId>", also the actor's id and systemId. */
+  readonly actorId: string;
+  readonly symbol: string;
+  readonly presetId: string;
+  readonly strategyType: string;
+  readonly params: BaseStrategyParams;
+  readonly cooldownMs: number;
+  readonly maxStalenessMs: number;
+  readonly breaker: BreakerConfig;
+  readonly risk: RiskLimits;
+}
+
+/** Output of the fetchMarket actor: everything one iteration decides on. */
+export interface MarketSnapshot {
+  /** Exchange-corrected time at which the data was read (UTC ms). */
+  readonly now: number;
+  readonly candles: readonly Candle[];
+  readonly instrument: Instrument;
+  readonly portfolio: PortfolioSnapshot;
+  readonly tradingState: TradingState;
+}
+
+export interface FetchMarketInput {
+  readonly actorId: string;
+  readonly symbol: string;
+  readonly interval: import('../src/domain/types.ts').Interval;
+  readonly limit: number;
+  readonly correlationId: string;
+}
+
+export interface EntryOrder {
+  readonly actorId: string;
+  readonly symbol: string;
+  readonly presetId: string;
+  readonly strategyType: string;
+  readonly correlationId: string;
+  readonly orderLinkId: string;
+  readonly candleStart: number;
+  readonly entry: ApprovedEntry;
+}
+
+/** Output of the placeEntry actor. */
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly orderLinkId: string;
+  readonly status: OrderStatus;
+  readonly filledQty: number;
+  readonly avgPrice: number;
+  /** True when the order already existed (a retry or restart found it by orderLinkId). */
+  readonly adopted: boolean;
+}
+
+export interface QualitySummary {
+  readonly ok: boolean;
+  readonly severity: 'ok' | 'degraded' | 'unusable';
+  readonly reasons: readonly string[];
+  readonly detail: string;
+  readonly at: number;
+}
+
+export interface RecordedError extends SerializedError {
+  readonly at: number;
+  readonly correlationId: string;
+}
+
+export interface Counters {
+  readonly iterations: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly degraded: number;
+  readonly signals: number;
+  readonly orders: number;
+}
+
+export interface StrategyContext {
+  readonly actorId: string;
+  readonly symbol: string;
+  readonly presetId: string;
+  readonly strategyType: string;
+  readonly params: BaseStrategyParams;
+  readonly cooldownMs: number;
+  readonly maxStalenessMs: number;
+  readonly breakerConfig: BreakerConfig;
+  readonly risk: RiskLimits;
+
+  readonly startedAt: number;
+  readonly cycle: number;
+  readonly correlationId: string;
+  readonly breaker: BreakerState;
+  readonly counters: Counters;
+  readonly failuresByCode: Readonly<Record<string, number>>;
+  readonly lastError: RecordedError | null;
+  readonly lastSkip: { readonly reason: string; readonly at: number; readonly correlationId: string } | null;
+
+  /** Data of the current iteration; cleared when the iteration ends to keep snapshots small. */
+  readonly market: MarketSnapshot | null;
+  /** Candles the signal step should use (repaired when degraded). */
+  readonly workingCandles: readonly Candle[] | null;
+  readonly quality: QualitySummary | null;
+
+  readonly indicatorState: unknown;
+  readonly lastCandleStart: number | null;
+  readonly lastIndicators: IndicatorResult | null;
+  readonly lastSignal: Signal | null;
+  readonly lastDecision: (RiskDecision & { readonly at: number; readonly correlationId: string }) | null;
+  readonly pendingEntry: EntryOrder | null;
+  readonly lastOrder: (PlacedOrder & { readonly at: number; readonly correlationId: string; readonly side: string; readonly qty: number }) | null;
+  /** Set when the pure signal step itself failed (a strategy bug): counted as a failed iteration. */
+  readonly stepError: RecordedError | null;
+}
+
+/** Events a parent (symbol supervisor) receives from a strategy actor. */
+export type StrategyToParentEvent =
+  | { readonly type: 'BREAKER_TRIPPED'; readonly actorId: string; readonly at: number; readonly trips: number; readonly correlationId: string; readonly error: RecordedError | null }
+  | { readonly type: 'ESCALATE'; readonly level: 'symbol' | 'system'; readonly actorId: string; readonly error: RecordedError; readonly correlationId: string };
+
+export type StrategyEvent = { readonly type: 'TICK' };
