@@ -1,0 +1,81 @@
+/**
+ * Command-line flags of `npm start` and the config tools. Flags are the highest
+ * configuration layer; anything unknown is an error (exit 2), like an unknown config key.
+ */
+export interface CliArgs {
+  readonly configPath?: string;
+  /** Run for this long (real time), then shut down gracefully and exit 0. */
+  readonly durationMs?: number;
+  readonly port?: number;
+  readonly help: boolean;
+}
+
+export type ParseResult = { ok: true; args: CliArgs } | { ok: false; problems: string[] };
+
+/** "30s", "2m", "1h", "500ms" or a bare number of seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) return null;
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  const ms = Math.round(value * factor);
+  return ms > 0 ? ms : null;
+}
+
+export function parseArgs(argv: readonly string[]): ParseResult {
+  const problems: string[] = [];
+  let configPath: string | undefined;
+  let durationMs: number | undefined;
+  let port: number | undefined;
+  let help = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? argv[++i];
+
+    switch (flag) {
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      case '--config': {
+        const v = value();
+        if (!v) problems.push('--config: expected a file path');
+        else configPath = v;
+        break;
+      }
+      case '--duration': {
+        const v = value();
+        const ms = v === undefined ? null : parseDuration(v);
+        if (ms === null) problems.push(`--duration: expected a duration such as 30s, 5m or 1h`);
+        else durationMs = ms;
+        break;
+      }
+      case '--port': {
+        const v = value();
+        const n = v === undefined ? NaN : Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65_535) problems.push('--port: expected an integer from 0 to 65535');
+        else port = n;
+        break;
+      }
+      default:
+        problems.push(`${arg}: unknown argument (try --help)`);
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, args: { configPath, durationMs, port, help } };
+}
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --config PATH      YAML or JSON configuration file (or set BYBOT_CONFIG)
+  --duration TIME    run for TIME (e.g. 30s, 5m, 1h), then stop gracefully and exit 0
+  --port N           HTTP port (0 picks a free port); overrides http.port
+  --help             show this help
+
+Environment: DRY_RUN, BYBIT_API_KEY, BYBIT_API_SECRET and BYBOT_<SECTION>_<KEY>
+(for example BYBOT_HTTP_PORT=9090, BYBOT_LOG_LEVEL=debug). See README.md.`;

@@ -1,0 +1,161 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/schema.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Runtime } from '../runtime/createRuntime.ts';
+import type { HealthMonitor } from '../runtime/health.ts';
+import { actorDetail, actorSummary, iso, systemSummary } from './views.ts';
+import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
+
+export interface HttpDeps {
+  readonly config: AppConfig;
+  readonly runtime: Runtime;
+  readonly health: HealthMonitor;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Venue label for humans, e.g. "simulator" or "bybit-testnet". */
+  readonly venue: string;
+  /** Present in dry-run against the in-process simulator: fault injection for demos and tests. */
+  readonly simulator?: SimulatorControl;
+}
+
+const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+const OptionalReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
+  return reply.code(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | undefined {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  void sendError(
+    reply,
+    400,
+    'INVALID_BODY',
+    'request body is invalid',
+    parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message}`),
+  );
+  return undefined;
+}
+
+/**
+ * The HTTP API (Fastify factory, no listen): probes, actor snapshots, metrics and the
+ * operator controls. Handlers read the runtime's read model; controls only send events
+ * to the supervision tree, which decides.
+ */
+export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const { runtime, config } = deps;
+  let correlationSeq = 0;
+  const correlation = (kind: string): string => `http#${kind}.${deps.clock.now().toString(36)}.${++correlationSeq}`;
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.logger.debug({ event: 'http', method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) deps.logger.error({ event: 'http_error', err: error.message }, 'http handler failed');
+    return sendError(reply, status, error.code ?? 'INTERNAL', status >= 500 ? 'internal error' : error.message);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url}`));
+
+  const requireControl = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const token = config.http.controlToken;
+    if (token === '') return;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      await sendError(reply, 401, 'UNAUTHORIZED', 'control endpoints need Authorization: Bearer <http.controlToken>');
+    }
+  };
+
+  app.get('/health', async (_request, reply) => {
+    const lag = deps.health.eventLoopLagMs();
+    const ok = lag <= config.health.maxEventLoopLagMs;
+    return reply.code(ok ? 200 : 503).send({
+      status: ok ? 'ok' : 'degraded',
+      eventLoopLagMs: lag,
+      maxEventLoopLagMs: config.health.maxEventLoopLagMs,
+      uptimeSeconds: Math.round((Date.now() - deps.health.startedAt) / 1000),
+      mode: config.mode,
+      venue: deps.venue,
+      time: iso(deps.clock.now()),
+    });
+  });
+
+  app.get('/ready', async (_request, reply) => {
+    const exchange = deps.health.exchangeStatus();
+    const snapshot = runtime.snapshot();
+    const checks = {
+      config: { ok: true },
+      exchange: { ok: exchange.ok, lastOkAt: iso(exchange.lastOkAt), latencyMs: exchange.latencyMs, error: exchange.error },
+      supervisors: { ok: runtime.supervisorsRunning(), state: String(snapshot.value), status: snapshot.status },
+      trading: { ok: snapshot.context.tradingState !== 'HALTED' && runtime.gate.current() !== 'HALTED', tradingState: runtime.gate.current(), halt: snapshot.context.halt?.reason ?? null },
+    };
+    const reasons: string[] = [];
+    if (!checks.exchange.ok) reasons.push(`exchange does not answer: ${exchange.error ?? 'unknown'}`);
+    if (!checks.supervisors.ok) reasons.push(`supervisors are not running (system state ${checks.supervisors.state})`);
+    if (!checks.trading.ok) reasons.push(`trading is HALTED: ${runtime.gate.haltReason() || snapshot.context.halt?.reason || 'halted'}`);
+    return reply.code(reasons.length === 0 ? 200 : 503).send({ ready: reasons.length === 0, reasons, checks });
+  });
+
+  app.get('/status', async () => ({ mode: config.mode, venue: deps.venue, time: iso(deps.clock.now()), system: systemSummary(runtime.snapshot()) }));
+
+  app.get('/actors', async () => {
+    const snapshot = runtime.snapshot();
+    const halted = snapshot.context.tradingState === 'HALTED';
+    const actors = runtime.registry.list().map((e) => actorSummary(e, snapshot.context.disabled[e.actorId], halted));
+    return { time: iso(deps.clock.now()), tradingState: runtime.gate.current(), count: actors.length, actors };
+  });
+
+  app.get<{ Params: { id: string } }>('/actors/:id', async (request, reply) => {
+    const entry = runtime.registry.get(request.params.id);
+    if (!entry) return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}; actor ids look like BTCUSDT:range-v1`);
+    const snapshot = runtime.snapshot();
+    return actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED');
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.header('content-type', deps.metrics.registry.contentType).send(text);
+  });
+
+  app.post('/control/halt', { preHandler: requireControl }, async (request, reply) => {
+    const body = parseBody(ReasonBody, request.body, reply);
+    if (!body) return reply;
+    const correlationId = correlation('halt');
+    runtime.halt(`operator: ${body.reason}`, 'OPERATOR_HALT', correlationId);
+    return reply.code(202).send({ accepted: true, correlationId });
+  });
+
+  app.post('/control/resume', { preHandler: requireControl }, async (request, reply) => {
+    const correlationId = correlation('resume');
+    if (!runtime.resume(correlationId)) {
+      return sendError(reply, 409, 'NOT_HALTED', `trading is not halted (system state ${String(runtime.snapshot().value)})`);
+    }
+    return reply.code(202).send({ accepted: true, correlationId });
+  });
+
+  app.post<{ Params: { id: string } }>('/actors/:id/disable', { preHandler: requireControl }, async (request, reply) => {
+    const body = parseBody(OptionalReasonBody, request.body, reply);
+    if (!body) return reply;
+    if (!runtime.registry.get(request.params.id)) return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}`);
+    const correlationId = correlation('disable');
+    runtime.disable(request.params.id, `operator: ${body.reason ?? 'disabled via HTTP'}`, correlationId);
+    return reply.code(202).send({ accepted: true, correlationId });
+  });
+
+  app.post<{ Params: { id: string } }>('/actors/:id/enable', { preHandler: requireControl }, async (request, reply) => {
+    if (!runtime.registry.get(request.params.id) && !runtime.snapshot().context.disabled[request.params.id]) {
+      return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}`);
+    }
+    const correlationId = correlation('enable');
+    runtime.enable(request.params.id, correlationId);
+    return reply.code(202).send({ accepted: true, correlationId });
+  });
+
+  if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, requireControl, sendError);
+  return app;
+}

@@ -1,0 +1,81 @@
+import type { SystemSnapshot } from '../runtime/createRuntime.ts';
+import type { ActorEntry } from '../runtime/actorRegistry.ts';
+import type { DisabledEntry } from '../../supervisors/escalation.ts';
+
+/** Human-facing timestamps: ISO-8601 UTC with Z (internally everything is epoch ms). */
+export function iso(ms: number | null | undefined): string | null {
+  return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+export type ActorStatus = 'running' | 'disabled' | 'halted' | 'stopped';
+
+function withIso<T extends { at: number }>(value: T | null): (Omit<T, 'at'> & { at: string | null }) | null {
+  return value ? { ...value, at: iso(value.at) } : null;
+}
+
+/** The /actors row: everything an on-call engineer needs to see why an actor does what it does. */
+export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefined, tradingHalted: boolean) {
+  const c = entry.context;
+  const status: ActorStatus = disabled ? 'disabled' : entry.status === 'active' ? 'running' : tradingHalted ? 'halted' : 'stopped';
+  return {
+    id: entry.actorId,
+    symbol: entry.symbol,
+    strategy: entry.presetId,
+    strategyType: entry.strategyType,
+    interval: c.params.interval,
+    state: entry.state,
+    status,
+    stateSince: iso(entry.enteredAt),
+    disabled: disabled ? { ...disabled, at: iso(disabled.at) } : null,
+    breaker: {
+      status: c.breaker.status,
+      consecutiveFailures: c.breaker.consecutiveFailures,
+      failureThreshold: c.breakerConfig.failureThreshold,
+      trips: c.breaker.trips,
+      openedAt: iso(c.breaker.openedAt),
+      openMs: c.breakerConfig.openMs,
+    },
+    failures: {
+      consecutive: c.breaker.consecutiveFailures,
+      total: c.counters.failed,
+      skipped: c.counters.skipped,
+      byCode: c.failuresByCode,
+    },
+    counters: c.counters,
+    correlationId: c.correlationId,
+    lastError: withIso(c.lastError),
+    lastSkip: withIso(c.lastSkip),
+    dataQuality: withIso(c.quality),
+    lastSignal: c.lastSignal ? { ...c.lastSignal, candleStart: iso(c.lastSignal.candleStart) } : null,
+    lastRiskDecision: withIso(c.lastDecision),
+    lastOrder: withIso(c.lastOrder),
+    lastCycleMs: entry.lastCycleMs === null ? null : Math.round(entry.lastCycleMs * 100) / 100,
+  };
+}
+
+export function actorDetail(entry: ActorEntry, disabled: DisabledEntry | undefined, tradingHalted: boolean) {
+  return {
+    ...actorSummary(entry, disabled, tradingHalted),
+    params: entry.context.params,
+    risk: entry.context.risk,
+    lastIndicators: entry.context.lastIndicators
+      ? { ...entry.context.lastIndicators, candleStart: iso(entry.context.lastIndicators.candleStart) }
+      : null,
+    transitions: entry.transitions.map((t) => ({ ...t, at: iso(t.at) })),
+  };
+}
+
+export function systemSummary(snapshot: SystemSnapshot) {
+  const c = snapshot.context;
+  return {
+    state: String(snapshot.value),
+    status: snapshot.status,
+    tradingState: c.tradingState,
+    halt: c.halt ? { ...c.halt, at: iso(c.halt.at) } : null,
+    lastEmergencyCancel: c.cancelResult ? { ...c.cancelResult, at: iso(c.cancelResult.at) } : null,
+    disabled: Object.fromEntries(Object.entries(c.disabled).map(([id, d]) => [id, { ...d, at: iso(d.at) }])),
+    escalatedSymbols: Object.fromEntries(Object.entries(c.escalatedSymbols).map(([s, d]) => [s, { ...d, at: iso(d.at) }])),
+    maxDisabledSymbols: c.maxDisabledSymbols,
+    recentEscalations: c.records.slice(-50).map((r) => ({ ...r, at: iso(r.at) })),
+  };
+}

@@ -1,0 +1,119 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Prometheus metric the bot exports, on its own registry (never the global one, so
+ * tests can build several apps in one process). Names follow Prometheus conventions:
+ * `_total` counters, `_seconds` histograms, base units.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bybot_process_' });
+
+  const m = {
+    registry,
+    cycleDuration: new Histogram({
+      name: 'bybot_cycle_duration_seconds',
+      help: 'Wall time of one strategy iteration, from fetching to cooldown/broken',
+      labelNames: ['symbol', 'strategy', 'outcome'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    actorState: new Gauge({
+      name: 'bybot_actor_state',
+      help: '1 for the state each strategy actor is in, 0 for the others',
+      labelNames: ['actor', 'symbol', 'strategy', 'state'] as const,
+      registers: [registry],
+    }),
+    breakerTrips: new Counter({
+      name: 'bybot_breaker_trips_total',
+      help: 'Circuit breaker openings per strategy actor',
+      labelNames: ['symbol', 'strategy'] as const,
+      registers: [registry],
+    }),
+    iterationFailures: new Counter({
+      name: 'bybot_iteration_failures_total',
+      help: 'Failed iterations (escalation level 1), by error code',
+      labelNames: ['symbol', 'strategy', 'code'] as const,
+      registers: [registry],
+    }),
+    iterationsSkipped: new Counter({
+      name: 'bybot_iterations_skipped_total',
+      help: 'Iterations skipped without a signal (data unusable or no new candle), by reason',
+      labelNames: ['symbol', 'strategy', 'reason'] as const,
+      registers: [registry],
+    }),
+    dataQuality: new Counter({
+      name: 'bybot_data_quality_rejections_total',
+      help: 'Candle sets that failed validation, by reason and severity',
+      labelNames: ['symbol', 'reason', 'severity'] as const,
+      registers: [registry],
+    }),
+    signals: new Counter({
+      name: 'bybot_signals_total',
+      help: 'Signals computed, by action and mode (full or degraded)',
+      labelNames: ['symbol', 'strategy', 'action', 'mode'] as const,
+      registers: [registry],
+    }),
+    confluenceScore: new Histogram({
+      name: 'bybot_signal_score',
+      help: 'Confluence score of entry signals (0.1 to 1.0)',
+      labelNames: ['strategy'] as const,
+      buckets: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers: [registry],
+    }),
+    riskDecisions: new Counter({
+      name: 'bybot_risk_decisions_total',
+      help: 'Risk decisions on entry signals: allowed, or denied with a code',
+      labelNames: ['symbol', 'strategy', 'result', 'code'] as const,
+      registers: [registry],
+    }),
+    orders: new Counter({
+      name: 'bybot_orders_total',
+      help: 'Entry orders submitted, by result',
+      labelNames: ['symbol', 'strategy', 'side', 'result'] as const,
+      registers: [registry],
+    }),
+    escalations: new Counter({
+      name: 'bybot_escalations_total',
+      help: 'Escalations by level (strategy, symbol, system) and kind',
+      labelNames: ['level', 'kind', 'code'] as const,
+      registers: [registry],
+    }),
+    apiRequests: new Histogram({
+      name: 'bybot_exchange_request_duration_seconds',
+      help: 'Exchange API call latency by operation and outcome',
+      labelNames: ['operation', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    apiErrors: new Counter({
+      name: 'bybot_exchange_errors_total',
+      help: 'Exchange API errors by operation and error code',
+      labelNames: ['operation', 'code'] as const,
+      registers: [registry],
+    }),
+    tradingHalted: new Gauge({
+      name: 'bybot_trading_halted',
+      help: '1 while trading is HALTED (emergency stop or shutdown), else 0',
+      registers: [registry],
+    }),
+    equity: new Gauge({
+      name: 'bybot_account_equity',
+      help: 'Account equity in the settlement coin (USDT)',
+      registers: [registry],
+    }),
+    openPositions: new Gauge({
+      name: 'bybot_open_positions',
+      help: 'Open positions on the account',
+      registers: [registry],
+    }),
+    disabledStrategies: new Gauge({
+      name: 'bybot_disabled_strategies',
+      help: 'Strategy actors disabled at escalation level 2',
+      registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,94 @@
+import type { StrategyContext, StrategyStateName } from '../../machines/strategy.types.ts';
+
+/** How many transitions are kept per actor for /actors/:id and the visualiser. */
+export const TRANSITION_HISTORY = 50;
+
+export interface TransitionRecord {
+  /** Simulated/exchange time (UTC ms) of the transition. */
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+  /** Type of the event that caused it. */
+  readonly event: string;
+  readonly correlationId: string;
+}
+
+export interface ActorEntry {
+  readonly actorId: string;
+  readonly symbol: string;
+  readonly presetId: string;
+  readonly strategyType: string;
+  state: StrategyStateName;
+  /** 'active' while the actor runs; 'stopped' once its supervisor stopped it. */
+  status: 'active' | 'stopped' | 'error';
+  context: StrategyContext;
+  enteredAt: number;
+  transitions: TransitionRecord[];
+  /** Wall-clock duration of the last finished iteration, ms. */
+  lastCycleMs: number | null;
+}
+
+/**
+ * Read model of every strategy actor, fed by the inspection observer. HTTP handlers and
+ * the visualiser read from here instead of walking live actors, so a slow client can
+ * never block the actor system.
+ */
+export class ActorRegistry {
+  private readonly entries = new Map<string, ActorEntry>();
+  private readonly listeners = new Set<(entry: ActorEntry, transition: TransitionRecord | null) => void>();
+
+  get(actorId: string): ActorEntry | undefined {
+    return this.entries.get(actorId);
+  }
+
+  list(): ActorEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.actorId.localeCompare(b.actorId));
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  /** Called with every change; returns an unsubscribe function. */
+  onChange(listener: (entry: ActorEntry, transition: TransitionRecord | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  update(
+    actorId: string,
+    context: StrategyContext,
+    state: StrategyStateName,
+    status: ActorEntry['status'],
+    transition: TransitionRecord | null,
+    lastCycleMs: number | null,
+  ): ActorEntry {
+    let entry = this.entries.get(actorId);
+    if (!entry) {
+      entry = {
+        actorId,
+        symbol: context.symbol,
+        presetId: context.presetId,
+        strategyType: context.strategyType,
+        state,
+        status,
+        context,
+        enteredAt: transition?.at ?? context.startedAt,
+        transitions: [],
+        lastCycleMs: null,
+      };
+      this.entries.set(actorId, entry);
+    }
+    entry.context = context;
+    entry.state = state;
+    entry.status = status;
+    if (lastCycleMs !== null) entry.lastCycleMs = lastCycleMs;
+    if (transition) {
+      entry.enteredAt = transition.at;
+      entry.transitions.push(transition);
+      if (entry.transitions.length > TRANSITION_HISTORY) entry.transitions.splice(0, entry.transitions.length - TRANSITION_HISTORY);
+    }
+    for (const listener of this.listeners) listener(entry, transition);
+    return entry;
+  }
+}

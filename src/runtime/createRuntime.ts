@@ -1,0 +1,178 @@
+import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
+import type { AppConfig } from '../../config/schema.ts';
+import { createStrategyMachine } from '../../machines/strategy.machine.ts';
+import type { StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import { initialStrategyContext } from '../../machines/strategy.steps.ts';
+import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
+import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
+import { toBybotError } from '../domain/errors.ts';
+import type { Random } from '../core/rng.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ExchangePort } from '../ports/exchange.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { EntryExecutor } from '../orders/entryExecutor.ts';
+import { AccountTracker } from './accountTracker.ts';
+import { ActorRegistry } from './actorRegistry.ts';
+import { InstrumentCache } from './instrumentCache.ts';
+import {
+  cancelOurOpenOrders,
+  createAccountWatch,
+  createCancelOpenOrders,
+  createDrainOrders,
+  createFetchMarket,
+  createPlaceEntry,
+  type IoActorDeps,
+} from './ioActors.ts';
+import { RuntimeObserver } from './observer.ts';
+import { buildSystemInput } from './systemInput.ts';
+import { TradingGate } from './tradingGate.ts';
+
+export interface RuntimeOptions {
+  readonly config: AppConfig;
+  /** Already decorated (deadline, metrics); failures must be BybotErrors. */
+  readonly exchange: ExchangePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly random: Random;
+  readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
+}
+
+export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
+
+/**
+ * Builds the supervision tree for a configuration and a set of ports. Live, dry-run,
+ * tests and backtests all come through here: only the exchange port and the clock differ.
+ */
+export class Runtime {
+  readonly registry = new ActorRegistry();
+  readonly gate = new TradingGate();
+  readonly account = new AccountTracker();
+  readonly root: Actor<SystemSupervisorMachine>;
+  private started = false;
+  private lastResortDone = false;
+
+  constructor(private readonly options: RuntimeOptions) {
+    const { config, exchange, clock, logger, metrics, random } = options;
+    const now = (): number => clock.now();
+    const io: IoActorDeps = {
+      exchange,
+      clock,
+      gate: this.gate,
+      account: this.account,
+      instruments: new InstrumentCache(exchange, clock),
+      executor: new EntryExecutor({ exchange, clock, gate: this.gate, random }),
+      logger,
+      metrics,
+      accountCheckMs: config.supervision.accountCheckMs,
+      dailyLossLimitPct: config.risk.dailyLossLimitPct,
+      shutdownDeadlineMs: config.shutdown.deadlineMs,
+      cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
+    };
+    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy }).provide({
+      actors: { fetchMarket: createFetchMarket(io), placeEntry: createPlaceEntry(io) },
+    });
+    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic });
+    const systemLogic = createSystemSupervisor({ now, symbolLogic }).provide({
+      actors: {
+        accountWatch: createAccountWatch(io),
+        cancelOpenOrders: createCancelOpenOrders(io),
+        drainOrders: createDrainOrders(io),
+      },
+    });
+    const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
+    const input = buildSystemInput(config, now());
+    // Every actor of the tree is listed from the start, including presets that begin disabled.
+    for (const spec of input.symbols) {
+      for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);
+    }
+    this.root = createActor(systemLogic, { input, clock, inspect: observer.inspect });
+    this.root.on('escalation', (event) => observer.onEscalation(event.record));
+    // The root must always have an error observer: without one XState rethrows the error
+    // from a timer and the process dies with its orders unattended (STYLE.md 1.2).
+    this.root.subscribe({ error: (error) => void this.lastResort(error) });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.root.start();
+  }
+
+  snapshot(): SystemSnapshot {
+    return this.root.getSnapshot();
+  }
+
+  /** True while the supervision tree runs normally (not halted, not stopping). */
+  supervisorsRunning(): boolean {
+    const snapshot = this.root.getSnapshot();
+    return snapshot.status === 'active' && snapshot.value === 'running';
+  }
+
+  halt(reason: string, code: string, correlationId: string): void {
+    this.root.send({ type: 'HALT', reason, code, correlationId });
+  }
+
+  resume(correlationId: string): boolean {
+    if (this.root.getSnapshot().value !== 'halted') return false;
+    this.root.send({ type: 'RESUME', correlationId });
+    return true;
+  }
+
+  enable(actorId: string, correlationId: string): void {
+    this.root.send({ type: 'ENABLE_STRATEGY', actorId, correlationId });
+  }
+
+  disable(actorId: string, reason: string, correlationId: string): void {
+    this.root.send({ type: 'DISABLE_STRATEGY', actorId, reason, correlationId });
+  }
+
+  /** Graceful stop: no new signals, in-flight orders finished or cancelled, then the tree stops. */
+  async stop(): Promise<void> {
+    this.gate.beginShutdown();
+    const snapshot = this.root.getSnapshot();
+    if (snapshot.status === 'active') {
+      this.root.send({ type: 'SHUTDOWN' });
+      try {
+        await waitFor(this.root, (s) => s.status !== 'active', { timeout: this.options.config.shutdown.deadlineMs + 5_000 });
+      } catch {
+        this.options.logger.error({ event: 'shutdown_timeout' }, 'supervision tree did not stop before the deadline');
+      }
+    }
+    this.root.stop();
+  }
+
+  /**
+   * Used when the supervision tree itself is gone (root in error) or an exception escaped
+   * everything: close the gate, cancel our open orders directly, and stay HALTED.
+   */
+  async lastResort(error: unknown): Promise<void> {
+    const typed = toBybotError(error);
+    this.gate.set('HALTED', `last resort: ${typed.message}`);
+    this.options.metrics.tradingHalted.set(1);
+    this.options.logger.fatal(
+      { event: 'escalation', level: 'system', kind: 'emergency_stop', code: 'ROOT_FAILED', reason: typed.message, correlationId: `system#lastResort.${this.options.clock.now().toString(36)}` },
+      `supervision tree failed, trading HALTED: ${typed.message}`,
+    );
+    if (this.lastResortDone) return;
+    this.lastResortDone = true;
+    try {
+      const summary = await cancelOurOpenOrders(this.options.exchange);
+      this.options.logger.warn({ event: 'emergency_cancel', summary }, summary);
+    } catch (cancelError) {
+      this.options.logger.error({ event: 'emergency_cancel_failed', err: toBybotError(cancelError).message }, 'emergency cancel failed');
+    }
+  }
+
+  /** An exception escaped to the process: emergency stop through the tree if it is alive. */
+  onUncaught(error: unknown): void {
+    const typed = toBybotError(error);
+    const snapshot = this.root.getSnapshot();
+    if (snapshot.status === 'active' && snapshot.value === 'running') {
+      this.halt(`uncaught exception: ${typed.message}`, 'UNCAUGHT_EXCEPTION', `system#uncaught.${this.options.clock.now().toString(36)}`);
+    } else if (snapshot.status !== 'active') {
+      void this.lastResort(error);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { fromCallback, fromPromise } from 'xstate';
+import { toBybotError } from '../domain/errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ExchangePort } from '../ports/exchange.ts';
+import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
+import { dailyLossReached } from '../core/risk/dailyLoss.ts';
+import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
+import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { EntryExecutor } from '../orders/entryExecutor.ts';
+import type { AccountTracker } from './accountTracker.ts';
+import type { InstrumentCache } from './instrumentCache.ts';
+import type { TradingGate } from './tradingGate.ts';
+
+/**
+ * The only place the machines touch the outside world: XState actor logic bound to the
+ * ports. Each one-shot call is a `fromPromise` that passes the actor's AbortSignal on,
+ * so leaving a state (or stopping an actor) cancels its request.
+ */
+export interface IoActorDeps {
+  readonly exchange: ExchangePort;
+  readonly clock: Clock;
+  readonly gate: TradingGate;
+  readonly account: AccountTracker;
+  readonly instruments: InstrumentCache;
+  readonly executor: EntryExecutor;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly accountCheckMs: number;
+  readonly dailyLossLimitPct: number;
+  readonly shutdownDeadlineMs: number;
+  readonly cancelOpenOrdersOnShutdown: boolean;
+}
+
+export function createFetchMarket(deps: IoActorDeps) {
+  return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
+    const { exchange } = deps;
+    const [candles, instrument, balance, positions, openOrders] = await Promise.all([
+      exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }),
+      deps.instruments.get(input.symbol, { signal }),
+      exchange.balance({ signal }),
+      exchange.positions(undefined, { signal }),
+      exchange.openOrders(undefined, { signal }),
+    ]);
+    const now = deps.clock.now();
+    deps.account.observe(balance.equity, now);
+    return {
+      now,
+      candles,
+      instrument,
+      portfolio: {
+        equity: balance.equity,
+        availableBalance: balance.availableBalance,
+        positions,
+        openOrders,
+        dayStartEquity: deps.account.dayStartEquity(now),
+      },
+      tradingState: deps.gate.current(),
+    };
+  });
+}
+
+export function createPlaceEntry(deps: IoActorDeps) {
+  // The create request is deliberately not tied to the actor's AbortSignal: aborting a
+  // request the exchange may already have executed only turns a known outcome into an
+  // unknown one. The executor finishes it (tracked by the gate for shutdown).
+  return fromPromise<PlacedOrder, EntryOrder>(({ input }) => deps.executor.submit(input));
+}
+
+/** Cancels our plain open orders (orderLinkId prefix), leaving position stops and foreign orders alone. */
+export async function cancelOurOpenOrders(exchange: ExchangePort): Promise<string> {
+  const open = await exchange.openOrders();
+  const ours = open.filter((o) => o.orderLinkId.startsWith(ORDER_LINK_PREFIX) && o.stopOrderType === '');
+  let cancelled = 0;
+  const failures: string[] = [];
+  for (const order of ours) {
+    try {
+      await exchange.cancelOrder({ symbol: order.symbol, orderId: order.orderId });
+      cancelled++;
+    } catch (error) {
+      failures.push(`${order.orderLinkId}: ${toBybotError(error).code}`);
+    }
+  }
+  const foreign = open.filter((o) => !o.orderLinkId.startsWith(ORDER_LINK_PREFIX) && o.stopOrderType === '').length;
+  const summary = `cancelled ${cancelled} of ${ours.length} open order(s) of ours; ${foreign} foreign order(s) left untouched`;
+  if (failures.length > 0) throw new Error(`${summary}; failed: ${failures.join(', ')}`);
+  return summary;
+}
+
+export function createCancelOpenOrders(deps: IoActorDeps) {
+  return fromPromise<string, { readonly reason: string }>(async ({ input }) => {
+    const summary = await cancelOurOpenOrders(deps.exchange);
+    deps.logger.warn({ event: 'emergency_cancel', reason: input.reason, summary }, `emergency stop: ${summary}`);
+    return summary;
+  });
+}
+
+export function createDrainOrders(deps: IoActorDeps) {
+  return fromPromise<string, Record<string, never>>(async () => {
+    const drained = await deps.gate.drain(deps.shutdownDeadlineMs);
+    let summary = drained.completed ? 'in-flight orders completed' : `${drained.pending} in-flight order(s) still pending at the deadline`;
+    if (deps.cancelOpenOrdersOnShutdown) {
+      try {
+        summary += `; ${await cancelOurOpenOrders(deps.exchange)}`;
+      } catch (error) {
+        summary += `; cancelling open orders failed: ${toBybotError(error).message}`;
+      }
+    }
+    deps.logger.info({ event: 'shutdown_drain', summary }, summary);
+    return summary;
+  });
+}
+
+/** Polls the balance on the clock; alerts on balance 0, the daily loss limit and rejected credentials. */
+export function createAccountWatch(deps: IoActorDeps) {
+  return fromCallback<SystemSupervisorEvent>(({ sendBack }) => {
+    let stopped = false;
+    let handle: unknown;
+    const controller = new AbortController();
+    const check = async (): Promise<void> => {
+      try {
+        const balance = await deps.exchange.balance({ signal: controller.signal });
+        const now = deps.clock.now();
+        deps.account.observe(balance.equity, now);
+        deps.metrics.equity.set(balance.equity);
+        const dayStart = deps.account.dayStartEquity(now);
+        if (balance.equity <= 0) {
+          sendBack({ type: 'ACCOUNT_ALERT', code: 'BALANCE_ZERO', reason: `account equity is ${balance.equity} ${balance.coin}`, at: now });
+        } else if (dailyLossReached(dayStart, balance.equity, deps.dailyLossLimitPct)) {
+          sendBack({
+            type: 'ACCOUNT_ALERT',
+            code: 'DAILY_LOSS_LIMIT',
+            reason: `equity ${balance.equity.toFixed(2)} is down more than ${deps.dailyLossLimitPct}% from the UTC day's start ${dayStart.toFixed(2)}`,
+            at: now,
+          });
+        }
+      } catch (raw) {
+        if (stopped) return;
+        const error = toBybotError(raw);
+        if (error.level === 'system') {
+          sendBack({ type: 'ACCOUNT_ALERT', code: 'AUTH_REJECTED', reason: `${error.code}: ${error.message}`, at: deps.clock.now() });
+        } else {
+          deps.logger.warn({ event: 'account_check_failed', code: error.code, err: error.message }, 'account check failed');
+        }
+      } finally {
+        if (!stopped) handle = deps.clock.setTimeout(() => void check(), deps.accountCheckMs);
+      }
+    };
+    void check();
+    return () => {
+      stopped = true;
+      controller.abort();
+      deps.clock.clearTimeout(handle);
+    };
+  });
+}

@@ -1,0 +1,176 @@
+import { performance } from 'node:perf_hooks';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { STRATEGY_STATES, type StrategyContext, type StrategyStateName } from '../../machines/strategy.types.ts';
+import type { SystemSupervisorContext } from '../../supervisors/system.supervisor.ts';
+import type { EscalationRecord } from '../../supervisors/escalation.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Clock } from '../ports/clock.ts';
+import { toIso } from '../ports/clock.ts';
+import type { ActorRegistry, TransitionRecord } from './actorRegistry.ts';
+import type { TradingGate } from './tradingGate.ts';
+
+interface SnapshotLike {
+  readonly status: 'active' | 'done' | 'error' | 'stopped';
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly machine?: { readonly id: string };
+}
+
+/**
+ * Turns the actor system's inspection stream into the read model (/actors), structured
+ * logs and Prometheus metrics. It only observes: it never sends events, so a bug here
+ * cannot change a trading decision. Machines stay free of logging side effects.
+ */
+export class RuntimeObserver {
+  private readonly cycleStarted = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      readonly registry: ActorRegistry;
+      readonly logger: Logger;
+      readonly metrics: Metrics;
+      readonly clock: Clock;
+      readonly gate: TradingGate;
+    },
+  ) {}
+
+  readonly inspect = (event: InspectionEvent): void => {
+    if (event.type !== '@xstate.snapshot') return;
+    const snapshot = event.snapshot as unknown as SnapshotLike;
+    const machineId = snapshot.machine?.id;
+    if (machineId === 'strategy') this.onStrategy((event.actorRef as AnyActorRef).id, snapshot, event.event.type);
+    else if (machineId === 'system') this.onSystem(snapshot);
+  };
+
+  /** Escalation records emitted by the system supervisor (levels 1-3 funnel through it). */
+  onEscalation(record: EscalationRecord): void {
+    this.deps.metrics.escalations.inc({ level: record.level, kind: record.kind, code: record.code });
+    const fields = {
+      event: 'escalation',
+      level: record.level,
+      kind: record.kind,
+      code: record.code,
+      reason: record.reason,
+      correlationId: record.correlationId,
+      actor: record.actorId,
+      symbol: record.symbol,
+      strategy: record.actorId?.split(':')[1],
+      at: toIso(record.at),
+    };
+    const message = `escalation ${record.level}/${record.kind}: ${record.reason}`;
+    if (record.level === 'system') this.deps.logger.error(fields, message);
+    else if (record.level === 'symbol') this.deps.logger.warn(fields, message);
+    else this.deps.logger.info(fields, message);
+  }
+
+  private onSystem(snapshot: SnapshotLike): void {
+    const context = snapshot.context as SystemSupervisorContext;
+    const stopping = snapshot.value === 'stopping' || snapshot.value === 'stopped';
+    if (!stopping) this.deps.gate.set(context.tradingState, context.halt?.reason ?? '');
+    this.deps.metrics.tradingHalted.set(context.tradingState === 'HALTED' || stopping ? 1 : 0);
+    this.deps.metrics.disabledStrategies.set(Object.keys(context.disabled).length);
+  }
+
+  private onStrategy(actorId: string, snapshot: SnapshotLike, eventType: string): void {
+    const context = snapshot.context as StrategyContext;
+    const state = (typeof snapshot.value === 'string' ? snapshot.value : 'idle') as StrategyStateName;
+    const previous = this.deps.registry.get(actorId);
+    const status = snapshot.status === 'active' ? 'active' : snapshot.status === 'error' ? 'error' : 'stopped';
+    const log = this.deps.logger.child({ actor: actorId, symbol: context.symbol, strategy: context.presetId, correlationId: context.correlationId });
+    const labels = { symbol: context.symbol, strategy: context.presetId };
+
+    let transition: TransitionRecord | null = null;
+    let lastCycleMs: number | null = null;
+    if (!previous || previous.state !== state) {
+      transition = { at: this.deps.clock.now(), from: previous?.state ?? '(start)', to: state, event: eventType, correlationId: context.correlationId };
+      for (const name of STRATEGY_STATES) {
+        this.deps.metrics.actorState.set({ actor: actorId, ...labels, state: name }, name === state ? 1 : 0);
+      }
+      if (state === 'fetching') this.cycleStarted.set(actorId, performance.now());
+      if (state === 'cooldown' || state === 'broken') {
+        const started = this.cycleStarted.get(actorId);
+        if (started !== undefined) {
+          lastCycleMs = performance.now() - started;
+          this.cycleStarted.delete(actorId);
+          const failed = previous && context.counters.failed > previous.context.counters.failed;
+          const outcome = state === 'broken' ? 'broken' : failed ? 'failed' : context.counters.skipped > (previous?.context.counters.skipped ?? 0) ? 'skipped' : 'ok';
+          this.deps.metrics.cycleDuration.observe({ ...labels, outcome }, lastCycleMs / 1000);
+        }
+      }
+      if (state === 'broken') {
+        this.deps.metrics.breakerTrips.inc(labels);
+        log.warn(
+          { event: 'breaker_open', trips: context.breaker.trips, consecutiveFailures: context.breaker.consecutiveFailures, openMs: context.breakerConfig.openMs, lastError: context.lastError },
+          `circuit breaker open after ${context.breaker.consecutiveFailures} consecutive failures`,
+        );
+      }
+      log.debug({ event: 'transition', from: transition.from, to: state, cause: eventType }, `${transition.from} -> ${state}`);
+    }
+    if (status !== 'active' && previous?.status === 'active') {
+      log.info({ event: 'actor_stopped', status, state }, `actor ${status}`);
+    }
+
+    if (previous) this.logChanges(previous.context, context, log, labels, previous.state);
+    this.deps.registry.update(actorId, context, state, status, transition, lastCycleMs);
+  }
+
+  private logChanges(
+    before: StrategyContext,
+    after: StrategyContext,
+    log: Logger,
+    labels: { symbol: string; strategy: string },
+    previousState: string,
+  ): void {
+    const { metrics } = this.deps;
+    if (after.counters.failed > before.counters.failed && after.lastError) {
+      const e = after.lastError;
+      metrics.iterationFailures.inc({ ...labels, code: e.code });
+      if (previousState === 'ordering') metrics.orders.inc({ ...labels, side: before.pendingEntry?.entry.side ?? '', result: 'failed' });
+      log.warn(
+        { event: 'iteration_failed', level: 'strategy', code: e.code, errorLevel: e.level, err: e.message, consecutiveFailures: after.breaker.consecutiveFailures, correlationId: e.correlationId },
+        `iteration failed (${e.code}): ${e.message}`,
+      );
+    }
+    if (after.counters.skipped > before.counters.skipped && after.lastSkip) {
+      metrics.iterationsSkipped.inc({ ...labels, reason: after.lastSkip.reason });
+      const level = after.lastSkip.reason === 'NO_NEW_CANDLE' ? 'debug' : 'info';
+      log[level]({ event: 'iteration_skipped', reason: after.lastSkip.reason, detail: after.quality?.detail }, `iteration skipped: ${after.lastSkip.reason}`);
+    }
+    if (after.quality && after.quality !== before.quality && !after.quality.ok) {
+      for (const reason of after.quality.reasons) metrics.dataQuality.inc({ symbol: labels.symbol, reason, severity: after.quality.severity });
+    }
+    const signal = after.lastSignal;
+    if (signal && signal !== before.lastSignal) {
+      metrics.signals.inc({ ...labels, action: signal.action, mode: signal.mode });
+      if (signal.action !== 'none') {
+        metrics.confluenceScore.observe({ strategy: labels.strategy }, signal.score);
+        log.info(
+          { event: 'signal', action: signal.action, mode: signal.mode, score: signal.score, factors: signal.factors, price: signal.price, stopLoss: signal.stopLoss, takeProfit: signal.takeProfit, candle: toIso(signal.candleStart), reason: signal.reason },
+          `signal ${signal.action} (${signal.mode}, score ${signal.score})`,
+        );
+      }
+    }
+    const decision = after.lastDecision;
+    if (decision && decision !== before.lastDecision) {
+      if (decision.allowed) {
+        metrics.riskDecisions.inc({ ...labels, result: 'allowed', code: 'OK' });
+        log.info(
+          { event: 'risk_decision', allowed: true, side: decision.side, qty: decision.qty, notional: decision.notional, riskAmount: decision.riskAmount, leverage: decision.leverage, cappedBy: decision.cappedBy },
+          `risk allowed ${decision.side} ${decision.qty}: ${decision.reason}`,
+        );
+      } else {
+        metrics.riskDecisions.inc({ ...labels, result: 'denied', code: decision.code });
+        log.info({ event: 'risk_decision', allowed: false, code: decision.code, reason: decision.reason }, `risk denied (${decision.code}): ${decision.reason}`);
+      }
+    }
+    const order = after.lastOrder;
+    if (order && order !== before.lastOrder) {
+      metrics.orders.inc({ ...labels, side: order.side, result: order.adopted ? 'adopted' : 'placed' });
+      log.info(
+        { event: 'order', orderLinkId: order.orderLinkId, orderId: order.orderId, status: order.status, side: order.side, qty: order.qty, filledQty: order.filledQty, avgPrice: order.avgPrice, adopted: order.adopted },
+        `entry ${order.side} ${order.qty} ${order.status}${order.adopted ? ' (found existing order by orderLinkId)' : ''}`,
+      );
+    }
+  }
+}
