@@ -1,5 +1,5 @@
 import { intervalMs } from '../src/domain/types.ts';
-import { serializeError, toBybotError } from '../src/domain/errors.ts';
+import { StrategyFailedError, serializeError, toBybotError } from '../src/domain/errors.ts';
 import { closedCandles, validateCandles } from '../src/core/data/validate.ts';
 import { advanceIndicators, evaluateSignal } from '../src/core/strategy/runner.ts';
 import { assessEntry } from '../src/core/risk/assess.ts';
@@ -128,6 +128,12 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
       lastSignal: signal,
       pendingEntry: null,
     };
+    if (signal.fault) {
+      // The strategy threw or returned an invalid decision: count it as a failed step (level 1),
+      // which feeds the breaker, rather than silently treating it as "no signal".
+      const fault = new StrategyFailedError(`strategy ${context.strategyType} failed: ${signal.fault}`);
+      return { ...base, stepError: recordError(fault, now, context.correlationId) };
+    }
     if (signal.action === 'none') return base;
 
     const decision = assessEntry({
