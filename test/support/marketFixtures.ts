@@ -22,7 +22,7 @@ export const BTC: Instrument = {
 };
 
 /** Kinds of market data that steer the strategy machine into each of its branches (with testStrategy). */
-export type MarketKind = 'long' | 'short' | 'none' | 'stale' | 'nan' | 'positionOpen';
+export type MarketKind = 'long' | 'short' | 'none' | 'stale' | 'nan' | 'positionOpen' | 'bug' | 'garbage';
 
 /** 30 closed 1-minute candles ending just before `now`, plus the forming one. */
 export function candles(now: number, lastBody: number, count = 30): Candle[] {
@@ -57,10 +57,14 @@ const emptyPosition = (symbol: string): Position => ({
 });
 
 export function market(kind: MarketKind, now: number): MarketSnapshot {
-  const body = kind === 'short' ? -20 : kind === 'none' ? 0 : 20;
+  const body = kind === 'short' ? -20 : kind === 'none' ? 0 : kind === 'bug' ? 5000 : 20;
   let list = candles(kind === 'stale' ? now - 30 * MINUTE : now, body);
   if (kind === 'nan') list = list.map((c, i) => (i === 3 ? { ...c, close: Number.NaN } : c));
   const positions = kind === 'positionOpen' ? [{ ...emptyPosition('BTCUSDT'), side: 'Buy' as const, size: 0.01, avgPrice: 60_000, positionValue: 600 }] : [];
+  if (kind === 'garbage') {
+    // A malformed snapshot (an adapter bug): the validating step must fail, not throw.
+    return { now, candles: null, instrument: BTC, portfolio: null, tradingState: 'ACTIVE' } as unknown as MarketSnapshot;
+  }
   return {
     now,
     candles: list,

@@ -55,7 +55,11 @@ export const testStrategy: StrategyDefinition<TestParams, TestState> = {
   update: (state, candle) => ({ last: candle, seen: state.seen + 1 }),
   indicators: (state): IndicatorResult | null =>
     state.last && state.seen >= 5 ? { candleStart: state.last.start, close: state.last.close, values: { body: state.last.close - state.last.open } } : null,
-  signal: (indicators) => decide(indicators.close, indicators.values.body ?? 0, 'full'),
+  signal: (indicators) => {
+    // A body this large never happens in the fixtures except on purpose: it stands for a strategy bug.
+    if ((indicators.values.body ?? 0) > 1000) throw new Error('test strategy bug: implausible body');
+    return decide(indicators.close, indicators.values.body ?? 0, 'full');
+  },
   fallback: (candles) => {
     const last = candles[candles.length - 1];
     return decide(last?.close, last ? last.close - last.open : 0, 'degraded');
