@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppConfigSchema, type AppConfig } from './schema.ts';
 import { readEnvLayer } from './env.ts';
 import { deepMerge, isPlainObject } from './merge.ts';
+import { strategyTypes } from '../src/core/strategy/registry.ts';
 
 /**
  * The one way configuration is loaded: built-in defaults < file (--config or
@@ -45,7 +46,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) lines.push(`${formatPath([...issue.path, key])}: unknown key`);
     } else if (issue.code === 'invalid_union' && issue.path.length > 0 && (issue as { note?: string }).note === 'No matching discriminator') {
-      lines.push(`${formatPath([...issue.path, 'type'])}: unknown strategy type`);
+      // zod 4 already ends the path at the discriminator key; older shapes stop at the element.
+      const path = issue.path[issue.path.length - 1] === 'type' ? issue.path : [...issue.path, 'type'];
+      lines.push(`${formatPath(path)}: unknown strategy type (known: ${strategyTypes().join(', ')})`);
     } else {
       lines.push(`${formatPath(issue.path)}: ${issue.message}`);
     }

@@ -88,7 +88,11 @@ export const AppConfigSchema = z
     strategies: z
       .array(StrategyPresetSchema)
       .min(1, 'configure at least one strategy preset')
-      .prefault([{ id: "range-v1", type: "range", symbols: [...DEFAULT_SYMBOLS] }]),
+      .prefault([
+        { id: 'range-v1', type: 'range', symbols: [...DEFAULT_SYMBOLS] },
+        { id: 'mtf-v1', type: 'multiTimeframe', symbols: [...DEFAULT_SYMBOLS] },
+        { id: 'vwap-v1', type: 'volumeVwap', symbols: [...DEFAULT_SYMBOLS] },
+      ]),
     actor: z
       .strictObject({
         /** Pause after each iteration before the actor accepts the next tick. */

@@ -1,7 +1,7 @@
 import { parseArgs, USAGE } from './cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger } from './observability/logger.ts';
-import { startApp, type App } from './app.ts';
+import type { App } from './app.ts';
 
 /**
  * `npm start`: load and validate the configuration (exit 2 on any problem, one line per
@@ -41,6 +41,9 @@ async function main(): Promise<number> {
   });
 
   try {
+    // Loaded only after the configuration is valid: a config error exits 2 at once,
+    // without starting to load the runtime, the simulator or the HTTP server.
+    const { startApp } = await import('./app.ts');
     app = await startApp({ config, logger, sources: loaded.sources });
   } catch (error) {
     logger.fatal({ event: 'startup_failed', err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
