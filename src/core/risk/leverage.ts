@@ -13,9 +13,17 @@ export function leverageBounds(instrument: Instrument, limits: RiskLimits): { re
  * The smallest integer leverage at which `notional` fits in the available margin, within
  * the bounds. Low leverage keeps the liquidation price far from the stop.
  */
+/**
+ * Headroom kept between the margin an entry needs and the available balance: the fill
+ * price moves (slippage, time between decision and fill) and the taker fee is charged on
+ * top, so sizing to exactly 100 % of the available margin gets the order rejected
+ * (Bybit 110007) and, at the symbol level, the strategy disabled.
+ */
+export const MARGIN_HEADROOM = 0.02;
+
 export function chooseLeverage(notional: number, availableBalance: number, bounds: { readonly min: number; readonly max: number }): number {
   if (!(availableBalance > 0) || !Number.isFinite(notional)) return bounds.max;
   // A hair of tolerance so 3.0000000000000004 does not become 4.
-  const need = Math.ceil(notional / availableBalance - 1e-9);
+  const need = Math.ceil((notional * (1 + MARGIN_HEADROOM)) / availableBalance - 1e-9);
   return Math.min(bounds.max, Math.max(bounds.min, need));
 }

@@ -2,7 +2,7 @@ import type { Instrument } from '../../domain/types.ts';
 import { floorToStep } from '../steps.ts';
 import type { RiskDenialCode, RiskLimits } from './types.ts';
 import { num, positiveOrZero } from './format.ts';
-import { chooseLeverage, leverageBounds } from './leverage.ts';
+import { MARGIN_HEADROOM, chooseLeverage, leverageBounds } from './leverage.ts';
 
 /**
  * Position size (backlog D2.2): risk equity x riskPerTradePct x score over the stop
@@ -67,7 +67,7 @@ export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
     { name: 'maxPositionPct', qty: (equity * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice },
     { name: 'maxTotalExposurePct', qty: room / entryPrice },
     { name: 'maxLeverage', qty: (equity * positiveOrZero(limits.maxLeverage)) / entryPrice },
-    { name: 'availableMargin', qty: (available * bounds.max) / entryPrice },
+    { name: 'availableMargin', qty: (available * bounds.max) / (1 + MARGIN_HEADROOM) / entryPrice },
     { name: 'maxMktOrderQty', qty: positiveOrZero(instrument.maxMktOrderQty) },
   ];
   const squeezing = caps.filter((c) => c.qty < riskQty).sort((a, b) => a.qty - b.qty);

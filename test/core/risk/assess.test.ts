@@ -19,8 +19,9 @@ function denied(d: RiskDecision, code: DeniedEntry['code']): DeniedEntry {
 describe('assessEntry approves and sizes', () => {
   it('sizes from equity x risk% x score over the stop distance, floored to the qty step', () => {
     // 10 000 x 1 % = 100 USDT at risk over a 600 stop distance = 0.1666 -> 0.166 BTC.
+    // 9 960 notional on 10 000 available: 1x leaves less than the 2 % margin headroom, so 2x.
     const d = approved(assessEntry(request()));
-    expect(d).toMatchObject({ side: 'Buy', qty: 0.166, entryPrice: 60_000, stopLoss: 59_400, takeProfit: 61_200, leverage: 1, cappedBy: [] });
+    expect(d).toMatchObject({ side: 'Buy', qty: 0.166, entryPrice: 60_000, stopLoss: 59_400, takeProfit: 61_200, leverage: 2, cappedBy: [] });
     expect(d.notional).toBeCloseTo(9_960, 6);
     expect(d.riskAmount).toBeCloseTo(99.6, 6);
     expect(d.rewardRisk).toBeCloseTo(2, 9);
