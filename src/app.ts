@@ -94,9 +94,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     throw new BybotError(ERROR_CODES.CONFIG_INVALID, 'live mode needs the Bybit adapter, which is not wired yet', 'system', false);
   }
 
-  const exchange = instrumented(simulator ? withDeadline(rawExchange, clock, config.exchange.requestTimeoutMs) : rawExchange, metrics);
+  let health: HealthMonitor | undefined;
+  const exchange = instrumented(
+    simulator ? withDeadline(rawExchange, clock, config.exchange.requestTimeoutMs) : rawExchange,
+    metrics,
+    (operation, error) => health?.observe(operation, error),
+  );
   const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy });
-  const health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
+  health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
   await health.start();
   if (!health.exchangeStatus().ok) {
     logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');

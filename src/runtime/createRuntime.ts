@@ -152,7 +152,7 @@ export class Runtime {
     this.gate.set('HALTED', `last resort: ${typed.message}`);
     this.options.metrics.tradingHalted.set(1);
     this.options.logger.fatal(
-      { event: 'escalation', level: 'system', kind: 'emergency_stop', code: 'ROOT_FAILED', reason: typed.message, correlationId: `system#lastResort.${this.options.clock.now().toString(36)}` },
+      { event: 'escalation', escalationLevel: 'system', kind: 'emergency_stop', code: 'ROOT_FAILED', reason: typed.message, correlationId: `system#lastResort.${this.options.clock.now().toString(36)}` },
       `supervision tree failed, trading HALTED: ${typed.message}`,
     );
     if (this.lastResortDone) return;

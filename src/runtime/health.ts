@@ -1,7 +1,10 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { toBybotError } from '../domain/errors.ts';
+import { toBybotError, type BybotError } from '../domain/errors.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { Logger } from '../observability/logger.ts';
+
+/** Error codes that mean "the exchange cannot be reached or does not accept us". */
+const CONNECTIVITY_CODES: ReadonlySet<string> = new Set(['EXCHANGE_UNAVAILABLE', 'TIMEOUT', 'AUTH_REJECTED']);
 
 export interface ProbeStatus {
   readonly ok: boolean;
@@ -59,6 +62,23 @@ export class HealthMonitor {
 
   exchangeStatus(): ProbeStatus {
     return this.status;
+  }
+
+  /**
+   * Passive health: every exchange call the actors make is evidence too, so /ready does
+   * not wait for the next probe to notice that the exchange stopped (or started) answering.
+   * Only connectivity failures count; a rejected order says nothing about reachability.
+   */
+  observe(operation: string, error: BybotError | null): void {
+    const now = Date.now();
+    if (error === null) {
+      if (!this.status.ok) this.logger.info({ event: 'exchange_recovered', operation }, `exchange answers again (${operation})`);
+      this.status = { ok: true, checkedAt: now, lastOkAt: now, latencyMs: this.status.latencyMs, error: null };
+      return;
+    }
+    if (!CONNECTIVITY_CODES.has(error.code)) return;
+    if (this.status.ok) this.logger.warn({ event: 'exchange_unreachable', operation, code: error.code, err: error.message }, `exchange call ${operation} failed: ${error.message}`);
+    this.status = { ...this.status, ok: false, checkedAt: now, error: `${error.code}: ${error.message}` };
   }
 
   async probe(): Promise<ProbeStatus> {

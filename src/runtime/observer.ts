@@ -48,7 +48,7 @@ export class RuntimeObserver {
     this.deps.metrics.escalations.inc({ level: record.level, kind: record.kind, code: record.code });
     const fields = {
       event: 'escalation',
-      level: record.level,
+      escalationLevel: record.level,
       kind: record.kind,
       code: record.code,
       reason: record.reason,
@@ -128,7 +128,7 @@ export class RuntimeObserver {
       metrics.iterationFailures.inc({ ...labels, code: e.code });
       if (previousState === 'ordering') metrics.orders.inc({ ...labels, side: before.pendingEntry?.entry.side ?? '', result: 'failed' });
       log.warn(
-        { event: 'iteration_failed', level: 'strategy', code: e.code, errorLevel: e.level, err: e.message, consecutiveFailures: after.breaker.consecutiveFailures, correlationId: e.correlationId },
+        { event: 'iteration_failed', escalationLevel: 'strategy', code: e.code, errorLevel: e.level, err: e.message, consecutiveFailures: after.breaker.consecutiveFailures, correlationId: e.correlationId },
         `iteration failed (${e.code}): ${e.message}`,
       );
     }

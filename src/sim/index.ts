@@ -1,0 +1,56 @@
+import type { Clock } from '../ports/clock.ts';
+import type { ExchangePort } from '../ports/exchange.ts';
+import { MatchingEngine } from './engine.ts';
+import { FaultController } from './faults.ts';
+import { MarketGenerator } from './market.ts';
+import { SimExchangePort } from './port.ts';
+import type { FaultState, RegimeName } from './types.ts';
+
+export type { FaultState, RegimeName } from './types.ts';
+export type { EngineEvents } from './engine.ts';
+export { MatchingEngine } from './engine.ts';
+export { FaultController } from './faults.ts';
+export { MarketGenerator } from './market.ts';
+
+export interface SimExchangeOptions {
+  readonly clock: Clock;
+  readonly seed: number;
+  /** Epoch ms (minute-aligned) where generated history starts. */
+  readonly origin: number;
+  /** USDT. */
+  readonly initialBalance: number;
+  readonly takerFeeRate: number;
+  readonly makerFeeRate: number;
+  /** Market-order slippage in basis points. */
+  readonly slippageBps: number;
+  /** Forced regime per symbol; other symbols switch between trend and range by themselves. */
+  readonly regimes: Readonly<Record<string, RegimeName>>;
+  readonly faults: FaultState;
+}
+
+export interface SimExchange {
+  /** The ExchangePort (venue 'simulator'). */
+  readonly port: ExchangePort;
+  /** Direct access for tests and for wrappers such as a Bybit wire-protocol server. */
+  readonly engine: MatchingEngine;
+  readonly faults: FaultController;
+  readonly market: MarketGenerator;
+}
+
+/** Builds the in-process simulated Bybit: market generator, matching engine, fault gate, port. */
+export function createSimExchange(options: SimExchangeOptions): SimExchange {
+  const { clock, seed } = options;
+  const market = new MarketGenerator({ clock, seed, origin: options.origin, regimes: options.regimes });
+  const engine = new MatchingEngine({
+    clock,
+    market,
+    seed,
+    initialBalance: options.initialBalance,
+    takerFeeRate: options.takerFeeRate,
+    makerFeeRate: options.makerFeeRate,
+    slippageBps: options.slippageBps,
+  });
+  const faults = new FaultController(options.faults);
+  const port = new SimExchangePort({ clock, seed, engine, market, faults });
+  return { port, engine, faults, market };
+}

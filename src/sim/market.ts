@@ -1,0 +1,151 @@
+import { InvalidRequestError, UnknownSymbolError } from '../domain/errors.ts';
+import { INTERVALS, intervalMs, type Candle, type Instrument, type Interval, type Ticker } from '../domain/types.ts';
+import { hashString } from '../core/rng.ts';
+import { roundToStep } from '../core/steps.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { CandleQuery } from '../ports/exchange.ts';
+import { instrumentFor, isUsdtSymbol } from './instruments.ts';
+import { MINUTE_MS, pathPrice, pathRange, type MinuteBar } from './pricePath.ts';
+import { MinuteSeries } from './series.ts';
+import type { RegimeName } from './types.ts';
+
+const BASE_PRICES: Record<string, number> = { BTCUSDT: 60_000, ETHUSDT: 3_000, SOLUSDT: 150 };
+
+export interface MarketOptions {
+  readonly clock: Clock;
+  readonly seed: number;
+  /** Epoch ms (minute-aligned) of the first generated bar. */
+  readonly origin: number;
+  readonly regimes: Readonly<Record<string, RegimeName>>;
+}
+
+/**
+ * Synthetic market data: deterministic 1-minute bars per (seed, symbol, origin), generated
+ * lazily up to the clock's now, and everything derived from them (candles of any interval,
+ * the current price, tickers). Higher intervals are aggregated from the 1m bars, aligned to
+ * epoch multiples of the interval, exactly as an exchange's klines are.
+ */
+export class MarketGenerator {
+  readonly origin: number;
+  private readonly series = new Map<string, MinuteSeries>();
+  private readonly instruments = new Map<string, Instrument>();
+
+  constructor(private readonly options: MarketOptions) {
+    if (options.origin % MINUTE_MS !== 0) throw new InvalidRequestError(`origin ${options.origin} is not minute-aligned`);
+    this.origin = options.origin;
+  }
+
+  /** Reference price at origin: the real neighbourhood for known symbols, else from the symbol's hash. */
+  basePrice(symbol: string): number {
+    const known = BASE_PRICES[symbol];
+    if (known !== undefined) return known;
+    // 0.1 .. 1000, spread log-uniformly over symbols, stable across seeds.
+    return Number((10 ** (-1 + (hashString(symbol) % 4000) / 1000)).toPrecision(5));
+  }
+
+  instrument(symbol: string): Instrument {
+    let instrument = this.instruments.get(symbol);
+    if (!instrument) {
+      if (!isUsdtSymbol(symbol)) throw new UnknownSymbolError(symbol);
+      instrument = instrumentFor(symbol, this.basePrice(symbol));
+      this.instruments.set(symbol, instrument);
+    }
+    return instrument;
+  }
+
+  /** Minute index of time `t` (may be negative before origin). */
+  minuteIndex(t: number): number {
+    return Math.floor((t - this.origin) / MINUTE_MS);
+  }
+
+  /** The full 1m bar `index` (also for the still-forming minute: the engine walks its path). */
+  bar(symbol: string, index: number): MinuteBar {
+    return this.seriesOf(symbol).bar(Math.max(0, index));
+  }
+
+  /** Price at time `t` on the intra-minute path; before origin, the first open. */
+  priceAt(symbol: string, t: number): number {
+    const index = this.minuteIndex(t);
+    const bar = this.bar(symbol, index);
+    if (index < 0) return bar.open;
+    return pathPrice(bar, t - bar.start, this.instrument(symbol).tickSize);
+  }
+
+  lastPrice(symbol: string): number {
+    return this.priceAt(symbol, this.options.clock.now());
+  }
+
+  ticker(symbol: string): Ticker {
+    const { tickSize } = this.instrument(symbol);
+    const now = this.options.clock.now();
+    const last = this.priceAt(symbol, now);
+    return {
+      symbol,
+      lastPrice: last,
+      markPrice: last,
+      bid1Price: Math.max(tickSize, roundToStep(last - tickSize, tickSize)),
+      ask1Price: roundToStep(last + tickSize, tickSize),
+      time: now,
+    };
+  }
+
+  /** Oldest first; the last candle may still be forming. */
+  candles(query: CandleQuery): Candle[] {
+    const { symbol, interval, limit } = query;
+    this.instrument(symbol);
+    if (!(INTERVALS as readonly string[]).includes(interval)) throw new InvalidRequestError(`interval ${String(interval)} is not supported`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidRequestError(`limit ${limit} must be an integer in 1..1000`);
+
+    const now = this.options.clock.now();
+    if (now < this.origin) return [];
+    const step = intervalMs(interval);
+    // Only candles fully inside the generated history: the first starts at or after origin.
+    const first = Math.ceil(this.origin / step) * step;
+    const lower = Math.max(first, query.start === undefined ? first : Math.ceil(query.start / step) * step);
+    const upper = Math.floor(Math.min(query.end ?? now, now) / step) * step;
+    if (upper < lower) return [];
+    const from = Math.max(lower, upper - (limit - 1) * step);
+    const out: Candle[] = [];
+    for (let start = from; start <= upper; start += step) out.push(this.candleAt(symbol, interval, start, now));
+    return out;
+  }
+
+  private candleAt(symbol: string, interval: Interval, start: number, now: number): Candle {
+    const series = this.seriesOf(symbol);
+    const { tickSize, qtyStep } = this.instrument(symbol);
+    const first = this.minuteIndex(start);
+    const end = first + Number(interval);
+    const current = this.minuteIndex(now);
+    const closedEnd = Math.min(end, current);
+    const closed = closedEnd > first ? series.aggregate(first, closedEnd) : null;
+    if (end <= current) return { start, ...closed! };
+
+    // The candle holds the forming minute: take its path up to now.
+    const bar = series.bar(current);
+    const offset = now - bar.start;
+    const range = pathRange(bar, 0, offset, tickSize);
+    const price = pathPrice(bar, offset, tickSize);
+    const volume = roundToStep((bar.volume * offset) / MINUTE_MS, qtyStep);
+    const turnover = Number(((bar.turnover * offset) / MINUTE_MS).toFixed(4));
+    if (!closed) return { start, open: bar.open, high: range.high, low: range.low, close: price, volume, turnover };
+    return {
+      start,
+      open: closed.open,
+      high: Math.max(closed.high, range.high),
+      low: Math.min(closed.low, range.low),
+      close: price,
+      volume: closed.volume + volume,
+      turnover: closed.turnover + turnover,
+    };
+  }
+
+  private seriesOf(symbol: string): MinuteSeries {
+    let series = this.series.get(symbol);
+    if (!series) {
+      const instrument = this.instrument(symbol);
+      series = new MinuteSeries(this.options.seed, symbol, this.origin, instrument, this.basePrice(symbol), this.options.regimes[symbol]);
+      this.series.set(symbol, series);
+    }
+    return series;
+  }
+}

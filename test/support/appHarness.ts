@@ -1,0 +1,83 @@
+import { ManualClock } from '../../src/clock/manualClock.ts';
+import { loadConfig } from '../../config/load.ts';
+import type { AppConfig } from '../../config/schema.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { startApp, type App } from '../../src/app.ts';
+
+export const SIM_START = Date.UTC(2026, 0, 5, 0, 0);
+
+export interface LogLine {
+  readonly level: string;
+  readonly event?: string;
+  readonly msg?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface AppHarness {
+  readonly app: App;
+  readonly clock: ManualClock;
+  readonly logs: LogLine[];
+  readonly rawLog: string[];
+  get(path: string): Promise<{ status: number; body: unknown; text: string; contentType: string }>;
+  post(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** Advances simulated time in steps, letting the actors' I/O settle between steps. */
+  run(simulatedMs: number, stepMs?: number): Promise<void>;
+}
+
+/**
+ * The whole application (config, simulator, runtime, HTTP on 127.0.0.1:0) driven by a
+ * ManualClock, so minutes of trading take milliseconds and every run is the same.
+ */
+export async function startTestApp(overrides: Record<string, unknown> = {}): Promise<AppHarness> {
+  const loaded = loadConfig({
+    env: {},
+    overrides: deepMergeOverrides({ http: { port: 0, host: '127.0.0.1' }, simulator: { startTime: new Date(SIM_START).toISOString() }, log: { level: 'debug' } }, overrides),
+  });
+  if (!loaded.ok) throw new Error(`test config invalid: ${loaded.problems.join('; ')}`);
+  const config: AppConfig = loaded.config;
+  const clock = new ManualClock(SIM_START);
+  const logs: LogLine[] = [];
+  const rawLog: string[] = [];
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: 'never',
+    destination: {
+      write(line: string) {
+        rawLog.push(line);
+        logs.push(JSON.parse(line) as LogLine);
+      },
+    },
+  });
+  const app = await startApp({ config, logger, clock });
+  const get = async (path: string) => {
+    const response = await fetch(`${app.url}${path}`);
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    return { status: response.status, text, contentType, body: contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
+  };
+  const post = async (path: string, body: unknown = {}) => {
+    const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+  const run = async (simulatedMs: number, stepMs = 1_000) => {
+    const end = clock.now() + simulatedMs;
+    while (clock.now() < end) {
+      await clock.advanceTo(Math.min(end, clock.now() + stepMs));
+      // Let real I/O (HTTP probes, promise chains) progress between simulated steps.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { app, clock, logs, rawLog, get, post, run };
+}
+
+function deepMergeOverrides(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const prev = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMergeOverrides(prev as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
