@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
+
+/**
+ * `npm start -- --duration N --port 0` as a user runs it: a real process with the
+ * accelerated clock and the built-in simulator. While it runs, the endpoints answer; then
+ * it stops by itself with exit code 0.
+ */
+const root = resolve(import.meta.dirname, '../..');
+
+describe('npm start (dry-run, built-in simulator)', () => {
+  it('serves the endpoints, trades, and exits 0 after --duration', async () => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+
+    const url = await new Promise<string>((done, fail) => {
+      const timer = setInterval(() => {
+        const m = /"ready":"(http:\/\/127\.0\.0\.1:\d+)\/ready"/.exec(out);
+        if (m) {
+          clearInterval(timer);
+          done(m[1]!);
+        }
+      }, 50);
+      setTimeout(() => {
+        clearInterval(timer);
+        fail(new Error(`no start-up line in: ${out.slice(0, 2000)}`));
+      }, 20_000);
+    });
+    expect(out).toContain('DRY-RUN');
+    expect(out).toContain('built-in simulator');
+
+    await new Promise((r) => setTimeout(r, 4_000));
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    const actors = ((await (await fetch(`${url}/actors`)).json()) as { actors: { id: string; state: string }[] }).actors;
+    expect(actors).toHaveLength(9);
+    for (const a of actors) expect(STRATEGY_STATES).toContain(a.state);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('# TYPE bybot_actor_state gauge');
+
+    expect(await exited).toBe(0);
+    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string });
+    expect(lines.filter((l) => l.event === 'order').length).toBeGreaterThan(0);
+    expect(lines.at(-1)?.event).toBe('stopped');
+  }, 60_000);
+
+  it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--port', '0'], {
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise<void>((done) => {
+      const timer = setInterval(() => {
+        if (out.includes('"event":"startup"')) {
+          clearInterval(timer);
+          done();
+        }
+      }, 50);
+    });
+    await new Promise((r) => setTimeout(r, 2_000));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('"why":"SIGTERM"');
+    expect(out).toContain('"event":"shutdown_drain"');
+    expect(out).toContain('"event":"stopped"');
+  }, 60_000);
+});
