@@ -72,6 +72,8 @@ export interface PlacedOrder {
   readonly avgPrice: number;
   /** True when the order already existed (a retry or restart found it by orderLinkId). */
   readonly adopted: boolean;
+  /** Why the order differs from the approved entry (size fitted to margin, not sent). */
+  readonly note?: string;
 }
 
 export interface QualitySummary {

@@ -112,6 +112,16 @@ export function createMetrics() {
       help: 'Strategy actors disabled at escalation level 2',
       registers: [registry],
     }),
+    orderQueueDepth: new Gauge({
+      name: 'bybot_order_queue_depth',
+      help: 'Order jobs waiting or running in the per-account order queue',
+      registers: [registry],
+    }),
+    openOrders: new Gauge({
+      name: 'bybot_open_orders',
+      help: 'Open orders on the account (ours and foreign, excluding position stops)',
+      registers: [registry],
+    }),
   };
   return m;
 }

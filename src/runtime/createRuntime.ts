@@ -11,7 +11,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { EntryExecutor } from '../orders/entryExecutor.ts';
+import { OrderManager } from '../orders/orderManager.ts';
+import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { AccountTracker } from './accountTracker.ts';
 import { ActorRegistry } from './actorRegistry.ts';
 import { InstrumentCache } from './instrumentCache.ts';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   readonly metrics: Metrics;
   readonly random: Random;
   readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
+  /** Receives every step of every order (the journal). */
+  readonly orderEvents?: OrderEventSink;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -50,19 +53,31 @@ export class Runtime {
   readonly gate = new TradingGate();
   readonly account = new AccountTracker();
   readonly root: Actor<SystemSupervisorMachine>;
+  readonly orders: OrderManager;
   private started = false;
   private lastResortDone = false;
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
     const now = (): number => clock.now();
+    const instruments = new InstrumentCache(exchange, clock);
+    this.orders = new OrderManager({
+      exchange,
+      clock,
+      gate: this.gate,
+      random,
+      instrument: (symbol) => instruments.get(symbol),
+      maxLeverage: config.risk.maxLeverage,
+      queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
+      ...(options.orderEvents ? { events: options.orderEvents } : {}),
+    });
     const io: IoActorDeps = {
       exchange,
       clock,
       gate: this.gate,
       account: this.account,
-      instruments: new InstrumentCache(exchange, clock),
-      executor: new EntryExecutor({ exchange, clock, gate: this.gate, random }),
+      instruments,
+      executor: this.orders,
       logger,
       metrics,
       accountCheckMs: config.supervision.accountCheckMs,

@@ -8,7 +8,7 @@ import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { EntryExecutor } from '../orders/entryExecutor.ts';
+import type { OrderManager } from '../orders/orderManager.ts';
 import type { AccountTracker } from './accountTracker.ts';
 import type { InstrumentCache } from './instrumentCache.ts';
 import type { TradingGate } from './tradingGate.ts';
@@ -24,7 +24,7 @@ export interface IoActorDeps {
   readonly gate: TradingGate;
   readonly account: AccountTracker;
   readonly instruments: InstrumentCache;
-  readonly executor: EntryExecutor;
+  readonly executor: OrderManager;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly accountCheckMs: number;

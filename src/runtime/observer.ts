@@ -168,7 +168,7 @@ export class RuntimeObserver {
     if (order && order !== before.lastOrder) {
       metrics.orders.inc({ ...labels, side: order.side, result: order.adopted ? 'adopted' : 'placed' });
       log.info(
-        { event: 'order', orderLinkId: order.orderLinkId, orderId: order.orderId, status: order.status, side: order.side, qty: order.qty, filledQty: order.filledQty, avgPrice: order.avgPrice, adopted: order.adopted },
+        { event: 'order', orderLinkId: order.orderLinkId, orderId: order.orderId, status: order.status, side: order.side, qty: order.qty, filledQty: order.filledQty, avgPrice: order.avgPrice, adopted: order.adopted, ...(order.note ? { note: order.note } : {}) },
         `entry ${order.side} ${order.qty} ${order.status}${order.adopted ? ' (found existing order by orderLinkId)' : ''}`,
       );
     }
