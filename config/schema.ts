@@ -153,6 +153,30 @@ export const AppConfigSchema = z
         pretty: z.enum(['auto', 'always', 'never']).default('auto'),
       })
       .prefault({}),
+    journal: z
+      .strictObject({
+        /** Record signals, risk decisions, orders, fills, equity and escalations in SQLite. */
+        enabled: z.boolean().default(true),
+        /** Directory of the database, its backups and log files (relative to the working directory). */
+        dataDir: z.string().min(1).default('data'),
+        /** Database file name inside dataDir. */
+        file: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a plain file name').default('bybot.db'),
+        /** Analysis rows (signals, risk decisions, snapshots, alerts) and *.log files in dataDir/logs older than this are removed. */
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        /** A channel alert is raised when the database grows past this. */
+        sizeAlertMb: z.number().positive().default(500),
+        /** How often fills, equity and positions are synced into the journal (simulated ms). */
+        syncIntervalMs: positiveMs.default(60_000),
+      })
+      .prefault({}),
+    orders: z
+      .strictObject({
+        /** A position without its stop-loss is repaired or flattened within this time. */
+        protectDeadlineMs: positiveMs.default(30_000),
+        /** Our resting limit orders older than this are cancelled (0 = never). */
+        staleOrderTtlMs: ms.default(900_000),
+      })
+      .prefault({}),
     shutdown: z
       .strictObject({
         deadlineMs: positiveMs.max(120_000).default(10_000),

@@ -12,6 +12,7 @@ import { instrumented } from './exchange/instrumentedPort.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime } from './runtime/createRuntime.ts';
+import { openJournal } from './journal/openJournal.ts';
 import { HealthMonitor } from './runtime/health.ts';
 import { buildServer } from './http/server.ts';
 import type { SimulatorControl } from './http/simulatorRoutes.ts';
@@ -100,7 +101,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     metrics,
     (operation, error) => health?.observe(operation, error),
   );
-  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy });
+  // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
+  const journal = openJournal(config, logger);
+  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}) });
   health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
   await health.start();
   if (!health.exchangeStatus().ok) {
@@ -157,6 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await runtime.stop();
       health.stop();
       await server.close();
+      journal?.close();
     },
   };
 }

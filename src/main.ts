@@ -2,6 +2,7 @@ import { parseArgs, USAGE } from './cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger } from './observability/logger.ts';
 import type { App } from './app.ts';
+import { toBybotError } from './domain/errors.ts';
 
 /**
  * `npm start`: load and validate the configuration (exit 2 on any problem, one line per
@@ -46,7 +47,8 @@ async function main(): Promise<number> {
     const { startApp } = await import('./app.ts');
     app = await startApp({ config, logger, sources: loaded.sources });
   } catch (error) {
-    logger.fatal({ event: 'startup_failed', err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
+    const typed = toBybotError(error);
+    logger.fatal({ event: 'startup_failed', code: typed.code, err: typed.message }, `start-up failed (${typed.code}): ${typed.message}; not trading`);
     return 1;
   }
 

@@ -24,6 +24,12 @@ export const ERROR_CODES = {
   ABORTED: 'ABORTED',
   UNKNOWN_SYMBOL: 'UNKNOWN_SYMBOL',
   UNEXPECTED: 'UNEXPECTED',
+  /** The trade journal failed its integrity check: the bot refuses to trade on it. */
+  JOURNAL_CORRUPT: 'JOURNAL_CORRUPT',
+  /** The trade journal could not be opened or written. */
+  JOURNAL_FAILED: 'JOURNAL_FAILED',
+  /** Bybit retCode 10002: our request timestamp fell outside the recv window. */
+  CLOCK_SKEW: 'CLOCK_SKEW',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -174,6 +180,13 @@ export class StrategyFailedError extends BybotError {
 export class AbortedError extends BybotError {
   constructor(message = 'aborted', options?: BybotErrorOptions) {
     super(ERROR_CODES.ABORTED, message, 'strategy', true, options);
+  }
+}
+
+/** The exchange refused our request timestamp (Bybit 10002): resync the clock offset, then retry. */
+export class ClockSkewError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.CLOCK_SKEW, message, 'strategy', true, options);
   }
 }
 

@@ -107,6 +107,30 @@ export function createMetrics() {
       help: 'Open positions on the account',
       registers: [registry],
     }),
+    channelAlerts: new Counter({
+      name: 'bybot_channel_alerts_total',
+      help: 'Exchange channel degradation alerts (DNS, timeouts, rate limit, balance 0, failover...), by channel, reason and priority',
+      labelNames: ['channel', 'reason', 'priority'] as const,
+      registers: [registry],
+    }),
+    marketDataCache: new Counter({
+      name: 'bybot_market_data_cache_total',
+      help: 'Market-data cache lookups: hit (fresh), miss (fetched), stale (last good data served while the API failed)',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
+    exchangeEndpointUp: new Gauge({
+      name: 'bybot_exchange_endpoint_up',
+      help: '1 while a REST endpoint is considered healthy, 0 while it is failed over',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    }),
+    exchangeRetries: new Counter({
+      name: 'bybot_exchange_retries_total',
+      help: 'Retries of transient exchange failures, by operation and error code',
+      labelNames: ['operation', 'code'] as const,
+      registers: [registry],
+    }),
     disabledStrategies: new Gauge({
       name: 'bybot_disabled_strategies',
       help: 'Strategy actors disabled at escalation level 2',
@@ -115,6 +139,11 @@ export function createMetrics() {
     orderQueueDepth: new Gauge({
       name: 'bybot_order_queue_depth',
       help: 'Order jobs waiting or running in the per-account order queue',
+      registers: [registry],
+    }),
+    journalSizeBytes: new Gauge({
+      name: 'bybot_journal_size_bytes',
+      help: 'Size of the SQLite trade journal (database plus WAL)',
       registers: [registry],
     }),
     openOrders: new Gauge({

@@ -12,7 +12,11 @@ import type { ExchangePort } from '../ports/exchange.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { OrderManager } from '../orders/orderManager.ts';
-import type { OrderEventSink } from '../orders/orderEvents.ts';
+import type { Journal } from '../journal/journal.ts';
+import { createJournalTap } from '../journal/journalTap.ts';
+import { JournalSync } from '../journal/journalSync.ts';
+import { reconcile, type ReconcileSummary } from './reconcile.ts';
+import { sleep } from '../ports/clock.ts';
 import { AccountTracker } from './accountTracker.ts';
 import { ActorRegistry } from './actorRegistry.ts';
 import { InstrumentCache } from './instrumentCache.ts';
@@ -38,8 +42,8 @@ export interface RuntimeOptions {
   readonly metrics: Metrics;
   readonly random: Random;
   readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
-  /** Receives every step of every order (the journal). */
-  readonly orderEvents?: OrderEventSink;
+  /** The trade journal; without it nothing is persisted (tests, backtests). */
+  readonly journal?: Journal;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -55,6 +59,15 @@ export class Runtime {
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
   private started = false;
+  private stopping = false;
+  private rootStarted = false;
+  private readonly journalSync: JournalSync | undefined;
+  private resolveStarted: () => void = () => undefined;
+  private readonly startedPromise = new Promise<void>((resolve) => {
+    this.resolveStarted = resolve;
+  });
+  /** Start-up reconciliation state, for /ready and /status. */
+  reconciliation: { readonly done: boolean; readonly error: string | null; readonly summary: ReconcileSummary | null } = { done: false, error: null, summary: null };
   private lastResortDone = false;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -69,7 +82,9 @@ export class Runtime {
       instrument: (symbol) => instruments.get(symbol),
       maxLeverage: config.risk.maxLeverage,
       queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
-      ...(options.orderEvents ? { events: options.orderEvents } : {}),
+      protectDeadlineMs: config.orders.protectDeadlineMs,
+      staleOrderTtlMs: config.orders.staleOrderTtlMs,
+      ...(options.journal ? { events: options.journal } : {}),
     });
     const io: IoActorDeps = {
       exchange,
@@ -102,17 +117,86 @@ export class Runtime {
     for (const spec of input.symbols) {
       for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);
     }
-    this.root = createActor(systemLogic, { input, clock, inspect: observer.inspect });
-    this.root.on('escalation', (event) => observer.onEscalation(event.record));
+    const journal = options.journal;
+    const journalTap = journal
+      ? createJournalTap(journal, (error) => logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed'))
+      : undefined;
+    this.root = createActor(systemLogic, {
+      input,
+      clock,
+      inspect: journalTap
+        ? (event) => {
+            observer.inspect(event);
+            journalTap(event);
+          }
+        : observer.inspect,
+    });
+    this.root.on('escalation', (event) => {
+      observer.onEscalation(event.record);
+      try {
+        journal?.recordEscalation(event.record);
+      } catch (error) {
+        logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed');
+      }
+    });
+    if (journal) {
+      this.journalSync = new JournalSync({
+        journal,
+        exchange,
+        clock,
+        logger,
+        metrics,
+        intervalMs: config.journal.syncIntervalMs,
+        retentionDays: config.journal.retentionDays,
+        sizeAlertBytes: config.journal.sizeAlertMb * 1e6,
+      });
+    }
     // The root must always have an error observer: without one XState rethrows the error
     // from a timer and the process dies with its orders unattended (STYLE.md 1.2).
     this.root.subscribe({ error: (error) => void this.lastResort(error) });
   }
 
+  /**
+   * Reconciles with the exchange, then starts the actor tree: no actor trades before the
+   * exchange's open orders, positions and fills have been compared with the journal. If
+   * the exchange does not answer, reconciliation is retried with backoff on the clock and
+   * /ready stays 503 with the reason.
+   */
   start(): void {
     if (this.started) return;
     this.started = true;
+    void this.reconcileThenStart();
+  }
+
+  /** Resolves once the actors run (after reconciliation); for tests and the start-up line. */
+  whenStarted(): Promise<void> {
+    return this.startedPromise;
+  }
+
+  private async reconcileThenStart(): Promise<void> {
+    const { clock, logger, exchange, journal } = this.options;
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        this.reconciliation = { done: false, error: null, summary: null };
+        const summary = await reconcile({ exchange, orders: this.orders, clock, logger, ...(journal ? { journal } : {}) });
+        this.reconciliation = { done: true, error: null, summary };
+        break;
+      } catch (error) {
+        const typed = toBybotError(error);
+        this.reconciliation = { done: false, error: `${typed.code}: ${typed.message}`, summary: null };
+        logger.warn({ event: 'reconcile_failed', code: typed.code, err: typed.message, attempt }, `start-up reconciliation failed, retrying: ${typed.message}`);
+        if (typed.level === 'system') {
+          await this.lastResort(typed);
+          return;
+        }
+        await sleep(clock, Math.min(60_000, 1_000 * 2 ** attempt)).catch(() => undefined);
+      }
+    }
+    if (this.stopping) return;
+    this.rootStarted = true;
     this.root.start();
+    this.journalSync?.start();
+    this.resolveStarted();
   }
 
   snapshot(): SystemSnapshot {
@@ -122,7 +206,7 @@ export class Runtime {
   /** True while the supervision tree runs normally (not halted, not stopping). */
   supervisorsRunning(): boolean {
     const snapshot = this.root.getSnapshot();
-    return snapshot.status === 'active' && snapshot.value === 'running';
+    return this.rootStarted && snapshot.status === 'active' && snapshot.value === 'running';
   }
 
   halt(reason: string, code: string, correlationId: string): void {
@@ -145,9 +229,10 @@ export class Runtime {
 
   /** Graceful stop: no new signals, in-flight orders finished or cancelled, then the tree stops. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.gate.beginShutdown();
     const snapshot = this.root.getSnapshot();
-    if (snapshot.status === 'active') {
+    if (this.rootStarted && snapshot.status === 'active') {
       this.root.send({ type: 'SHUTDOWN' });
       try {
         await waitFor(this.root, (s) => s.status !== 'active', { timeout: this.options.config.shutdown.deadlineMs + 5_000 });
@@ -156,6 +241,11 @@ export class Runtime {
       }
     }
     this.root.stop();
+    if (this.journalSync) {
+      this.journalSync.stop();
+      // Last look at the fills, so the journal ends where the exchange does.
+      await this.journalSync.tick().catch(() => undefined);
+    }
   }
 
   /**

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
@@ -13,7 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 describe('npm start (dry-run, built-in simulator)', () => {
   it('serves the endpoints, trades, and exits 0 after --duration', async () => {
     const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never' },
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -54,7 +56,7 @@ describe('npm start (dry-run, built-in simulator)', () => {
 
   it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {
     const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--port', '0'], {
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never' },
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

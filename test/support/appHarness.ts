@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/manualClock.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
@@ -29,9 +32,14 @@ export interface AppHarness {
  * ManualClock, so minutes of trading take milliseconds and every run is the same.
  */
 export async function startTestApp(overrides: Record<string, unknown> = {}): Promise<AppHarness> {
+  // Each app gets its own journal in a temporary directory: tests never touch ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bybot-app-'));
   const loaded = loadConfig({
     env: {},
-    overrides: deepMergeOverrides({ http: { port: 0, host: '127.0.0.1' }, simulator: { startTime: new Date(SIM_START).toISOString() }, log: { level: 'debug' } }, overrides),
+    overrides: deepMergeOverrides(
+      { http: { port: 0, host: '127.0.0.1' }, simulator: { startTime: new Date(SIM_START).toISOString() }, log: { level: 'debug' }, journal: { dataDir } },
+      overrides,
+    ),
   });
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.problems.join('; ')}`);
   const config: AppConfig = loaded.config;

@@ -1,0 +1,131 @@
+import { rmSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../config/load.ts';
+import { toBybotError } from '../domain/errors.ts';
+import { Journal } from './journal.ts';
+import { journalPath } from './openJournal.ts';
+import { tradesToCsv } from './tradeCsv.ts';
+
+/**
+ * `npm run journal -- <command> [--config FILE] [--db FILE] [--out FILE] [--days N]`
+ *   export csv   one row per closed trade -> trade_journal.csv (or --out)
+ *   backup       online backup -> <dataDir>/backups/bybot-<UTC time>.db (or --out)
+ *   verify       PRAGMA integrity_check + the order-event checksum chain; exit 1 if broken
+ *   prune        apply the retention (journal.retentionDays, or --days) to rows and log files
+ *   stats        row counts, size, schema version
+ * Works on the database a (dry-)run left behind, also while the bot runs (WAL).
+ */
+const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
+
+interface Args {
+  readonly command: string[];
+  readonly flags: Record<string, string>;
+}
+
+function parse(argv: readonly string[]): Args | string {
+  const command: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      command.push(a);
+      continue;
+    }
+    const name = a.slice(2);
+    if (!['config', 'db', 'out', 'days'].includes(name)) return `unknown option ${a}`;
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) return `${a} needs a value`;
+    flags[name] = value;
+    i++;
+  }
+  return { command, flags };
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:.]/g, '-');
+}
+
+async function main(): Promise<number> {
+  const args = parse(process.argv.slice(2));
+  if (typeof args === 'string') {
+    process.stderr.write(`${args}\n${USAGE}\n`);
+    return 2;
+  }
+  const loaded = loadConfig({ env: process.env, configPath: args.flags.config });
+  if (!loaded.ok) {
+    process.stderr.write(`configuration invalid:\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
+    return 2;
+  }
+  const config = loaded.config;
+  const dbPath = args.flags.db ? resolve(args.flags.db) : journalPath(config);
+  const [command, sub] = args.command;
+  const known = new Set(['export', 'backup', 'verify', 'prune', 'stats']);
+  if (!command || !known.has(command) || (command === 'export' && sub !== 'csv')) {
+    process.stderr.write(`${command ? `unknown command "${args.command.join(' ')}"` : 'missing command'}\n${USAGE}\n`);
+    return 2;
+  }
+  let journal: Journal;
+  try {
+    journal = Journal.open(dbPath, { readonly: command === 'export' || command === 'verify' || command === 'stats' });
+  } catch (error) {
+    const typed = toBybotError(error);
+    process.stderr.write(`${typed.code}: ${typed.message}\n`);
+    return 1;
+  }
+  try {
+    if (command === 'export') {
+      const trades = journal.closedTrades();
+      const out = resolve(args.flags.out ?? 'trade_journal.csv');
+      writeFileSync(out, tradesToCsv(trades));
+      const net = trades.reduce((sum, t) => sum + t.netPnl, 0);
+      process.stdout.write(`${JSON.stringify({ written: out, trades: trades.length, netPnl: Number(net.toFixed(4)) })}\n`);
+    } else if (command === 'backup') {
+      const out = resolve(args.flags.out ?? join(config.journal.dataDir, 'backups', `bybot-${stamp(Date.now())}.db`));
+      await journal.backup(out);
+      const check = Journal.open(out, { readonly: true });
+      const report = check.verify();
+      check.close();
+      process.stdout.write(`${JSON.stringify({ written: out, bytes: statSync(out).size, integrity: report.ok ? 'ok' : report.sqlite, orderEvents: report.orderEvents })}\n`);
+      if (!report.ok) return 1;
+    } else if (command === 'verify') {
+      const report = journal.verify();
+      process.stdout.write(`${JSON.stringify({ db: dbPath, ...report })}\n`);
+      return report.ok ? 0 : 1;
+    } else if (command === 'prune') {
+      const days = args.flags.days !== undefined ? Number(args.flags.days) : config.journal.retentionDays;
+      if (!Number.isInteger(days) || days < 1) {
+        process.stderr.write(`--days: must be a whole number of days >= 1, got ${args.flags.days}\n`);
+        return 2;
+      }
+      const cutoff = Date.now() - days * 86_400_000;
+      const removed = journal.prune(cutoff);
+      const logDir = resolve(config.journal.dataDir, 'logs');
+      let logFiles = 0;
+      try {
+        for (const name of readdirSync(logDir)) {
+          const file = join(logDir, name);
+          if (name.endsWith('.log') && statSync(file).mtimeMs < cutoff) {
+            rmSync(file);
+            logFiles++;
+          }
+        }
+      } catch {
+        // no log directory
+      }
+      process.stdout.write(`${JSON.stringify({ db: dbPath, olderThanDays: days, removed, logFiles })}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify({ db: dbPath, schemaVersion: journal.schemaVersion(), bytes: journal.sizeBytes(), rows: journal.counts() })}\n`);
+    }
+    return 0;
+  } finally {
+    journal.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`journal command failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

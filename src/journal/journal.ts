@@ -1,0 +1,375 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Balance, Execution, PlaceOrderRequest, Position } from '../domain/types.ts';
+import type { Signal } from '../core/strategy/contract.ts';
+import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
+import type { OrderEventSink } from '../orders/orderEvents.ts';
+import type { EscalationRecord } from '../../supervisors/escalation.ts';
+import { GENESIS_HASH, chainHash } from './chain.ts';
+import { JournalCorruptError, JournalFailedError } from './errors.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { closedTrades, type ClosedTrade, type FillRow, type OrderInfo } from './tradeCsv.ts';
+
+type Db = Database.Database;
+
+export interface RiskDecisionRecord {
+  readonly at: number;
+  readonly actor: string;
+  readonly symbol: string;
+  readonly correlationId: string;
+  readonly allowed: boolean;
+  readonly code: string;
+  readonly side?: string;
+  readonly qty?: number;
+  readonly reason: string;
+}
+
+export interface IntegrityReport {
+  readonly ok: boolean;
+  readonly sqlite: string;
+  readonly orderEvents: number;
+  readonly brokenAt: number | null;
+}
+
+/**
+ * The trade journal (backlog B4.6): one SQLite file in WAL mode, one writer (this
+ * process), versioned migrations, each logical change in one transaction, and a checksum
+ * chain over the order events. It is the bot's memory across restarts and the source of
+ * trade_journal.csv.
+ */
+export class Journal implements OrderEventSink {
+  private lastHash = GENESIS_HASH;
+  private readonly insertEvent: Database.Statement;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Db,
+  ) {
+    this.insertEvent = db.prepare('INSERT INTO order_events (at, order_link_id, kind, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)');
+    const last = db.prepare('SELECT hash FROM order_events ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+    this.lastHash = last?.hash ?? GENESIS_HASH;
+  }
+
+  /**
+   * Opens (creating if needed), checks integrity, then migrates. A database that fails
+   * the check is not touched further: the caller must refuse to trade on it.
+   */
+  static open(path: string, options: { readonly readonly?: boolean } = {}): Journal {
+    let db: Db;
+    try {
+      if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (error) {
+      throw new JournalFailedError(`cannot open journal ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    try {
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        // FULL: a commit survives a power cut too, not only a process crash. Orders are worth it.
+        db.pragma('synchronous = FULL');
+      }
+      db.pragma('busy_timeout = 5000');
+      const report = checkIntegrity(db);
+      if (!report.ok) {
+        throw new JournalCorruptError(
+          report.sqlite !== 'ok'
+            ? `journal ${path} is corrupt (PRAGMA integrity_check: ${report.sqlite}); restore a backup (npm run journal -- backup makes one) or move the file away`
+            : `journal ${path} failed its order-event checksum chain at event id ${report.brokenAt}; restore a backup or move the file away`,
+          { details: { path, ...report } },
+        );
+      }
+      if (!options.readonly) migrate(db);
+      return new Journal(path, db);
+    } catch (error) {
+      db.close();
+      if (error instanceof JournalCorruptError || error instanceof JournalFailedError) throw error;
+      // SQLITE_CORRUPT / SQLITE_NOTADB surface as exceptions from the first read.
+      const message = error instanceof Error ? error.message : String(error);
+      if (/malformed|not a database|corrupt/i.test(message)) {
+        throw new JournalCorruptError(`journal ${path} is corrupt (${message}); restore a backup or move the file away`, { cause: error });
+      }
+      throw new JournalFailedError(`cannot use journal ${path}: ${message}`, { cause: error });
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  verify(): IntegrityReport {
+    return checkIntegrity(this.db);
+  }
+
+  /** Database plus WAL size in bytes (exported as a metric). */
+  sizeBytes(): number {
+    if (this.path === ':memory:') return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
+    let size = 0;
+    for (const file of [this.path, `${this.path}-wal`]) {
+      try {
+        size += statSync(file).size;
+      } catch {
+        // no WAL yet
+      }
+    }
+    return size;
+  }
+
+  // ---- order events (OrderEventSink): each call is one transaction ----
+
+  private appendEvent(at: number, orderLinkId: string, kind: string, detail: unknown): void {
+    const text = JSON.stringify(detail);
+    const hash = chainHash(this.lastHash, { at, orderLinkId, kind, detail: text });
+    this.insertEvent.run(at, orderLinkId, kind, text, this.lastHash, hash);
+    this.lastHash = hash;
+  }
+
+  private tx(fn: () => void): void {
+    const previous = this.lastHash;
+    try {
+      this.db.transaction(fn)();
+    } catch (error) {
+      this.lastHash = previous;
+      throw new JournalFailedError(`journal write failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  intent(order: EntryOrder, at: number): void {
+    this.tx(() => {
+      this.db
+        .prepare(
+          `INSERT INTO orders (order_link_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, created_at, updated_at)
+           VALUES (@link, @actor, @symbol, @strategy, @cid, @side, @qty, @price, @sl, @tp, 'Intent', @at, @at)
+           ON CONFLICT(order_link_id) DO UPDATE SET updated_at = excluded.updated_at`,
+        )
+        .run({
+          link: order.orderLinkId,
+          actor: order.actorId,
+          symbol: order.symbol,
+          strategy: order.presetId,
+          cid: order.correlationId,
+          side: order.entry.side,
+          qty: order.entry.qty,
+          price: order.entry.entryPrice,
+          sl: order.entry.stopLoss,
+          tp: order.entry.takeProfit,
+          at,
+        });
+      this.appendEvent(at, order.orderLinkId, 'intent', { actor: order.actorId, side: order.entry.side, qty: order.entry.qty, correlationId: order.correlationId });
+    });
+  }
+
+  submitted(order: EntryOrder, request: PlaceOrderRequest, attempt: number, at: number): void {
+    this.tx(() => {
+      this.db.prepare(`UPDATE orders SET status = 'Submitted', qty = ?, updated_at = ? WHERE order_link_id = ? AND status IN ('Intent', 'Submitted')`).run(request.qty, at, order.orderLinkId);
+      this.appendEvent(at, order.orderLinkId, 'submitted', { attempt, qty: request.qty });
+    });
+  }
+
+  outcome(order: EntryOrder, result: PlacedOrder, at: number): void {
+    this.tx(() => {
+      this.db
+        .prepare('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?')
+        .run(result.orderId, result.status, result.filledQty, result.avgPrice, at, order.orderLinkId);
+      this.appendEvent(at, order.orderLinkId, 'outcome', { status: result.status, orderId: result.orderId, filledQty: result.filledQty, avgPrice: result.avgPrice, adopted: result.adopted, note: result.note ?? null });
+    });
+  }
+
+  failed(order: EntryOrder, code: string, message: string, at: number): void {
+    this.tx(() => {
+      this.db.prepare(`UPDATE orders SET status = 'Failed', updated_at = ? WHERE order_link_id = ?`).run(at, order.orderLinkId);
+      this.appendEvent(at, order.orderLinkId, 'failed', { code, message });
+    });
+  }
+
+  protection(symbol: string, action: string, detail: string, at: number): void {
+    this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }));
+  }
+
+  /** Adopts an order of ours found on the exchange but unknown to the journal (reconciliation). */
+  adoptOrder(row: { orderLinkId: string; orderId: string; symbol: string; side: string; qty: number; price: number; status: string; filledQty: number; avgPrice: number; at: number }): void {
+    this.tx(() => {
+      this.db
+        .prepare(
+          `INSERT INTO orders (order_link_id, order_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, filled_qty, avg_price, created_at, updated_at)
+           VALUES (@link, @id, '', @symbol, '', 'reconcile', @side, @qty, @price, 0, 0, @status, @filled, @avg, @at, @at)
+           ON CONFLICT(order_link_id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status, filled_qty = excluded.filled_qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at`,
+        )
+        .run({ link: row.orderLinkId, id: row.orderId, symbol: row.symbol, side: row.side, qty: row.qty, price: row.price, status: row.status, filled: row.filledQty, avg: row.avgPrice, at: row.at });
+      this.appendEvent(row.at, row.orderLinkId, 'reconciled', { orderId: row.orderId, status: row.status, filledQty: row.filledQty });
+    });
+  }
+
+  // ---- other records ----
+
+  recordSignal(at: number, actor: string, correlationId: string, signal: Signal & { readonly candleStart: number }): void {
+    this.tx(() => {
+      this.db
+        .prepare(
+          `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason);
+    });
+  }
+
+  recordRiskDecision(r: RiskDecisionRecord): void {
+    this.tx(() => {
+      this.db
+        .prepare('INSERT INTO risk_decisions (at, actor, symbol, correlation_id, allowed, code, side, qty, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.at, r.actor, r.symbol, r.correlationId, r.allowed ? 1 : 0, r.code, r.side ?? null, r.qty ?? null, r.reason);
+    });
+  }
+
+  /** Records fills not seen before (by execId); returns how many were new. */
+  recordFills(executions: readonly Execution[], at: number): number {
+    let added = 0;
+    this.tx(() => {
+      const insert = this.db.prepare(
+        `INSERT OR IGNORE INTO fills (exec_id, order_id, order_link_id, symbol, side, price, qty, fee, is_maker, exec_time, closed_size, stop_order_type, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const e of executions) {
+        const info = insert.run(e.execId, e.orderId, e.orderLinkId, e.symbol, e.side, e.execPrice, e.execQty, e.execFee, e.isMaker ? 1 : 0, e.execTime, e.closedSize, e.stopOrderType, at);
+        if (info.changes > 0) {
+          added++;
+          this.appendEvent(at, e.orderLinkId || `position:${e.symbol}`, 'fill', { execId: e.execId, qty: e.execQty, price: e.execPrice, stopOrderType: e.stopOrderType });
+        }
+      }
+    });
+    return added;
+  }
+
+  lastFillTime(): number | null {
+    const row = this.db.prepare('SELECT MAX(exec_time) AS t FROM fills').get() as { t: number | null };
+    return row.t;
+  }
+
+  snapshot(at: number, balance: Balance, positions: readonly Position[]): void {
+    this.tx(() => {
+      this.db.prepare('INSERT INTO equity_snapshots (at, equity, wallet_balance, available_balance) VALUES (?, ?, ?, ?)').run(at, balance.equity, balance.walletBalance, balance.availableBalance);
+      const insert = this.db.prepare('INSERT INTO position_snapshots (at, symbol, side, size, avg_price, stop_loss, take_profit, unrealised_pnl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const p of positions) insert.run(at, p.symbol, p.side, p.size, p.avgPrice, p.stopLoss, p.takeProfit, p.unrealisedPnl);
+    });
+  }
+
+  recordEscalation(record: EscalationRecord): void {
+    this.tx(() => {
+      this.db
+        .prepare('INSERT INTO escalations (at, level, kind, code, reason, correlation_id, symbol, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(record.at, record.level, record.kind, record.code, record.reason, record.correlationId, record.symbol ?? null, record.actorId ?? null);
+    });
+  }
+
+  recordAlert(at: number, priority: string, channel: string, reason: string): void {
+    this.tx(() => {
+      this.db.prepare('INSERT INTO alerts (at, priority, channel, reason) VALUES (?, ?, ?, ?)').run(at, priority, channel, reason);
+    });
+  }
+
+  recordReconciliation(at: number, summary: unknown): void {
+    this.tx(() => {
+      this.db.prepare('INSERT INTO reconciliations (at, summary) VALUES (?, ?)').run(at, JSON.stringify(summary));
+      this.appendEvent(at, 'reconcile', 'reconciliation', summary);
+    });
+  }
+
+  // ---- reads ----
+
+  orderLinkIds(): Set<string> {
+    return new Set((this.db.prepare('SELECT order_link_id FROM orders').all() as { order_link_id: string }[]).map((r) => r.order_link_id));
+  }
+
+  /** Orders the journal believes are still pending on the exchange. */
+  pendingOrders(): { orderLinkId: string; symbol: string; status: string }[] {
+    return (this.db.prepare(`SELECT order_link_id, symbol, status FROM orders WHERE status IN ('Intent', 'Submitted', 'New', 'PartiallyFilled', 'Untriggered')`).all() as { order_link_id: string; symbol: string; status: string }[]).map(
+      (r) => ({ orderLinkId: r.order_link_id, symbol: r.symbol, status: r.status }),
+    );
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const table of ['signals', 'risk_decisions', 'orders', 'order_events', 'fills', 'position_snapshots', 'equity_snapshots', 'escalations', 'alerts', 'reconciliations']) {
+      out[table] = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    }
+    return out;
+  }
+
+  closedTrades(): ClosedTrade[] {
+    const fills = (this.db.prepare('SELECT * FROM fills ORDER BY exec_time, exec_id').all() as Record<string, unknown>[]).map(
+      (r): FillRow => ({
+        execId: String(r.exec_id),
+        orderLinkId: String(r.order_link_id),
+        symbol: String(r.symbol),
+        side: r.side === 'Sell' ? 'Sell' : 'Buy',
+        price: Number(r.price),
+        qty: Number(r.qty),
+        fee: Number(r.fee),
+        execTime: Number(r.exec_time),
+        closedSize: Number(r.closed_size),
+        stopOrderType: String(r.stop_order_type),
+      }),
+    );
+    const orders = new Map<string, OrderInfo>();
+    for (const r of this.db.prepare('SELECT order_link_id, strategy, correlation_id FROM orders').all() as { order_link_id: string; strategy: string; correlation_id: string }[]) {
+      orders.set(r.order_link_id, { strategy: r.strategy, correlationId: r.correlation_id });
+    }
+    return closedTrades(fills, orders);
+  }
+
+  /** Retention: drops analysis rows older than the cutoff. Orders, fills and their event chain are kept. */
+  prune(cutoff: number): Record<string, number> {
+    const removed: Record<string, number> = {};
+    this.tx(() => {
+      for (const table of ['signals', 'risk_decisions', 'position_snapshots', 'equity_snapshots', 'alerts']) {
+        removed[table] = this.db.prepare(`DELETE FROM ${table} WHERE at < ?`).run(cutoff).changes;
+      }
+    });
+    return removed;
+  }
+
+  /** Online backup (SQLite backup API): consistent while the bot keeps writing. */
+  async backup(destination: string): Promise<void> {
+    mkdirSync(dirname(destination), { recursive: true });
+    await this.db.backup(destination);
+  }
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+function checkIntegrity(db: Db): IntegrityReport {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const sqlite = rows.map((r) => r.integrity_check).join('; ');
+  const hasEvents = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'order_events'`).get() as { n: number }).n > 0;
+  if (sqlite !== 'ok' || !hasEvents) return { ok: sqlite === 'ok', sqlite, orderEvents: 0, brokenAt: null };
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const row of db.prepare('SELECT id, at, order_link_id, kind, detail, prev_hash, hash FROM order_events ORDER BY id').iterate() as Iterable<{
+    id: number;
+    at: number;
+    order_link_id: string;
+    kind: string;
+    detail: string;
+    prev_hash: string;
+    hash: string;
+  }>) {
+    count++;
+    const expected = chainHash(prev, { at: row.at, orderLinkId: row.order_link_id, kind: row.kind, detail: row.detail });
+    if (row.prev_hash !== prev || row.hash !== expected) return { ok: false, sqlite, orderEvents: count, brokenAt: row.id };
+    prev = row.hash;
+  }
+  return { ok: true, sqlite, orderEvents: count, brokenAt: null };
+}

@@ -1,0 +1,84 @@
+import type { Clock } from '../ports/clock.ts';
+import type { ExchangePort } from '../ports/exchange.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { toBybotError } from '../domain/errors.ts';
+import type { Journal } from './journal.ts';
+
+export interface JournalSyncOptions {
+  readonly journal: Journal;
+  readonly exchange: ExchangePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly intervalMs: number;
+  readonly retentionDays: number;
+  readonly sizeAlertBytes: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Periodic journal upkeep on the injected clock: records fills the exchange reports (REST
+ * is the fallback that never misses what a stream might have dropped; execId dedupes),
+ * snapshots equity and positions, exports the database size and alerts above the
+ * threshold, and applies the retention once a day.
+ */
+export class JournalSync {
+  private handle: unknown;
+  private stopped = true;
+  private lastPrune = -Infinity;
+  private sizeAlerted = false;
+
+  constructor(private readonly options: JournalSyncOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.options.clock.clearTimeout(this.handle);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.handle = this.options.clock.setTimeout(() => {
+      void this.tick().finally(() => this.schedule(this.options.intervalMs));
+    }, delay);
+  }
+
+  /** One round; also called directly by tests and by shutdown for a final sync. */
+  async tick(): Promise<void> {
+    const { journal, exchange, clock, logger, metrics } = this.options;
+    const now = clock.now();
+    try {
+      const since = journal.lastFillTime();
+      const executions = await exchange.executions({ ...(since !== null ? { startTime: since } : {}), limit: 100 });
+      const added = journal.recordFills(executions, now);
+      const [balance, positions, open] = await Promise.all([exchange.balance(), exchange.positions(), exchange.openOrders()]);
+      journal.snapshot(now, balance, positions);
+      metrics.openPositions.set(positions.length);
+      metrics.openOrders.set(open.filter((o) => o.stopOrderType === '').length);
+      if (added > 0) logger.debug({ event: 'journal_fills', added }, `journal: ${added} new fill(s)`);
+    } catch (error) {
+      const typed = toBybotError(error);
+      logger.warn({ event: 'journal_sync_failed', code: typed.code, err: typed.message }, `journal sync failed: ${typed.message}`);
+    }
+    const size = journal.sizeBytes();
+    metrics.journalSizeBytes.set(size);
+    if (size > this.options.sizeAlertBytes && !this.sizeAlerted) {
+      this.sizeAlerted = true;
+      const reason = `journal ${journal.path} is ${(size / 1e6).toFixed(1)} MB, above the alert threshold ${(this.options.sizeAlertBytes / 1e6).toFixed(0)} MB`;
+      logger.warn({ event: 'channel_alert', priority: 'high', channel: 'journal', reason }, reason);
+      journal.recordAlert(now, 'high', 'journal', reason);
+    }
+    if (now - this.lastPrune >= DAY) {
+      this.lastPrune = now;
+      const removed = journal.prune(now - this.options.retentionDays * DAY);
+      const total = Object.values(removed).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info({ event: 'journal_retention', removed }, `journal retention removed ${total} row(s) older than ${this.options.retentionDays} days`);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; the
+ * database's `user_version` records the last one applied. Never edit a released
+ * migration: add a new one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'signals, risk decisions, orders, order events (checksum chain), fills, positions, equity, escalations, alerts',
+    sql: `
+      CREATE TABLE signals (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        candle_start INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        score REAL NOT NULL,
+        factors TEXT NOT NULL,
+        price REAL NOT NULL,
+        stop_loss REAL NOT NULL,
+        take_profit REAL NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX signals_at ON signals(at);
+      CREATE TABLE risk_decisions (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        allowed INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        side TEXT,
+        qty REAL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX risk_decisions_at ON risk_decisions(at);
+      CREATE TABLE orders (
+        order_link_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        side TEXT NOT NULL,
+        qty REAL NOT NULL,
+        entry_price REAL NOT NULL,
+        stop_loss REAL NOT NULL,
+        take_profit REAL NOT NULL,
+        status TEXT NOT NULL,
+        filled_qty REAL NOT NULL DEFAULT 0,
+        avg_price REAL NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE order_events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        order_link_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX order_events_link ON order_events(order_link_id);
+      CREATE TABLE fills (
+        exec_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        order_link_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        price REAL NOT NULL,
+        qty REAL NOT NULL,
+        fee REAL NOT NULL,
+        is_maker INTEGER NOT NULL,
+        exec_time INTEGER NOT NULL,
+        closed_size REAL NOT NULL,
+        stop_order_type TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL
+      );
+      CREATE INDEX fills_time ON fills(exec_time);
+      CREATE TABLE position_snapshots (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        size REAL NOT NULL,
+        avg_price REAL NOT NULL,
+        stop_loss REAL NOT NULL,
+        take_profit REAL NOT NULL,
+        unrealised_pnl REAL NOT NULL
+      );
+      CREATE TABLE equity_snapshots (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        equity REAL NOT NULL,
+        wallet_balance REAL NOT NULL,
+        available_balance REAL NOT NULL
+      );
+      CREATE TABLE escalations (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        symbol TEXT,
+        actor TEXT
+      );
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        priority TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE TABLE reconciliations (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        summary TEXT NOT NULL
+      );
+    `,
+  },
+];
