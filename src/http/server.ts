@@ -7,7 +7,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
 import type { HealthMonitor } from '../runtime/health.ts';
 import { actorDetail, actorSummary, iso, systemSummary } from './views.ts';
+import { accountView } from './accountView.ts';
 import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
+import { runtimeFeed } from './viz/feed.ts';
+import { registerVizRoutes } from './viz/routes.ts';
 
 export interface HttpDeps {
   readonly config: AppConfig;
@@ -90,11 +93,14 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     const snapshot = runtime.snapshot();
     const checks = {
       config: { ok: true },
+      reconciliation: { ok: runtime.reconciliation.done, error: runtime.reconciliation.error, summary: runtime.reconciliation.summary },
       exchange: { ok: exchange.ok, lastOkAt: iso(exchange.lastOkAt), latencyMs: exchange.latencyMs, error: exchange.error },
       supervisors: { ok: runtime.supervisorsRunning(), state: String(snapshot.value), status: snapshot.status },
       trading: { ok: snapshot.context.tradingState !== 'HALTED' && runtime.gate.current() !== 'HALTED', tradingState: runtime.gate.current(), halt: snapshot.context.halt?.reason ?? null },
     };
+    const reconciliation = runtime.reconciliation;
     const reasons: string[] = [];
+    if (!reconciliation.done) reasons.push(`start-up reconciliation not done${reconciliation.error ? `: ${reconciliation.error}` : ' yet'}`);
     if (!checks.exchange.ok) reasons.push(`exchange does not answer: ${exchange.error ?? 'unknown'}`);
     if (!checks.supervisors.ok) reasons.push(`supervisors are not running (system state ${checks.supervisors.state})`);
     if (!checks.trading.ok) reasons.push(`trading is HALTED: ${runtime.gate.haltReason() || snapshot.context.halt?.reason || 'halted'}`);
@@ -107,7 +113,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     const snapshot = runtime.snapshot();
     const halted = snapshot.context.tradingState === 'HALTED';
     const actors = runtime.registry.list().map((e) => actorSummary(e, snapshot.context.disabled[e.actorId], halted));
-    return { time: iso(deps.clock.now()), tradingState: runtime.gate.current(), count: actors.length, actors };
+    return { time: iso(deps.clock.now()), tradingState: runtime.gate.current(), count: actors.length, account: accountView(runtime), actors };
   });
 
   app.get<{ Params: { id: string } }>('/actors/:id', async (request, reply) => {
@@ -157,5 +163,6 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, requireControl, sendError);
+  registerVizRoutes(app, runtimeFeed(runtime), sendError);
   return app;
 }

@@ -4,9 +4,21 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { toBybotError } from '../domain/errors.ts';
 import type { Journal } from './journal.ts';
+import type { Order, Position } from '../domain/types.ts';
+
+/** What the exchange said about the account at the last sync (for /actors and /status). */
+export interface AccountSnapshot {
+  readonly at: number;
+  readonly equity: number;
+  readonly availableBalance: number;
+  readonly positions: readonly Position[];
+  readonly openOrders: readonly Order[];
+}
 
 export interface JournalSyncOptions {
-  readonly journal: Journal;
+  /** Without a journal the sync still reads the account for /actors and /metrics. */
+  readonly journal?: Journal;
+  readonly onAccount?: (snapshot: AccountSnapshot) => void;
   readonly exchange: ExchangePort;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -54,18 +66,24 @@ export class JournalSync {
     const { journal, exchange, clock, logger, metrics } = this.options;
     const now = clock.now();
     try {
-      const since = journal.lastFillTime();
-      const executions = await exchange.executions({ ...(since !== null ? { startTime: since } : {}), limit: 100 });
-      const added = journal.recordFills(executions, now);
+      let added = 0;
+      if (journal) {
+        const since = journal.lastFillTime();
+        const executions = await exchange.executions({ ...(since !== null ? { startTime: since } : {}), limit: 100 });
+        added = journal.recordFills(executions, now);
+      }
       const [balance, positions, open] = await Promise.all([exchange.balance(), exchange.positions(), exchange.openOrders()]);
-      journal.snapshot(now, balance, positions);
+      journal?.snapshot(now, balance, positions);
+      const plain = open.filter((o) => o.stopOrderType === '');
       metrics.openPositions.set(positions.length);
-      metrics.openOrders.set(open.filter((o) => o.stopOrderType === '').length);
+      metrics.openOrders.set(plain.length);
+      this.options.onAccount?.({ at: now, equity: balance.equity, availableBalance: balance.availableBalance, positions, openOrders: plain });
       if (added > 0) logger.debug({ event: 'journal_fills', added }, `journal: ${added} new fill(s)`);
     } catch (error) {
       const typed = toBybotError(error);
       logger.warn({ event: 'journal_sync_failed', code: typed.code, err: typed.message }, `journal sync failed: ${typed.message}`);
     }
+    if (!journal) return;
     const size = journal.sizeBytes();
     metrics.journalSizeBytes.set(size);
     if (size > this.options.sizeAlertBytes && !this.sizeAlerted) {

@@ -14,7 +14,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { OrderManager } from '../orders/orderManager.ts';
 import type { Journal } from '../journal/journal.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
-import { JournalSync } from '../journal/journalSync.ts';
+import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
 import { reconcile, type ReconcileSummary } from './reconcile.ts';
 import { sleep } from '../ports/clock.ts';
 import { AccountTracker } from './accountTracker.ts';
@@ -61,7 +61,9 @@ export class Runtime {
   private started = false;
   private stopping = false;
   private rootStarted = false;
-  private readonly journalSync: JournalSync | undefined;
+  private readonly journalSync: JournalSync;
+  /** The account as the last sync saw it (positions, our open orders), for /actors. */
+  accountSnapshot: AccountSnapshot | null = null;
   private resolveStarted: () => void = () => undefined;
   private readonly startedPromise = new Promise<void>((resolve) => {
     this.resolveStarted = resolve;
@@ -139,9 +141,12 @@ export class Runtime {
         logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed');
       }
     });
-    if (journal) {
+    {
       this.journalSync = new JournalSync({
-        journal,
+        ...(journal ? { journal } : {}),
+        onAccount: (snapshot) => {
+          this.accountSnapshot = snapshot;
+        },
         exchange,
         clock,
         logger,
@@ -195,7 +200,7 @@ export class Runtime {
     if (this.stopping) return;
     this.rootStarted = true;
     this.root.start();
-    this.journalSync?.start();
+    this.journalSync.start();
     this.resolveStarted();
   }
 
@@ -241,11 +246,9 @@ export class Runtime {
       }
     }
     this.root.stop();
-    if (this.journalSync) {
-      this.journalSync.stop();
-      // Last look at the fills, so the journal ends where the exchange does.
-      await this.journalSync.tick().catch(() => undefined);
-    }
+    this.journalSync.stop();
+    // Last look at the fills, so the journal ends where the exchange does.
+    if (this.rootStarted) await this.journalSync.tick().catch(() => undefined);
   }
 
   /**
