@@ -254,3 +254,18 @@ describe('order manager contract', () => {
     expect(order).toEqual(['e1', 'p', 'e2']);
   });
 });
+
+describe('stale order sweep', () => {
+  it('cancels our resting limit orders older than the TTL and leaves foreign and fresh ones', async () => {
+    const { clock, sim } = makeSim();
+    const manager = new OrderManager({ exchange: sim.port, clock, gate: new TradingGate(), random: mulberry32(1), instrument: (s) => sim.port.instrument(s), maxLeverage: 5, staleOrderTtlMs: 60_000 });
+    const price = (await sim.port.ticker('BTCUSDT')).lastPrice;
+    const far = Math.round(price * 0.8);
+    await sim.port.placeOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', price: far, qty: 0.01, orderLinkId: 'bb1-old' });
+    await sim.port.placeOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', price: far, qty: 0.01, orderLinkId: 'foreign-1' });
+    await clock.advanceBy(120_000);
+    await sim.port.placeOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', price: far, qty: 0.01, orderLinkId: 'bb1-new' });
+    expect(await manager.sweepStaleOrders()).toBe(1);
+    expect((await sim.port.openOrders('BTCUSDT')).map((o) => o.orderLinkId).sort()).toEqual(['bb1-new', 'foreign-1']);
+  });
+});
