@@ -12,6 +12,7 @@ import type { ExchangePort } from '../ports/exchange.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { OrderManager } from '../orders/orderManager.ts';
+import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
@@ -86,7 +87,10 @@ export class Runtime {
       queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
-      ...(options.journal ? { events: options.journal } : {}),
+      // A journal write failure is logged, never allowed to fail the order itself.
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : [])], (error) =>
+        logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed'),
+      ),
     });
     const io: IoActorDeps = {
       exchange,
