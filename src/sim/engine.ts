@@ -18,13 +18,19 @@ import type { MarketGenerator } from './market.ts';
 import { averagePrice, money } from './money.ts';
 import { OrderStore, type MutableOrder } from './orderStore.ts';
 import { walkPath } from './pathWalk.ts';
-import { checkStop, validateOrder } from './validation.ts';
+import { checkPrice, checkStop, validateOrder } from './validation.ts';
 
 export interface EngineEvents extends Record<string, unknown> {
   order: Order;
   execution: Execution;
   position: Position;
   wallet: Balance;
+}
+
+/** Bybit's order/amend for a resting limit order: a new price and/or a new total qty. */
+export interface AmendOrderRequest extends OrderLookup {
+  readonly qty?: number;
+  readonly price?: number;
 }
 
 export interface EngineOptions {
@@ -167,6 +173,55 @@ export class MatchingEngine {
       }
     }
     throw new OrderNotFoundError(`order ${lookup.orderId ?? lookup.orderLinkId} of ${lookup.symbol} is not open`, { details: { ...lookup } });
+  }
+
+  /**
+   * Changes the price and/or total qty of a resting limit order (Bybit order/amend). The
+   * order keeps its ids; a new price that crosses the book fills at once, as on Bybit.
+   */
+  amendOrder(request: AmendOrderRequest): OrderAck {
+    this.sync();
+    if (!request.orderId && !request.orderLinkId) throw new InvalidRequestError('amendOrder needs orderId or orderLinkId');
+    const order = this.orders.find(request.orderId, request.orderLinkId);
+    if (!order || order.symbol !== request.symbol || !this.orders.open(request.symbol).includes(order)) {
+      throw new OrderNotFoundError(`order ${request.orderId ?? request.orderLinkId} of ${request.symbol} is not open`, { details: { ...request } });
+    }
+    const instrument = this.options.market.instrument(request.symbol);
+    const qty = request.qty ?? order.qty;
+    const price = request.price ?? order.price;
+    if (request.qty !== undefined) {
+      if (!(qty > order.cumExecQty)) throw new OrderRejectedError(`amended qty ${qty} must exceed the filled qty ${order.cumExecQty}`, { details: { retCode: 110064 } });
+      if (!isOnStep(qty, instrument.qtyStep) || qty < instrument.minOrderQty || qty > instrument.maxOrderQty) {
+        throw new InvalidRequestError(`qty ${qty} breaks the lot size filter of ${request.symbol}`, { details: { field: 'qty', value: qty } });
+      }
+    }
+    if (request.price !== undefined) checkPrice('price', price, instrument);
+    if (!order.reduceOnly && qty * price < instrument.minNotional) {
+      throw new InvalidRequestError(`qty ${qty} x price ${price} is below the minimum order value ${instrument.minNotional} USDT`, { details: { field: 'qty', value: qty } });
+    }
+    if (!order.reduceOnly) {
+      const leverage = this.account.position(request.symbol).leverage;
+      const extra = ((qty - order.cumExecQty) * price - (order.qty - order.cumExecQty) * order.price) * (1 / leverage + this.options.takerFeeRate);
+      const available = this.balanceView().availableBalance;
+      if (extra > available) throw new InsufficientBalanceError(`amend needs ${money(extra)} USDT more margin, ${money(available)} available`);
+    }
+    order.qty = qty;
+    order.price = price;
+    order.updatedTime = this.options.clock.now();
+    this.emitter.emit('order', { ...order });
+    const ticker = this.options.market.ticker(request.symbol);
+    const marketable = order.side === 'Buy' ? order.price >= ticker.ask1Price : order.price <= ticker.bid1Price;
+    if (marketable) {
+      const slipped = this.slipped(this.options.market.lastPrice(request.symbol), order.side, instrument.tickSize);
+      this.fill(order, order.side === 'Buy' ? Math.min(order.price, slipped) : Math.max(order.price, slipped), false, order.updatedTime);
+    }
+    return { orderId: order.orderId, orderLinkId: order.orderLinkId };
+  }
+
+  /** Open and recently closed orders (including TP/SL order records), newest first. */
+  orderHistory(symbol?: string): Order[] {
+    this.sync();
+    return this.orders.recent(symbol).map((o) => ({ ...o }));
   }
 
   /** Cancels resting orders; a position's TP/SL stays, as with Bybit's orderFilter=Order. */

@@ -7,7 +7,7 @@ import { SimExchangePort } from './port.ts';
 import type { FaultState, RegimeName } from './types.ts';
 
 export type { FaultState, RegimeName } from './types.ts';
-export type { EngineEvents } from './engine.ts';
+export type { EngineEvents, AmendOrderRequest } from './engine.ts';
 export { MatchingEngine } from './engine.ts';
 export { FaultController } from './faults.ts';
 export { MarketGenerator } from './market.ts';

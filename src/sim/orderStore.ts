@@ -58,6 +58,13 @@ export class OrderStore {
     return this.resting.filter((o) => symbol === undefined || o.symbol === symbol);
   }
 
+  /** Every order still remembered (open and recently closed), newest created first. */
+  recent(symbol?: string): MutableOrder[] {
+    const out = [...this.byId.values()].filter((o) => symbol === undefined || o.symbol === symbol);
+    // Stable sort on createdTime keeps insertion order for orders created in the same ms, reversed below.
+    return out.reverse().sort((a, b) => b.createdTime - a.createdTime);
+  }
+
   restingSymbols(): Set<string> {
     return new Set(this.resting.map((o) => o.symbol));
   }

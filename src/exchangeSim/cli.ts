@@ -1,0 +1,90 @@
+import pino from 'pino';
+import { AcceleratedClock } from '../clock/acceleratedClock.ts';
+import { createSimExchange } from '../sim/index.ts';
+import { DEMO_API_SECRET, parseCliArgs, USAGE } from './cliArgs.ts';
+import { loadScenario, startExchangeSimServer, type ScenarioFile } from './index.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** `npm run exchange-sim`: a Bybit V5 "testnet in a box" on loopback. */
+async function main(): Promise<void> {
+  const parsed = parseCliArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`exchange-sim: invalid arguments:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const args = parsed.args;
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let scenario: ScenarioFile | undefined;
+  if (args.scenario) {
+    try {
+      scenario = await loadScenario(args.scenario);
+    } catch (error) {
+      process.stderr.write(`exchange-sim: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    }
+  }
+  // Logs go to stderr: stdout carries the one JSON line a supervising script reads.
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  const start = args.start === 'now' ? Date.now() : Date.parse(args.start);
+  const clock = new AcceleratedClock(start, args.speed);
+  const origin = Math.floor((start - args['history-days'] * DAY) / MINUTE) * MINUTE;
+  const sim = createSimExchange({
+    clock,
+    seed: args.seed,
+    origin,
+    initialBalance: args.balance,
+    takerFeeRate: 0.00055,
+    makerFeeRate: 0.0002,
+    slippageBps: 2,
+    regimes: {},
+    faults: { down: false, authRejected: false, latencyMs: 0, nanCandles: [], errorRate: 0 },
+  });
+  const server = await startExchangeSimServer({
+    sim,
+    clock,
+    host: args.host,
+    port: args.port,
+    accounts: [{ apiKey: args['api-key'], apiSecret: args['api-secret'] }],
+    scenario,
+    logger,
+  });
+  const demo = args['api-secret'] === DEMO_API_SECRET;
+  process.stdout.write(
+    `${JSON.stringify({
+      url: server.url,
+      wsUrl: server.wsUrl,
+      apiKey: args['api-key'],
+      // Only the documented demo secret is ever printed.
+      ...(demo ? { apiSecret: DEMO_API_SECRET } : {}),
+      admin: `${server.url}/__sim/`,
+      seed: args.seed,
+      speed: args.speed,
+      simNow: new Date(clock.now()).toISOString(),
+    })}\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'exchange-sim stopping');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'exchange-sim close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`exchange-sim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

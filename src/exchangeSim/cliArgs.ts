@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** The demo credentials the README documents; printing these is harmless. */
+export const DEMO_API_KEY = 'bybot-sim-key';
+export const DEMO_API_SECRET = 'bybot-sim-secret';
+
+export const USAGE = `Usage: npm run exchange-sim -- [options]
+
+  --port N            TCP port on 127.0.0.1 (default 18080; 0 = any free port)
+  --host H            listen address (default 127.0.0.1)
+  --seed N            market seed (default 42)
+  --speed X           simulated ms per real ms (default 1)
+  --start ISO|now     simulated start time (default now)
+  --history-days N    generated history before the start (default 3)
+  --balance USDT      initial balance (default 10000)
+  --scenario FILE     JSON or YAML fault scenario
+  --api-key K         accepted API key (default ${DEMO_API_KEY})
+  --api-secret S      its secret (default ${DEMO_API_SECRET})
+  --help`;
+
+const number = (what: string) => z.string().trim().min(1, `expected ${what}`).transform(Number).pipe(z.number({ error: `expected ${what}` }).finite(`expected ${what}`));
+
+const cliSchema = z
+  .object({
+    port: number('an integer from 0 to 65535').pipe(z.number().int().min(0).max(65_535)).default(18_080),
+    host: z.string().min(1).default('127.0.0.1'),
+    seed: number('an integer').pipe(z.number().int()).default(42),
+    speed: number('a number > 0').pipe(z.number().positive().max(100_000)).default(1),
+    start: z
+      .string()
+      .refine((v) => v === 'now' || (/^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v))), 'expected now or an ISO-8601 time such as 2026-01-01T00:00:00Z')
+      .default('now'),
+    'history-days': number('an integer 1..30').pipe(z.number().int().min(1).max(30)).default(3),
+    balance: number('a number > 0').pipe(z.number().positive()).default(10_000),
+    scenario: z.string().min(1).optional(),
+    'api-key': z.string().min(1).default(DEMO_API_KEY),
+    'api-secret': z.string().min(1).default(DEMO_API_SECRET),
+    help: z.boolean().default(false),
+  })
+  .strict();
+
+export type ExchangeSimCliArgs = z.infer<typeof cliSchema>;
+export type CliParse = { ok: true; args: ExchangeSimCliArgs } | { ok: false; problems: string[] };
+
+export function parseCliArgs(argv: readonly string[]): CliParse {
+  let values: Record<string, unknown>;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        speed: { type: 'string' },
+        start: { type: 'string' },
+        'history-days': { type: 'string' },
+        balance: { type: 'string' },
+        scenario: { type: 'string' },
+        'api-key': { type: 'string' },
+        'api-secret': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    values = parsed.values;
+  } catch (error) {
+    return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const result = cliSchema.safeParse(values);
+  if (result.success) {
+    const a = result.data;
+    // A custom key with the demo secret (or the reverse) is almost surely a mistake.
+    if ((a['api-key'] === DEMO_API_KEY) !== (a['api-secret'] === DEMO_API_SECRET)) {
+      return { ok: false, problems: ['--api-key and --api-secret: give both or neither'] };
+    }
+    return { ok: true, args: a };
+  }
+  return { ok: false, problems: result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`) };
+}

@@ -1,0 +1,42 @@
+import type { Clock } from '../ports/clock.ts';
+import type { SimExchange } from '../sim/index.ts';
+import type { WireFaultController } from './faults.ts';
+
+/** Counters the admin endpoint /__sim/state reports. */
+export interface ServerStats {
+  duplicateOrderLinkIdRejected: number;
+  requests: number;
+}
+
+/** What every route handler may use. */
+export interface SimDeps {
+  readonly sim: SimExchange;
+  readonly clock: Clock;
+  readonly faults: WireFaultController;
+  readonly stats: ServerStats;
+  /** Symbols listed by instruments-info / tickers without a symbol: defaults plus any seen. */
+  readonly knownSymbols: Set<string>;
+  /** Wall clock: the edge simulating Bybit's servers (signature windows, envelope time). */
+  readonly wallNow: () => number;
+}
+
+export interface RouteRequest {
+  /** GET: the query string decoded once; POST: the parsed JSON body. */
+  readonly params: Record<string, unknown>;
+  readonly deps: SimDeps;
+}
+
+/** A result plus retExtInfo (batch endpoints put per-item codes there). */
+export class WithExtInfo {
+  constructor(
+    readonly result: unknown,
+    readonly retExtInfo: Record<string, unknown>,
+  ) {}
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly private: boolean;
+  handle(request: RouteRequest): unknown;
+}
