@@ -63,6 +63,18 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
       },
     };
   }
+  if (method === 'GET' && path === '/__sim/orders') {
+    // Every order the engine remembers (open and recent closed) and every position: what a
+    // crash test compares the bot's journal against.
+    const { engine } = deps.sim;
+    return {
+      status: 200,
+      body: {
+        orders: engine.orderHistory().map((o) => ({ orderId: o.orderId, orderLinkId: o.orderLinkId, symbol: o.symbol, side: o.side, status: o.status, qty: o.qty, cumExecQty: o.cumExecQty, stopOrderType: o.stopOrderType, createdTime: o.createdTime })),
+        positions: engine.positions().map((p) => ({ symbol: p.symbol, side: p.side, size: p.size, stopLoss: p.stopLoss, takeProfit: p.takeProfit })),
+      },
+    };
+  }
   return { status: 404, body: { error: `no admin route ${method} ${path}` } };
 }
 
