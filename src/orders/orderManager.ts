@@ -91,7 +91,30 @@ export class OrderManager {
     const { entry } = order;
     this.options.gate.assertCanOpen();
 
-    const [instrument, balance] = await Promise.all([this.options.instrument(order.symbol), exchange.balance()]);
+    const [instrument, balance, positions] = await Promise.all([this.options.instrument(order.symbol), exchange.balance(), exchange.positions(order.symbol)]);
+    // The risk decision saw the account when the actor fetched; another actor on the same
+    // symbol may have opened a position since. One-way mode: a second entry would add to it,
+    // or (opposite side) close it. The risk rule is one position per symbol; apply it again.
+    const held = positions.find((p) => p.size > 0);
+    if (held && (await this.lookup(order).catch(() => null))) {
+      // This very entry is already on the exchange (a restart re-sent the intent): adopt it.
+      const adopted = await this.confirm(order, true);
+      this.events.outcome(order, adopted, clock.now());
+      return adopted;
+    }
+    if (held) {
+      const denied: PlacedOrder = {
+        orderId: '',
+        orderLinkId: order.orderLinkId,
+        status: 'Rejected',
+        filledQty: 0,
+        avgPrice: 0,
+        adopted: false,
+        note: `not sent: a ${held.side} position of ${held.size} ${order.symbol} was opened since the risk decision`,
+      };
+      this.events.outcome(order, denied, clock.now());
+      return denied;
+    }
     const fit = fitToMargin({
       qty: entry.qty,
       price: entry.entryPrice,

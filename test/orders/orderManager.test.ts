@@ -190,10 +190,19 @@ describe('order manager contract', () => {
     const order = await entry(h.sim);
     await h.manager.submit(order);
     const again = await h.manager.submit(order);
+    // Found on the exchange before sending: adopted, nothing sent twice.
     expect(again.adopted).toBe(true);
-    expect(h.creates).toHaveLength(2);
+    expect(h.creates).toHaveLength(1);
     expect(await ordersWithLinkId(h.sim, order.orderLinkId)).toBe(1);
     expect((await h.sim.port.positions('BTCUSDT'))[0]?.size).toBe(0.05);
+
+    // Position already closed: the create goes out and the exchange answers 110072 (duplicate).
+    await h.sim.port.placeOrder({ symbol: 'BTCUSDT', side: 'Sell', orderType: 'Market', qty: 0.05, reduceOnly: true, orderLinkId: 'manual-close' });
+    const third = await h.manager.submit(order);
+    expect(third.adopted).toBe(true);
+    expect(h.creates).toHaveLength(2);
+    expect(await ordersWithLinkId(h.sim, order.orderLinkId)).toBe(1);
+    expect(await h.sim.port.positions()).toEqual([]);
   });
 
   it('partial fill: reports the filled quantity and still protects the position', async () => {
@@ -267,5 +276,19 @@ describe('stale order sweep', () => {
     await sim.port.placeOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', price: far, qty: 0.01, orderLinkId: 'bb1-new' });
     expect(await manager.sweepStaleOrders()).toBe(1);
     expect((await sim.port.openOrders('BTCUSDT')).map((o) => o.orderLinkId).sort()).toEqual(['bb1-new', 'foreign-1']);
+  });
+});
+
+describe('one position per symbol at send time', () => {
+  it('does not send an entry when another actor opened a position on the symbol since the risk decision', async () => {
+    const h = setup();
+    const first = await entry(h.sim);
+    const second = { ...(await entry(h.sim, 0.03, 'Sell')), orderLinkId: 'bb1-BTCUSDT-other-x-SE', actorId: 'BTCUSDT:vwap-v1', presetId: 'vwap-v1' };
+    const [a, b] = await Promise.all([h.manager.submit(first), h.manager.submit(second)]);
+    expect(a.status).toBe('Filled');
+    expect(b).toMatchObject({ status: 'Rejected', filledQty: 0 });
+    expect(b.note).toMatch(/position of 0.05 BTCUSDT was opened since the risk decision/);
+    expect(h.creates).toHaveLength(1);
+    expect((await h.sim.port.positions('BTCUSDT'))[0]).toMatchObject({ side: 'Buy', size: 0.05 });
   });
 });
