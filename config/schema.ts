@@ -59,11 +59,38 @@ export const AppConfigSchema = z
     mode: z.enum(['dry-run', 'live']).default('dry-run'),
     exchange: z
       .strictObject({
-        venue: z.enum(['mainnet', 'testnet', 'demo']).default('testnet'),
+        /**
+         * live: which Bybit environment. 'local' = an external simulator server speaking
+         * the Bybit V5 wire protocol (restUrls/wsUrl required; dry-run or live).
+         */
+        venue: z.enum(['mainnet', 'testnet', 'demo', 'local']).default('testnet'),
+        /**
+         * dry-run only. 'wire': the bot talks to the built-in simulator through the real
+         * bybit-api client over HTTP/WS on 127.0.0.1 (an in-process simulator server);
+         * 'inproc': direct calls into the simulator (fast, fully deterministic).
+         */
+        transport: z.enum(['wire', 'inproc']).default('wire'),
         apiKey: z.string().default(''),
         apiSecret: z.string().default(''),
+        /** Ordered REST endpoints (primary first, failover after); empty = the venue's defaults. */
+        restUrls: z.array(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })).default([]),
+        /** WebSocket base or stream URL; empty = the venue's defaults. */
+        wsUrl: z.union([z.literal(''), z.url({ protocol: /^wss?$/, message: 'must be a ws(s) URL' })]).default(''),
         requestTimeoutMs: positiveMs.max(120_000).default(10_000),
         recvWindowMs: positiveMs.max(60_000).default(5_000),
+        /** Retries of transient failures (timeouts, 5xx, rate limits), full-jitter exponential backoff. */
+        maxRetries: z.number().int().min(0).max(10).default(3),
+        retryBaseMs: positiveMs.default(250),
+        retryMaxMs: positiveMs.default(5_000),
+        /** How often a failed-over endpoint is probed so the primary takes over again (real ms). */
+        failbackProbeMs: positiveMs.default(30_000),
+        /** REST heartbeat: server time and clock offset for signatures (real ms). */
+        heartbeatMs: positiveMs.default(30_000),
+        /** Market-data cache TTL, on the bot's clock (simulated ms in dry-run). */
+        candleTtlMs: ms.default(2_000),
+        tickerTtlMs: ms.default(1_000),
+        /** Open the public (kline, tickers) and private (order, execution, position, wallet) streams. */
+        streams: z.boolean().default(true),
       })
       .prefault({}),
     simulator: z
@@ -208,6 +235,19 @@ export const AppConfigSchema = z
     }
     if (config.supervision.restartMaxMs < config.supervision.restartMinMs) {
       ctx.addIssue({ code: 'custom', path: ['supervision', 'restartMaxMs'], message: 'must be >= supervision.restartMinMs' });
+    }
+    if (config.exchange.retryMaxMs < config.exchange.retryBaseMs) {
+      ctx.addIssue({ code: 'custom', path: ['exchange', 'retryMaxMs'], message: 'must be >= exchange.retryBaseMs' });
+    }
+    if (config.exchange.venue === 'local') {
+      if (config.exchange.restUrls.length === 0) ctx.addIssue({ code: 'custom', path: ['exchange', 'restUrls'], message: 'venue "local" needs the simulator server\'s REST URL' });
+      if (!config.exchange.wsUrl) ctx.addIssue({ code: 'custom', path: ['exchange', 'wsUrl'], message: 'venue "local" needs the simulator server\'s WebSocket URL' });
+      if (config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
+        ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
+      }
+    }
+    if (config.mode === 'live' && config.exchange.transport === 'inproc') {
+      ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });
     }
     if (config.mode === 'live') {
       const keyProblem = credentialProblem(config.exchange.apiKey, 'key');

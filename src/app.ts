@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/schema.ts';
-import { BybotError, ERROR_CODES } from './domain/errors.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ExchangePort } from './ports/exchange.ts';
-import { AcceleratedClock } from './clock/acceleratedClock.ts';
 import { SystemClock } from './clock/systemClock.ts';
 import { hashString, mulberry32, type Random } from './core/rng.ts';
 import { getStrategy } from './core/strategy/registry.ts';
-import { withDeadline } from './exchange/deadlinePort.ts';
+import { buildExchange, type BuiltExchange } from './exchange/buildExchange.ts';
 import { instrumented } from './exchange/instrumentedPort.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -16,7 +14,7 @@ import { openJournal } from './journal/openJournal.ts';
 import { HealthMonitor } from './runtime/health.ts';
 import { buildServer } from './http/server.ts';
 import type { SimulatorControl } from './http/simulatorRoutes.ts';
-import { createSimExchange, type SimExchange } from './sim/index.ts';
+import type { SimExchange } from './sim/index.ts';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -46,13 +44,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const MINUTE = 60_000;
-
-function simulatorStart(config: AppConfig): number {
-  // The one wall-clock read of dry-run: simulated time starts "now" unless configured.
-  return config.simulator.startTime === 'now' ? Math.floor(Date.now() / MINUTE) * MINUTE : Date.parse(config.simulator.startTime);
-}
-
 function simulatorControl(sim: SimExchange): SimulatorControl {
   return {
     getFaults: () => sim.faults.get(),
@@ -61,8 +52,9 @@ function simulatorControl(sim: SimExchange): SimulatorControl {
 }
 
 /**
- * Composition root: picks the clock and the exchange for the mode, decorates the port
- * (deadline, metrics), builds the runtime and the HTTP server, and starts them in order:
+ * Composition root: picks the clock and the exchange for the mode (buildExchange: the
+ * in-process simulator, the simulator over the Bybit wire protocol, an external simulator
+ * server, or Bybit itself), decorates the port (metrics), builds the runtime and the HTTP server, and starts them in order:
  * exchange self-check, HTTP, then the actors.
  */
 export async function startApp(options: AppOptions): Promise<App> {
@@ -72,32 +64,40 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   let clock: Clock;
   let rawExchange: ExchangePort;
-  let simulator: SimExchange | undefined;
+  let built: BuiltExchange | undefined;
   if (options.exchange) {
     clock = options.clock ?? new SystemClock();
     rawExchange = options.exchange;
-  } else if (config.mode === 'dry-run') {
-    const epoch = simulatorStart(config);
-    clock = options.clock ?? new AcceleratedClock(epoch, config.simulator.speed);
-    simulator = createSimExchange({
-      clock,
-      seed: config.simulator.seed,
-      origin: epoch - Math.round(config.simulator.historyDays * 1440) * MINUTE,
-      initialBalance: config.simulator.initialBalance,
-      takerFeeRate: config.simulator.takerFeeRate,
-      makerFeeRate: config.simulator.makerFeeRate,
-      slippageBps: config.simulator.slippageBps,
-      regimes: Object.fromEntries(Object.entries(config.simulator.regimes).map(([symbol, regime]) => [symbol, regime])),
-      faults: config.simulator.faults,
-    });
-    rawExchange = simulator.port;
   } else {
-    throw new BybotError(ERROR_CODES.CONFIG_INVALID, 'live mode needs the Bybit adapter, which is not wired yet', 'system', false);
+    built = await buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}) });
+    clock = built.clock;
+    rawExchange = built.port;
   }
+  const simulator = built?.simulator;
+  try {
+    return await startRuntime(options, { metrics, random, clock, rawExchange, built, simulator });
+  } catch (error) {
+    // Close the exchange's sockets and the simulator server: a failed start must not leak them.
+    await built?.close().catch(() => undefined);
+    throw error;
+  }
+}
 
+interface StartParts {
+  readonly metrics: Metrics;
+  readonly random: Random;
+  readonly clock: Clock;
+  readonly rawExchange: ExchangePort;
+  readonly built: BuiltExchange | undefined;
+  readonly simulator: SimExchange | undefined;
+}
+
+async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
+  const { config, logger } = options;
+  const { metrics, random, clock, rawExchange, built, simulator } = parts;
   let health: HealthMonitor | undefined;
   const exchange = instrumented(
-    simulator ? withDeadline(rawExchange, clock, config.exchange.requestTimeoutMs) : rawExchange,
+    rawExchange,
     metrics,
     (operation, error) => health?.observe(operation, error),
   );
@@ -129,7 +129,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   runtime.start();
 
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
-  const venueLabel = simulator ? `built-in simulator (seed ${config.simulator.seed}, ${config.simulator.speed}x time)` : exchange.venue;
+  const venueLabel = built?.venueLabel ?? exchange.venue;
   const actors = runtime.registry.list().map((e) => e.actorId);
   logger.info(
     {
@@ -160,6 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await runtime.stop();
       health.stop();
       await server.close();
+      await built?.close();
       journal?.close();
     },
   };

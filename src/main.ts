@@ -20,7 +20,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const overrides = parsed.args.port === undefined ? undefined : { http: { port: parsed.args.port } };
+  const overrides = {
+    ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
+    ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
+  };
   const loaded = loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
   if (!loaded.ok) {
     process.stderr.write(`configuration invalid (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n`);

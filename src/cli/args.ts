@@ -7,6 +7,8 @@ export interface CliArgs {
   /** Run for this long (real time), then shut down gracefully and exit 0. */
   readonly durationMs?: number;
   readonly port?: number;
+  /** Dry-run exchange transport: 'wire' (bybit-api over HTTP/WS to the simulator server) or 'inproc'. */
+  readonly exchange?: 'wire' | 'inproc';
   readonly help: boolean;
 }
 
@@ -28,6 +30,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   let configPath: string | undefined;
   let durationMs: number | undefined;
   let port: number | undefined;
+  let exchange: 'wire' | 'inproc' | undefined;
   let help = false;
 
   for (let i = 0; i < argv.length; i++) {
@@ -62,12 +65,18 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         else port = n;
         break;
       }
+      case '--exchange': {
+        const v = value();
+        if (v !== 'wire' && v !== 'inproc') problems.push('--exchange: expected "wire" or "inproc"');
+        else exchange = v;
+        break;
+      }
       default:
         problems.push(`${arg}: unknown argument (try --help)`);
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, args: { configPath, durationMs, port, help } };
+  return { ok: true, args: { configPath, durationMs, port, ...(exchange ? { exchange } : {}), help } };
 }
 
 export const USAGE = `Usage: npm start -- [options]
@@ -75,6 +84,9 @@ export const USAGE = `Usage: npm start -- [options]
   --config PATH      YAML or JSON configuration file (or set BYBOT_CONFIG)
   --duration TIME    run for TIME (e.g. 30s, 5m, 1h), then stop gracefully and exit 0
   --port N           HTTP port (0 picks a free port); overrides http.port
+  --exchange MODE    dry-run transport: wire (default; bybit-api against the simulator
+                     server on 127.0.0.1) or inproc (direct calls, fastest);
+                     overrides exchange.transport
   --help             show this help
 
 Environment: DRY_RUN, BYBIT_API_KEY, BYBIT_API_SECRET and BYBOT_<SECTION>_<KEY>

@@ -37,7 +37,9 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
   const loaded = loadConfig({
     env: {},
     overrides: deepMergeOverrides(
-      { http: { port: 0, host: '127.0.0.1' }, simulator: { startTime: new Date(SIM_START).toISOString() }, log: { level: 'debug' }, journal: { dataDir } },
+      // exchange.transport 'inproc': the ManualClock drives everything and runs stay
+      // deterministic; the wire transport has its own test (test/exchange/wireApp.test.ts).
+      { http: { port: 0, host: '127.0.0.1' }, simulator: { startTime: new Date(SIM_START).toISOString() }, log: { level: 'debug' }, journal: { dataDir }, exchange: { transport: 'inproc' } },
       overrides,
     ),
   });

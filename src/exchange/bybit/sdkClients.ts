@@ -1,0 +1,126 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { RestClientV5, WebsocketClient, type DefaultLogger } from 'bybit-api';
+import type { Logger } from '../../observability/logger.ts';
+
+/**
+ * Construction of the bybit-api clients, the only module besides the stream wrapper that
+ * touches the SDK's constructors. What we set and why:
+ * - `networkOptions.timeout`: the SDK's default axios timeout is 5 minutes;
+ * - our own http(s) agents: keep-alive, an injectable DNS `lookup` (tests map fake host
+ *   names and inject DNS failures), and `destroy()` on shutdown so no socket outlives us;
+ * - `syncTimeBeforePrivateRequests` + an overridden `fetchTimeOffset`: the SDK asks for
+ *   the clock offset before each signature and we answer from our own measurement (no
+ *   extra request, no console.error from the SDK's own sync);
+ * - `parseAPIRateLimits`: the SDK copies X-Bapi-Limit-* headers into `rateLimitApi`;
+ * - HMAC via node:crypto (synchronous, faster than WebCrypto).
+ */
+export interface Credentials {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
+export const signHmac = (message: string, secret: string): Promise<string> =>
+  Promise.resolve(createHmac('sha256', secret).update(message).digest('hex'));
+
+export class SignedRestClient extends RestClientV5 {
+  private readonly offsetSource: () => number;
+
+  constructor(options: ConstructorParameters<typeof RestClientV5>[0], network: ConstructorParameters<typeof RestClientV5>[1], offsetSource: () => number) {
+    super(options, network);
+    this.offsetSource = offsetSource;
+  }
+
+  override fetchTimeOffset(): Promise<number> {
+    return Promise.resolve(this.offsetSource());
+  }
+}
+
+export interface HttpAgents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+  destroy(): void;
+}
+
+export function createAgents(lookup?: LookupFunction): HttpAgents {
+  const options = { keepAlive: true, maxSockets: 16, ...(lookup ? { lookup } : {}) };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  return {
+    ...agents,
+    destroy() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+export interface RestClientOptions {
+  readonly baseUrl: string;
+  readonly credentials: Credentials | null;
+  readonly recvWindowMs: number;
+  readonly requestTimeoutMs: number;
+  readonly agents: HttpAgents;
+  readonly offsetMs: () => number;
+}
+
+export function createRestClient(o: RestClientOptions): SignedRestClient {
+  return new SignedRestClient(
+    {
+      baseUrl: o.baseUrl.replace(/\/+$/, ''),
+      ...(o.credentials ? { key: o.credentials.apiKey, secret: o.credentials.apiSecret, customSignMessageFn: signHmac } : {}),
+      recv_window: o.recvWindowMs,
+      enable_time_sync: false,
+      syncTimeBeforePrivateRequests: true,
+      parseAPIRateLimits: true,
+      throwExceptions: false,
+    },
+    { timeout: o.requestTimeoutMs, httpAgent: o.agents.http, httpsAgent: o.agents.https, proxy: false },
+    o.offsetMs,
+  );
+}
+
+/** Routes the SDK's console logging into pino at debug/info/warn. */
+export function sdkLogger(logger: Logger): DefaultLogger {
+  return {
+    trace: () => undefined,
+    info: (...params: unknown[]) => logger.debug({ event: 'bybit_sdk', params: params.map(describe) }, 'bybit-api'),
+    error: (...params: unknown[]) => logger.warn({ event: 'bybit_sdk', params: params.map(describe) }, 'bybit-api error'),
+  };
+}
+
+function describe(value: unknown): unknown {
+  if (value instanceof Error) return value.message;
+  if (value && typeof value === 'object') {
+    // Never log the SDK's options objects whole: they hold the key and secret.
+    const { key: _k, secret: _s, ...rest } = value as Record<string, unknown>;
+    try {
+      return JSON.parse(JSON.stringify(rest, (k, v: unknown) => (k === 'ws' || k === 'wsKey' ? undefined : v))) as unknown;
+    } catch {
+      return '[unserialisable]';
+    }
+  }
+  return value;
+}
+
+export interface WsClientOptions {
+  readonly wsUrl: string;
+  readonly credentials: Credentials | null;
+  readonly recvWindowMs: number;
+  readonly lookup?: LookupFunction;
+  readonly logger: Logger;
+}
+
+export function createWsClient(o: WsClientOptions): WebsocketClient {
+  return new WebsocketClient(
+    {
+      wsUrl: o.wsUrl,
+      market: 'v5',
+      recvWindow: o.recvWindowMs,
+      ...(o.credentials ? { key: o.credentials.apiKey, secret: o.credentials.apiSecret, customSignMessageFn: signHmac } : {}),
+      ...(o.lookup ? { wsOptions: { lookup: o.lookup } } : {}),
+    },
+    sdkLogger(o.logger),
+  );
+}
