@@ -10,6 +10,7 @@ import { instrumented } from './exchange/instrumentedPort.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime } from './runtime/createRuntime.ts';
+import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
 import { openJournal } from './journal/openJournal.ts';
 import { HealthMonitor } from './runtime/health.ts';
 import { buildServer } from './http/server.ts';
@@ -104,6 +105,9 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = openJournal(config, logger);
   const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}) });
+  // Push updates (private streams, or the in-process engine) keep the journal current.
+  if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
+  else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));
   health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
   await health.start();
   if (!health.exchangeStatus().ok) {

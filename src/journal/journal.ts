@@ -204,6 +204,23 @@ export class Journal implements OrderEventSink {
     });
   }
 
+  /**
+   * An order update pushed by the exchange: refresh the row of an order we know (ours, by
+   * orderLinkId) when its status or filled quantity changed. Unknown ids are ignored here;
+   * reconciliation adopts them.
+   */
+  orderUpdate(order: { orderLinkId: string; orderId: string; status: string; cumExecQty: number; avgPrice: number }, at: number): boolean {
+    const row = this.db.prepare('SELECT status, filled_qty FROM orders WHERE order_link_id = ?').get(order.orderLinkId) as { status: string; filled_qty: number } | undefined;
+    if (!row || (row.status === order.status && row.filled_qty === order.cumExecQty)) return false;
+    this.tx(() => {
+      this.db
+        .prepare('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?')
+        .run(order.orderId, order.status, order.cumExecQty, order.avgPrice, at, order.orderLinkId);
+      this.appendEvent(at, order.orderLinkId, 'stream_update', { status: order.status, filledQty: order.cumExecQty, avgPrice: order.avgPrice });
+    });
+    return true;
+  }
+
   // ---- other records ----
 
   recordSignal(at: number, actor: string, correlationId: string, signal: Signal & { readonly candleStart: number }): void {

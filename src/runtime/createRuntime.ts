@@ -14,6 +14,8 @@ import type { Metrics } from '../observability/metrics.ts';
 import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
+import type { AccountStream } from '../ports/accountStream.ts';
+import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
 import { reconcile, type ReconcileSummary } from './reconcile.ts';
@@ -179,6 +181,29 @@ export class Runtime {
    * the exchange does not answer, reconciliation is retried with backoff on the clock and
    * /ready stays 503 with the reason.
    */
+  /**
+   * Follows the account's push stream: fills and order updates go to the journal at once
+   * (the periodic REST sync remains the fallback). Returns the unsubscribe function.
+   */
+  followAccount(stream: AccountStream): () => void {
+    const { journal, clock, logger } = this.options;
+    if (!journal) return () => undefined;
+    const guard = (what: string, fn: () => void): void => {
+      try {
+        fn();
+      } catch (error) {
+        logger.error({ event: 'journal_write_failed', what, err: toBybotError(error).message }, 'journal write failed');
+      }
+    };
+    const offs = [
+      stream.onExecution((execution) => guard('execution', () => journal.recordFills([execution], clock.now()))),
+      stream.onOrder((order) => {
+        if (order.orderLinkId.startsWith(ORDER_LINK_PREFIX)) guard('order', () => journal.orderUpdate(order, clock.now()));
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
