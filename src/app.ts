@@ -142,9 +142,9 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       venue: venueLabel,
       configSources: options.sources ?? [],
       actors,
-      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status` } : {},
+      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz` } : {},
     },
-    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status)`,
+    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz)`,
   );
 
   let stopped = false;
