@@ -45,6 +45,7 @@ export class Journal implements OrderEventSink {
   private constructor(
     readonly path: string,
     private readonly db: Db,
+    private readonly onClose?: () => void,
   ) {
     this.insertEvent = db.prepare('INSERT INTO order_events (at, order_link_id, kind, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)');
     const last = db.prepare('SELECT hash FROM order_events ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
@@ -55,7 +56,7 @@ export class Journal implements OrderEventSink {
    * Opens (creating if needed), checks integrity, then migrates. A database that fails
    * the check is not touched further: the caller must refuse to trade on it.
    */
-  static open(path: string, options: { readonly readonly?: boolean } = {}): Journal {
+  static open(path: string, options: { readonly readonly?: boolean; readonly onClose?: () => void } = {}): Journal {
     let db: Db;
     try {
       if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
@@ -80,7 +81,7 @@ export class Journal implements OrderEventSink {
         );
       }
       if (!options.readonly) migrate(db);
-      return new Journal(path, db);
+      return new Journal(path, db, options.onClose);
     } catch (error) {
       db.close();
       if (error instanceof JournalCorruptError || error instanceof JournalFailedError) throw error;
@@ -95,6 +96,7 @@ export class Journal implements OrderEventSink {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.onClose?.();
   }
 
   schemaVersion(): number {

@@ -1,4 +1,6 @@
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { acquireWriterLock } from './writerLock.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Journal } from './journal.ts';
@@ -16,7 +18,15 @@ export function journalPath(config: AppConfig, cwd = process.cwd()): string {
 export function openJournal(config: AppConfig, logger: Logger): Journal | undefined {
   if (!config.journal.enabled) return undefined;
   const path = journalPath(config);
-  const journal = Journal.open(path);
+  mkdirSync(dirname(path), { recursive: true });
+  const lock = acquireWriterLock(path);
+  let journal: Journal;
+  try {
+    journal = Journal.open(path, { onClose: () => lock.release() });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const report = journal.verify();
   logger.info(
     { event: 'journal_opened', path, schemaVersion: journal.schemaVersion(), orderEvents: report.orderEvents, sizeBytes: journal.sizeBytes() },
