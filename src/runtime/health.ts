@@ -72,7 +72,8 @@ export class HealthMonitor {
   observe(operation: string, error: BybotError | null): void {
     const now = Date.now();
     if (error === null) {
-      if (!this.status.ok) this.logger.info({ event: 'exchange_recovered', operation }, `exchange answers again (${operation})`);
+      // Only after a real failure: the first success at start-up is not a recovery.
+      if (!this.status.ok && this.status.checkedAt !== null) this.logger.info({ event: 'exchange_recovered', operation }, `exchange answers again (${operation})`);
       this.status = { ok: true, checkedAt: now, lastOkAt: now, latencyMs: this.status.latencyMs, error: null };
       return;
     }
