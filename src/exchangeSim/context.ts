@@ -6,6 +6,8 @@ import type { WireFaultController } from './faults.ts';
 export interface ServerStats {
   duplicateOrderLinkIdRejected: number;
   requests: number;
+  /** Rate-limit answers sent: per-UID 10006 (limit or storm) and IP-limit HTTP 403. */
+  rateLimited: { retCode10006: number; http403: number };
 }
 
 /** What every route handler may use. */

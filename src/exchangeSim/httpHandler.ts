@@ -78,12 +78,19 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
     const faults = deps.faults.get();
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     const wallNow = deps.wallNow();
-    if (faults.rateLimitStorm === '403') return send(res, 403, '<html>403 Forbidden</html>', 'text/html');
+    if (faults.rateLimitStorm === '403') {
+      deps.stats.rateLimited.http403++;
+      return send(res, 403, '<html>403 Forbidden</html>', 'text/html');
+    }
     if (faults.rateLimitStorm === '10006') {
+      deps.stats.rateLimited.retCode10006++;
       const headers = { ...limiter.stormHeaders(path, wallNow) };
       return sendEnvelope(res, fail(new BybitApiError(10006, 'Too many visits!'), wallNow), headers);
     }
-    if (!limiter.allowIp(req.socket.remoteAddress ?? 'unknown', wallNow)) return send(res, 403, '<html>403 Forbidden</html>', 'text/html');
+    if (!limiter.allowIp(req.socket.remoteAddress ?? 'unknown', wallNow)) {
+      deps.stats.rateLimited.http403++;
+      return send(res, 403, '<html>403 Forbidden</html>', 'text/html');
+    }
     if (faults.errorRate > 0 && random() < faults.errorRate) return send(res, 503, '<html>503 Service Temporarily Unavailable</html>', 'text/html');
 
     const route = findRoute(method, path);
@@ -101,7 +108,10 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
       const envelope = result instanceof WithExtInfo ? { ...ok(result.result, deps.wallNow()), retExtInfo: result.retExtInfo } : ok(result, deps.wallNow());
       sendEnvelope(res, envelope, rateHeaders);
     } catch (error) {
-      if (error instanceof RateLimitedError) rateHeaders = { ...error.headers };
+      if (error instanceof RateLimitedError) {
+        rateHeaders = { ...error.headers };
+        deps.stats.rateLimited.retCode10006++;
+      }
       const apiError = toBybitError(error);
       if (apiError.retCode === 10016) h.logger?.warn({ err: error, path }, 'exchange-sim handler failed');
       if (apiError.httpStatus !== 200) return send(res, apiError.httpStatus, apiError.retMsg, 'text/plain');

@@ -5,8 +5,18 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * tests can build several apps in one process). Names follow Prometheus conventions:
  * `_total` counters, `_seconds` histograms, base units.
  */
+/** One local or server rate-limit budget, sampled when /metrics is scraped. */
+export interface RateLimitSample {
+  /** Limit group (order, cancel, position, query, market), `ip`, or an endpoint path. */
+  readonly group: string;
+  readonly remaining: number;
+  readonly limit: number;
+}
+
 export function createMetrics() {
   const registry = new Registry();
+  // Exchange adapters register a sampler of their limiter here (and remove it on close).
+  const rateLimitSamplers = new Set<() => readonly RateLimitSample[]>();
   collectDefaultMetrics({ register: registry, prefix: 'bybot_process_' });
 
   const m = {
@@ -149,6 +159,50 @@ export function createMetrics() {
     openOrders: new Gauge({
       name: 'bybot_open_orders',
       help: 'Open orders on the account (ours and foreign, excluding position stops)',
+      registers: [registry],
+    }),
+    rateLimitSamplers,
+    bybitHttpRequests: new Counter({
+      name: 'bybot_bybit_http_requests_total',
+      help: 'Bybit REST requests per base URL and path, by result (ok, ret_<retCode>, rate_limited, timeout, connect, dns, http, server)',
+      labelNames: ['endpoint', 'path', 'result'] as const,
+      registers: [registry],
+    }),
+    bybitHttpDuration: new Histogram({
+      name: 'bybot_bybit_http_request_duration_seconds',
+      help: 'Bybit REST request latency per base URL and path (one HTTP attempt, wall time)',
+      labelNames: ['endpoint', 'path'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    rateLimitRemaining: new Gauge({
+      name: 'bybot_rate_limit_remaining',
+      help: 'Requests left in a rate-limit budget: source="server" from X-Bapi-Limit-Status, source="local" from our own buckets and windows',
+      labelNames: ['group', 'source'] as const,
+      registers: [registry],
+      collect() {
+        for (const sample of rateLimitSamplers) for (const r of sample()) this.set({ group: r.group, source: 'local' }, r.remaining);
+      },
+    }),
+    rateLimitHeadroom: new Gauge({
+      name: 'bybot_rate_limit_headroom_ratio',
+      help: 'Local rate-limit budget left as a fraction of the limit (0 = exhausted, 1 = unused)',
+      labelNames: ['group'] as const,
+      registers: [registry],
+      collect() {
+        for (const sample of rateLimitSamplers) for (const r of sample()) this.set({ group: r.group }, r.limit > 0 ? r.remaining / r.limit : 0);
+      },
+    }),
+    wsReconnects: new Counter({
+      name: 'bybot_ws_reconnects_total',
+      help: 'WebSocket reconnections completed by the SDK (public or private stream)',
+      labelNames: ['stream'] as const,
+      registers: [registry],
+    }),
+    exchangeEndpointActive: new Gauge({
+      name: 'bybot_exchange_endpoint_active',
+      help: '1 for the REST endpoint currently in use, 0 for the others',
+      labelNames: ['endpoint'] as const,
       registers: [registry],
     }),
   };

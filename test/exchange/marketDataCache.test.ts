@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/manualClock.ts';
 import { AuthError, ExchangeUnavailableError, TimeoutError } from '../../src/domain/errors.ts';
 import type { Candle } from '../../src/domain/types.ts';
-import { MarketDataCache } from '../../src/exchange/marketDataCache.ts';
+import { MarketDataCache, withMarketDataCache } from '../../src/exchange/marketDataCache.ts';
+import type { ExchangePort } from '../../src/ports/exchange.ts';
 import { memoryCounter } from './support/fakes.ts';
 
 const candle = (start: number): Candle => ({ start, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, turnover: 15 });
@@ -49,5 +50,22 @@ describe('market-data cache', () => {
     await cache.get('ticker', 'BTC', 1_000, async () => ({ symbol: 'BTC' }));
     await clock.advanceBy(5_000);
     await expect(cache.get('ticker', 'BTC', 1_000, () => Promise.reject(new AuthError('10003')))).rejects.toBeInstanceOf(AuthError);
+  });
+
+  it('a stale candle list drops the candle that was still forming when fetched (its period has ended since, but it never closed for us)', async () => {
+    const { clock, cache } = setup();
+    const step = 300_000;
+    // now = 1_000_000: candles at 0 and 300_000 are closed, 900_000 is forming (ends 1_200_000).
+    const list = [candle(0), candle(300_000), candle(600_000), candle(900_000)];
+    let down = false;
+    const port = { venue: 'fake', candles: async () => (down ? Promise.reject(new ExchangeUnavailableError('down')) : list) } as unknown as ExchangePort;
+    const cached = withMarketDataCache(port, cache, { candleTtlMs: 2_000, tickerTtlMs: 1_000 });
+    const query = { symbol: 'BTC', interval: '5' as const, limit: 4 };
+    expect(await cached.candles(query)).toBe(list);
+    down = true;
+    await clock.advanceBy(2 * step);
+    const served = await cached.candles(query);
+    expect(served.map((c) => c.start)).toEqual([0, 300_000, 600_000]);
+    expect(cache.isStale(served)).toBe(true);
   });
 });

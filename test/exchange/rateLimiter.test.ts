@@ -104,4 +104,49 @@ describe('rate limiter', () => {
     expect(ok).toBe(true);
     limiter.close();
   });
+
+  it('knows the documented per-endpoint limit up front; an in-flight request counts until it completes, then for one window', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new RateLimiter({ clock, endpointLimits: { '/v5/account/wallet-balance': 2 }, safetyFraction: 1 });
+    const first = await limiter.acquire('query', undefined, '/v5/account/wallet-balance');
+    const second = await limiter.acquire('query', undefined, '/v5/account/wallet-balance');
+    let third = false;
+    void limiter.acquire('query', undefined, '/v5/account/wallet-balance').then(() => (third = true));
+    // Another path of the same group is not held back by this endpoint's window.
+    let other = false;
+    void limiter.acquire('query', undefined, '/v5/position/list').then(() => (other = true));
+    await flush();
+    expect(other).toBe(true);
+    // Both still in flight: time alone frees nothing.
+    await clock.advanceBy(2_000);
+    await flush();
+    expect(third).toBe(false);
+    // Completed at t=2000: the server may have counted it as late as that, so it stays in the window for 1 s.
+    first();
+    await flush();
+    expect(third).toBe(false);
+    await clock.advanceBy(1_000);
+    await flush();
+    expect(third).toBe(false);
+    await clock.advanceBy(5);
+    await flush();
+    expect(third).toBe(true);
+    second();
+    limiter.close();
+  });
+
+  it('defaults: Bybit limits (10/s order create, 600 per 5 s per IP) with a 10 % margin, exposed as headroom', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new RateLimiter({ clock, limits: { order: { perSecond: 100 } } });
+    let granted = 0;
+    for (let i = 0; i < 12; i++) void limiter.acquire('order', undefined, '/v5/order/create').then((release) => (granted++, release()));
+    await flush();
+    expect(granted).toBe(9);
+    expect(limiter.headroom()).toContainEqual({ scope: '/v5/order/create', remaining: 0, limit: 9 });
+    expect(limiter.headroom()).toContainEqual({ scope: 'ip', remaining: 540 - 9, limit: 540 });
+    await clock.advanceBy(1_001);
+    await flush();
+    expect(granted).toBe(12);
+    limiter.close();
+  });
 });

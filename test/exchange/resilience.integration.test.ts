@@ -40,6 +40,12 @@ describe('endpoint failover and fail-back', () => {
       expect(alerts).toContainEqual(expect.objectContaining({ priority: 'critical', channel: 'rest', reason: 'dns' }));
       expect(alerts).toContainEqual(expect.objectContaining({ priority: 'high', reason: 'failover', active: urls[1] }));
       expect(await a.metrics.registry.getSingleMetricAsString('bybot_exchange_endpoint_up')).toContain(`endpoint="${urls[0]}"} 0`);
+      const active = await a.metrics.registry.getSingleMetricAsString('bybot_exchange_endpoint_active');
+      expect(active).toContain(`endpoint="${urls[0]}"} 0`);
+      expect(active).toContain(`endpoint="${urls[1]}"} 1`);
+      const requests = await a.metrics.registry.getSingleMetricAsString('bybot_bybit_http_requests_total');
+      expect(requests).toContain(`endpoint="${urls[0]}",path="/v5/account/wallet-balance",result="dns"} 1`);
+      expect(requests).toContain(`endpoint="${urls[1]}",path="/v5/account/wallet-balance",result="ok"} 1`);
 
       // Still failing: the probe leaves it down.
       await a.bybit.pool.probeNow();
@@ -47,6 +53,7 @@ describe('endpoint failover and fail-back', () => {
       f.server.faults.set({ dnsFailure: [] });
       await a.bybit.pool.probeNow();
       expect(a.bybit.pool.active()).toBe(urls[0]);
+      expect(await a.metrics.registry.getSingleMetricAsString('bybot_exchange_endpoint_active')).toContain(`endpoint="${urls[0]}"} 1`);
       expect(a.lines).toContainEqual(expect.objectContaining({ event: 'channel_alert', priority: 'info', reason: 'failback' }));
       await a.bybit.rest.serverTime();
     } finally {
@@ -118,6 +125,10 @@ describe('timeouts and degraded answers', () => {
       expect((ip as RateLimitError).details).toMatchObject({ httpStatus: 403 });
       expect(a.lines).toContainEqual(expect.objectContaining({ event: 'channel_alert', reason: 'rate_limit' }));
       expect(await a.metrics.registry.getSingleMetricAsString('bybot_channel_alerts_total')).toContain('reason="rate_limit"');
+      const requests = await a.metrics.registry.getSingleMetricAsString('bybot_bybit_http_requests_total');
+      expect(requests).toContain('path="/v5/position/list",result="ret_10006"} 1');
+      expect(requests).toContain('path="/v5/market/time",result="rate_limited"} 1');
+      expect(await a.metrics.registry.getSingleMetricAsString('bybot_rate_limit_remaining')).toContain('group="query",source="server"} 0');
     } finally {
       f.server.faults.set({ rateLimitStorm: 'off' });
       await a.bybit.close();
@@ -147,11 +158,14 @@ describe('timeouts and degraded answers', () => {
   it('the market-data cache serves the last good candles while the exchange is down', async () => {
     const a = adapterFor(f, { candleTtlMs: 1_000 });
     try {
+      const fetchedAt = f.clock.now();
       const fresh = await a.bybit.port.candles({ symbol: 'SOLUSDT', interval: '5', limit: 10 });
       await f.clock.advanceBy(5_000);
       f.server.faults.set({ errorRate: 1 });
       const served = await a.bybit.port.candles({ symbol: 'SOLUSDT', interval: '5', limit: 10 });
-      expect(served).toBe(fresh);
+      // The last good data, minus the candle that was still forming when it was fetched.
+      expect(fresh.at(-1)!.start + 300_000).toBeGreaterThan(fetchedAt);
+      expect(served).toEqual(fresh.slice(0, -1));
       expect(a.bybit.cache.isStale(served)).toBe(true);
       const metric = await a.metrics.registry.getSingleMetricAsString('bybot_market_data_cache_total');
       expect(metric).toContain('kind="candles",result="stale"} 1');

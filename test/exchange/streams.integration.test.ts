@@ -60,6 +60,10 @@ describe('Bybit streams against the simulator server', () => {
 
   it('after a dropped connection: reconnect, resubscribe, and backfill the candles missed', async () => {
     const lastConfirmed = Math.max(...of('kline').filter((k) => k.confirm).map((k) => k.candle.start));
+    const reconnects = async (stream: string): Promise<number> =>
+      (await a.metrics.registry.getSingleMetric('bybot_ws_reconnects_total')!.get()).values.find((v) => v.labels.stream === stream)?.value ?? -1;
+    expect(await reconnects('public')).toBe(0);
+    expect(await reconnects('private')).toBe(0);
     f.server.faults.set({ disconnectWebSockets: true });
     // Candles close while we are disconnected.
     await advance(3 * 60_000);
@@ -68,6 +72,10 @@ describe('Bybit streams against the simulator server', () => {
     const backfilled = of('kline').filter((k) => k.backfilled);
     expect(backfilled[0]!.candle.start).toBe(lastConfirmed + 60_000);
     expect(a.lines).toContainEqual(expect.objectContaining({ event: 'channel_alert', reason: 'ws_reconnecting', channel: 'ws-public' }));
+    // bybot_ws_reconnects_total counts the completed reconnects of both sockets.
+    await until(() => of('connection').some((e) => e.state === 'reconnected' && e.stream === 'private'), 10_000);
+    expect(await reconnects('public')).toBe(1);
+    expect(await reconnects('private')).toBe(1);
     // Live pushes resume after the resubscription.
     const before = of('kline').length;
     await advance(2 * 60_000);

@@ -93,6 +93,8 @@ describe('exchange-sim wire faults', () => {
   });
 
   it('storms: every request 10006, then every request HTTP 403', async () => {
+    const counts = async () => ((await (await fetch(`${f.server.url}/__sim/state`)).json()) as { rateLimited: { retCode10006: number; http403: number } }).rateLimited;
+    const before = await counts();
     f.server.faults.set({ rateLimitStorm: '10006' });
     const limited = await fetch(`${f.server.url}/v5/market/time`);
     expect(((await limited.json()) as { retCode: number }).retCode).toBe(10006);
@@ -101,6 +103,7 @@ describe('exchange-sim wire faults', () => {
     f.server.faults.set({ rateLimitStorm: '403' });
     await expect(client.getServerTime()).rejects.toMatchObject({ code: 403 });
     f.server.faults.set({ rateLimitStorm: 'off' });
+    expect(await counts()).toEqual({ retCode10006: before.retCode10006 + 2, http403: before.http403 + 1 });
   });
 
   it('rejects the key on private calls under authRejected, market data still works', async () => {

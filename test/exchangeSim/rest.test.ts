@@ -211,6 +211,8 @@ describe('exchange-sim rate limits', () => {
       expect(results[3]!.rateLimitApi!.resetAtTimestamp).toBeGreaterThan(Date.now() - 100);
       // Other endpoints have their own budget.
       expect((await client.getWalletBalance({ accountType: 'UNIFIED' })).retCode).toBe(0);
+      const state = (await (await fetch(`${f.server.url}/__sim/state`)).json()) as { rateLimited: unknown };
+      expect(state.rateLimited).toEqual({ retCode10006: 1, http403: 0 });
     } finally {
       await f.server.close();
     }
@@ -226,6 +228,9 @@ describe('exchange-sim rate limits', () => {
       expect(raw.status).toBe(403);
       await new Promise((r) => setTimeout(r, 350));
       expect((await client.getServerTime()).retCode).toBe(0);
+      // /__sim/ is outside the limits: it can report them.
+      const state = (await (await fetch(`${f.server.url}/__sim/state`)).json()) as { rateLimited: unknown };
+      expect(state.rateLimited).toEqual({ retCode10006: 0, http403: 2 });
     } finally {
       await f.server.close();
     }

@@ -10,7 +10,7 @@ import { MarketDataCache, withMarketDataCache } from '../marketDataCache.ts';
 import { ChannelAlerts } from './channelAlerts.ts';
 import { ClockSync } from './clockSync.ts';
 import { EndpointPool, unrefTimer } from './endpoints.ts';
-import { RateLimiter } from './rateLimiter.ts';
+import { RateLimiter, type RateLimiterOptions } from './rateLimiter.ts';
 import { BybitRestPort } from './restPort.ts';
 import { BybitRestTransport, type SdkRestClient } from './restTransport.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -49,6 +49,8 @@ export interface BybitExchangeOptions {
   readonly lookup?: LookupFunction;
   /** Wall time for signatures; Date.now by default. */
   readonly wallNow?: () => number;
+  /** Rate-limit overrides (VIP limits, tests); default: Bybit's documented non-VIP limits. */
+  readonly rateLimits?: Omit<RateLimiterOptions, 'clock'>;
 }
 
 export interface BybitExchange {
@@ -80,8 +82,15 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
       createRestClient({ baseUrl: url, credentials: o.credentials, recvWindowMs: o.recvWindowMs, requestTimeoutMs: o.requestTimeoutMs, agents, offsetMs: () => clockSync.offsetMs() }),
     ]),
   );
-  const limiter = new RateLimiter({ clock: o.timers });
+  const limiter = new RateLimiter({ ...o.rateLimits, clock: o.timers });
   for (const url of o.restUrls) o.metrics?.exchangeEndpointUp.set({ endpoint: url }, 1);
+  const markActive = (active: string): void => {
+    for (const url of o.restUrls) o.metrics?.exchangeEndpointActive.set({ endpoint: url }, url === active ? 1 : 0);
+  };
+  markActive(o.restUrls[0] ?? '');
+  // Local budgets are sampled when /metrics is scraped (tokens refill between requests).
+  const sampleLimits = () => limiter.headroom().map((h) => ({ group: h.scope, remaining: h.remaining, limit: h.limit }));
+  o.metrics?.rateLimitSamplers.add(sampleLimits);
 
   // The probe bypasses the limiter and the pool: it must reach exactly this endpoint.
   const probe = async (url: string): Promise<void> => {
@@ -97,6 +106,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     probe,
     onChange: ({ url, healthy, active, reason }) => {
       o.metrics?.exchangeEndpointUp.set({ endpoint: url }, healthy ? 1 : 0);
+      markActive(active);
       if (healthy) alerts.raise('rest', 'failback', `endpoint ${url} answers again; active endpoint ${active}`, { endpoint: url, active });
       else alerts.raise('rest', 'failover', `endpoint ${url} failed (${reason}); active endpoint ${active}`, { endpoint: url, active });
     },
@@ -115,6 +125,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     alerts,
     logger: log,
     onRetry: (operation, error) => o.metrics?.exchangeRetries.inc({ operation, code: error.code }),
+    ...(o.metrics ? { metrics: { requests: o.metrics.bybitHttpRequests, duration: o.metrics.bybitHttpDuration, rateLimitRemaining: o.metrics.rateLimitRemaining } } : {}),
   });
   const rest = new BybitRestPort({ venue: o.venue, transport, clock: o.clock, random: o.random, alerts, logger: log });
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
@@ -126,6 +137,12 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     : null;
   const wsClients: WebsocketClient[] = privateClient ? [publicClient, privateClient] : [publicClient];
   const streams = new BybitStreams({ publicClient, privateClient, rest, now: () => o.clock.now(), alerts, logger: log });
+  // Every series exists from the start (0), so a dashboard's rate() sees the first event.
+  for (const kind of ['candles', 'ticker']) for (const result of ['hit', 'miss', 'stale']) o.metrics?.marketDataCache.inc({ kind, result }, 0);
+  for (const stream of privateClient ? ['public', 'private'] : ['public']) o.metrics?.wsReconnects.inc({ stream }, 0);
+  streams.on('connection', (e) => {
+    if (e.state === 'reconnected') o.metrics?.wsReconnects.inc({ stream: e.stream });
+  });
 
   let heartbeatTimer: unknown;
   let closed = false;
@@ -163,6 +180,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     },
     async close() {
       closed = true;
+      o.metrics?.rateLimitSamplers.delete(sampleLimits);
       if (heartbeatTimer !== undefined) o.timers.clearTimeout(heartbeatTimer);
       pool.close();
       limiter.close();

@@ -12,6 +12,13 @@ import type { Clock } from '../../ports/clock.ts';
  * `rateLimitApi`) shrink the bucket when the server counts more than we did, pace the
  * remaining requests over the rest of the window when fewer than `slowDownFraction` are
  * left, and a 10006 answer blocks the group until the reset time.
+ *
+ * Token buckets alone cannot promise to stay under a rolling window (a full bucket plus a
+ * second of refill is twice the limit within one second), so every request also takes a
+ * slot in hard rolling windows known up front: Bybit's documented per-endpoint limits
+ * (`BYBIT_ENDPOINT_LIMITS`, by path) and the IP's 600 per 5 s, each used to 90 %. A slot
+ * counts from the send until one window after the answer (see `SlidingWindow`), so the
+ * server cannot see more than the limit whatever the latency.
  */
 export type LimitGroup = 'order' | 'cancel' | 'position' | 'query' | 'market';
 
@@ -33,6 +40,95 @@ export const DEFAULT_LIMITS: Readonly<Record<LimitGroup, BucketSpec>> = {
 };
 /** 600 per 5 s per IP, shared by every group. */
 export const DEFAULT_IP_LIMIT: BucketSpec = { perSecond: 120 };
+
+/** A hard limit: at most `max` requests in any rolling window of `windowMs`. */
+export interface WindowSpec {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+/**
+ * Bybit's documented per-UID limits of the linear endpoints we call, requests per rolling
+ * second (docs/v5/rate-limit, /work/shared/bybit-v5.md section 7). Known up front: the
+ * headers only tell us after the fact, and public endpoints send none.
+ */
+export const BYBIT_ENDPOINT_LIMITS: Readonly<Record<string, number>> = {
+  '/v5/order/create': 10,
+  '/v5/order/amend': 10,
+  '/v5/order/cancel': 10,
+  '/v5/order/cancel-all': 10,
+  '/v5/order/create-batch': 10,
+  '/v5/order/amend-batch': 10,
+  '/v5/order/cancel-batch': 10,
+  '/v5/order/realtime': 50,
+  '/v5/order/history': 50,
+  '/v5/execution/list': 50,
+  '/v5/position/list': 50,
+  '/v5/position/set-leverage': 10,
+  '/v5/position/trading-stop': 10,
+  '/v5/position/switch-mode': 10,
+  '/v5/account/wallet-balance': 50,
+  '/v5/account/fee-rate': 5,
+};
+/** The per-IP HTTP limit (answered with HTTP 403 and a ban of about 10 minutes). */
+export const BYBIT_IP_WINDOW: WindowSpec = { max: 600, windowMs: 5_000 };
+/** Fraction of a documented limit we allow ourselves (other sessions of the key or IP, clock jitter). */
+export const DEFAULT_SAFETY_FRACTION = 0.9;
+
+/** Release callback of an acquired slot: call once the response (or failure) arrived. */
+export type Release = () => void;
+
+/**
+ * A rolling-window counter that provably stays within the server's window whatever the
+ * latency: a request in flight counts as "now", a finished one counts at its completion
+ * time. The server saw it at some point between send and completion, so any server window
+ * holding N of our requests also held them in our count when the last of them was sent.
+ */
+class SlidingWindow {
+  private inFlight = 0;
+  /** Completion times, oldest first. */
+  private done: number[] = [];
+
+  constructor(
+    readonly max: number,
+    readonly windowMs: number,
+  ) {}
+
+  private prune(now: number): void {
+    let i = 0;
+    while (i < this.done.length && this.done[i]! <= now - this.windowMs) i++;
+    if (i > 0) this.done.splice(0, i);
+  }
+
+  used(now: number): number {
+    this.prune(now);
+    return this.inFlight + this.done.length;
+  }
+
+  /** ms until a slot frees (0 = now; Infinity = only when an in-flight request finishes). */
+  waitMs(now: number): number {
+    if (this.used(now) < this.max) return 0;
+    // Only completed requests age out; the oldest one leaves the window first.
+    return this.done.length > 0 ? Math.max(1, this.done[0]! + this.windowMs - now + 1) : Number.POSITIVE_INFINITY;
+  }
+
+  take(): void {
+    this.inFlight += 1;
+  }
+
+  finish(now: number): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.done.push(now);
+  }
+}
+
+/** One local budget, for /metrics: tokens or window slots left now. */
+export interface LimitHeadroom {
+  /** A group name, `ip`, or an endpoint path. */
+  readonly scope: string;
+  readonly remaining: number;
+  readonly limit: number;
+}
 
 export interface LimitStatus {
   readonly remaining: number;
@@ -85,9 +181,10 @@ class Bucket {
 
 interface Waiter {
   readonly group: LimitGroup;
+  readonly path: string | undefined;
   readonly priority: number;
   readonly seq: number;
-  readonly resolve: () => void;
+  readonly resolve: (release: Release) => void;
   readonly reject: (reason: unknown) => void;
   readonly signal?: AbortSignal;
   readonly onAbort?: () => void;
@@ -100,6 +197,12 @@ export interface RateLimiterOptions {
   readonly ipLimit?: BucketSpec;
   /** Pace requests once fewer than this fraction of the server's budget is left. */
   readonly slowDownFraction?: number;
+  /** Per-path hard limits per rolling second (default: Bybit's documented table). */
+  readonly endpointLimits?: Readonly<Record<string, number>>;
+  /** The IP's hard window (default 600 per 5 s). */
+  readonly ipWindow?: WindowSpec;
+  /** Fraction of each hard limit we use (default 0.9). */
+  readonly safetyFraction?: number;
 }
 
 export class RateLimiter {
@@ -111,6 +214,12 @@ export class RateLimiter {
   private seq = 0;
   private timer: unknown;
   private timerAt = Number.POSITIVE_INFINITY;
+  private readonly endpointLimits: Readonly<Record<string, number>>;
+  private readonly safety: number;
+  private readonly ipWindow: SlidingWindow;
+  private readonly endpointWindows = new Map<string, SlidingWindow>();
+  /** The last X-Bapi-Limit-* status the server sent, per group. */
+  private readonly serverStatus = new Map<LimitGroup, { remaining: number; limit: number }>();
 
   constructor(options: RateLimiterOptions) {
     this.clock = options.clock;
@@ -126,14 +235,40 @@ export class RateLimiter {
     };
     this.ip = bucket(options.ipLimit ?? DEFAULT_IP_LIMIT);
     this.slowDownFraction = options.slowDownFraction ?? 0.2;
+    this.safety = options.safetyFraction ?? DEFAULT_SAFETY_FRACTION;
+    this.endpointLimits = options.endpointLimits ?? BYBIT_ENDPOINT_LIMITS;
+    const ipWindow = options.ipWindow ?? BYBIT_IP_WINDOW;
+    this.ipWindow = new SlidingWindow(this.safe(ipWindow.max), ipWindow.windowMs);
   }
 
-  /** Resolves when the request may be sent; rejects with the signal's reason on abort. */
-  acquire(group: LimitGroup, signal?: AbortSignal): Promise<void> {
+  private safe(max: number): number {
+    return Math.max(1, Math.floor(max * this.safety));
+  }
+
+  private endpointWindow(path: string | undefined): SlidingWindow | undefined {
+    if (path === undefined) return undefined;
+    const limit = this.endpointLimits[path];
+    if (limit === undefined) return undefined;
+    let window = this.endpointWindows.get(path);
+    if (!window) {
+      window = new SlidingWindow(this.safe(limit), 1_000);
+      this.endpointWindows.set(path, window);
+    }
+    return window;
+  }
+
+  /**
+   * Resolves, with a release callback, when the request may be sent; rejects with the
+   * signal's reason on abort. `path` (e.g. /v5/order/create) selects the endpoint's
+   * documented limit. Call the release once the answer (or the failure) is in: until then
+   * the request counts against the rolling windows as if it happened now.
+   */
+  acquire(group: LimitGroup, signal?: AbortSignal, path?: string): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         group,
+        path,
         priority: GROUP_PRIORITY[group],
         seq: ++this.seq,
         resolve,
@@ -154,6 +289,7 @@ export class RateLimiter {
   observe(group: LimitGroup, status: { readonly remaining: number; readonly limit: number; readonly resetInMs: number }): void {
     const bucket = this.buckets[group];
     const now = this.clock.now();
+    this.serverStatus.set(group, { remaining: status.remaining, limit: status.limit });
     bucket.refill(now);
     // The server counts every client of this key; trust its lower number.
     bucket.tokens = Math.min(bucket.tokens, Math.max(0, status.remaining));
@@ -179,6 +315,25 @@ export class RateLimiter {
     return this.queue.length;
   }
 
+  /** Local budgets left now: each group's tokens, the IP window, each endpoint window used so far. */
+  headroom(): LimitHeadroom[] {
+    const now = this.clock.now();
+    const rows: LimitHeadroom[] = [];
+    for (const group of Object.keys(this.buckets) as LimitGroup[]) {
+      const bucket = this.buckets[group];
+      bucket.refill(now);
+      rows.push({ scope: group, remaining: Math.max(0, Math.floor(bucket.tokens)), limit: bucket.capacity });
+    }
+    rows.push({ scope: 'ip', remaining: Math.max(0, this.ipWindow.max - this.ipWindow.used(now)), limit: this.ipWindow.max });
+    for (const [path, window] of this.endpointWindows) rows.push({ scope: path, remaining: Math.max(0, window.max - window.used(now)), limit: window.max });
+    return rows;
+  }
+
+  /** The last server-reported status (X-Bapi-Limit-Status / X-Bapi-Limit) per group. */
+  serverHeadroom(): Array<{ readonly group: LimitGroup; readonly remaining: number; readonly limit: number }> {
+    return [...this.serverStatus].map(([group, s]) => ({ group, ...s }));
+  }
+
   close(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     for (const w of this.queue) w.reject(new Error('rate limiter closed'));
@@ -202,14 +357,17 @@ export class RateLimiter {
     let nextWait = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.queue.length; ) {
       const w = this.queue[i]!;
-      const groupWait = this.buckets[w.group].waitMs(now);
-      const ipWait = this.ip.waitMs(now);
+      const endpointWindow = this.endpointWindow(w.path);
+      const groupWait = Math.max(this.buckets[w.group].waitMs(now), endpointWindow?.waitMs(now) ?? 0);
+      const ipWait = Math.max(this.ip.waitMs(now), this.ipWindow.waitMs(now));
       if (groupWait === 0 && ipWait === 0) {
         this.buckets[w.group].tokens -= 1;
         this.ip.tokens -= 1;
+        this.ipWindow.take();
+        endpointWindow?.take();
         this.queue.splice(i, 1);
         if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
-        w.resolve();
+        w.resolve(this.releaser(endpointWindow));
         continue;
       }
       nextWait = Math.min(nextWait, Math.max(groupWait, ipWait));
@@ -218,6 +376,19 @@ export class RateLimiter {
       i++;
     }
     this.schedule(now, nextWait);
+  }
+
+  private releaser(endpointWindow: SlidingWindow | undefined): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = this.clock.now();
+      this.ipWindow.finish(now);
+      endpointWindow?.finish(now);
+      // A slot held by an in-flight request may be what a waiter needs.
+      if (this.queue.length > 0) this.pump();
+    };
   }
 
   private schedule(now: number, waitMs: number): void {

@@ -76,6 +76,18 @@ export interface BybitRestTransportOptions {
   readonly alerts: ChannelAlerts;
   readonly logger: Logger;
   readonly onRetry?: (operation: string, error: BybotError) => void;
+  /** Per-endpoint HTTP metrics (/metrics); optional so unit tests can leave them out. */
+  readonly metrics?: TransportMetrics;
+}
+
+/** The slices of the prom-client metrics the transport feeds. */
+export interface TransportMetrics {
+  /** bybot_bybit_http_requests_total{endpoint,path,result} */
+  readonly requests: { inc(labels: { endpoint: string; path: string; result: string }): void };
+  /** bybot_bybit_http_request_duration_seconds{endpoint,path} */
+  readonly duration: { observe(labels: { endpoint: string; path: string }, seconds: number): void };
+  /** bybot_rate_limit_remaining{group,source="server"} from X-Bapi-Limit-Status. */
+  readonly rateLimitRemaining: { set(labels: { group: string; source: string }, value: number): void };
 }
 
 const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
@@ -88,8 +100,13 @@ export class BybitRestTransport implements RestTransport {
   }
 
   async request<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
-    await this.o.limiter.acquire(spec.group, spec.signal);
-    const raw = await this.sendWithFailover(spec);
+    const release = await this.o.limiter.acquire(spec.group, spec.signal, spec.endpoint);
+    let raw: unknown;
+    try {
+      raw = await this.sendWithFailover(spec);
+    } finally {
+      release();
+    }
     return this.interpret(raw, spec);
   }
 
@@ -129,13 +146,16 @@ export class BybitRestTransport implements RestTransport {
   private async sendWithFailover<T>(spec: RestRequest<T>): Promise<unknown> {
     let lastError: BybotError | undefined;
     for (const url of this.o.pool.candidates()) {
+      const started = this.o.timers.now();
       try {
         const raw = await this.send(url, spec);
+        this.record(url, spec.endpoint, started, httpResult(raw));
         this.o.pool.markSuccess(url);
         return raw;
       } catch (error) {
         this.observeErrorHeaders(spec.group, error);
         const typed = fromTransportError(error, spec.operation, url, spec.signal);
+        this.record(url, spec.endpoint, started, typed.code === ERROR_CODES.RATE_LIMITED ? 'rate_limited' : (transportKind(typed) ?? typed.code.toLowerCase()));
         this.alertFor(typed, url);
         if (!isFailoverError(typed)) throw typed;
         this.o.pool.markFailure(url, typed.message);
@@ -144,6 +164,13 @@ export class BybitRestTransport implements RestTransport {
       }
     }
     throw lastError ?? new BybotError(ERROR_CODES.EXCHANGE_UNAVAILABLE, `${spec.operation}: no endpoint`, 'strategy', true);
+  }
+
+  private record(endpoint: string, path: string, started: number, result: string): void {
+    const m = this.o.metrics;
+    if (!m) return;
+    m.requests.inc({ endpoint, path, result });
+    m.duration.observe({ endpoint, path }, Math.max(0, this.o.timers.now() - started) / 1000);
   }
 
   /** One HTTP exchange with a hard wall-clock deadline and the caller's abort signal. */
@@ -192,6 +219,7 @@ export class BybitRestTransport implements RestTransport {
     if (rateLimitApi) {
       const resetInMs = rateLimitApi.resetAtTimestamp - this.o.clockSync.serverNow();
       this.o.limiter.observe(spec.group, { remaining: rateLimitApi.remainingRequests, limit: rateLimitApi.maxRequests, resetInMs });
+      this.o.metrics?.rateLimitRemaining.set({ group: spec.group, source: 'server' }, rateLimitApi.remainingRequests);
     }
     if (retCode === 0) {
       const parsed = spec.schema.safeParse(result);
@@ -220,7 +248,9 @@ export class BybitRestTransport implements RestTransport {
   private observeErrorHeaders(group: LimitGroup, error: unknown): void {
     const headers = error !== null && typeof error === 'object' ? (error as { headers?: unknown }).headers : undefined;
     const status = headers && typeof headers === 'object' ? parseLimitHeaders(headers as Record<string, unknown>) : undefined;
-    if (status) this.o.limiter.observe(group, { remaining: status.remaining, limit: status.limit, resetInMs: status.resetAt - this.o.clockSync.serverNow() });
+    if (!status) return;
+    this.o.limiter.observe(group, { remaining: status.remaining, limit: status.limit, resetInMs: status.resetAt - this.o.clockSync.serverNow() });
+    this.o.metrics?.rateLimitRemaining.set({ group, source: 'server' }, status.remaining);
   }
 
   private alertFor(error: BybotError, endpoint: string | undefined): void {
@@ -228,6 +258,13 @@ export class BybitRestTransport implements RestTransport {
     if (!reason) return;
     this.o.alerts.raise('rest', reason, error.message, { code: error.code, ...(endpoint ? { endpoint } : {}), ...pick(error.details, ['retCode', 'httpStatus', 'operation']) });
   }
+}
+
+/** `ok`, or `ret_<retCode>` for a business error answered with HTTP 200. */
+function httpResult(raw: unknown): string {
+  const retCode = raw !== null && typeof raw === 'object' ? (raw as { retCode?: unknown }).retCode : undefined;
+  if (retCode === 0) return 'ok';
+  return typeof retCode === 'number' && Number.isInteger(retCode) ? `ret_${retCode}` : 'invalid';
 }
 
 function alertReason(error: BybotError): AlertReason | undefined {
