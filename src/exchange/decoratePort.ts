@@ -17,6 +17,7 @@ export function decoratePort(port: ExchangePort, around: PortCall): ExchangePort
     findOrder: (lookup, o) => around('findOrder', o, (x) => port.findOrder(lookup, x)),
     executions: (query, o) => around('executions', o, (x) => port.executions(query, x)),
     placeOrder: (request, o) => around('placeOrder', o, (x) => port.placeOrder(request, x)),
+    amendOrder: (request, o) => around('amendOrder', o, (x) => port.amendOrder(request, x)),
     cancelOrder: (lookup, o) => around('cancelOrder', o, (x) => port.cancelOrder(lookup, x)),
     cancelAllOrders: (symbol, o) => around('cancelAllOrders', o, (x) => port.cancelAllOrders(symbol, x)),
     setTradingStop: (request, o) => around('setTradingStop', o, (x) => port.setTradingStop(request, x)),

@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime/createRuntime.ts';
 import type { HealthMonitor } from '../runtime/health.ts';
 import { actorDetail, actorSummary, iso, systemSummary } from './views.ts';
 import { accountView } from './accountView.ts';
+import { registerOrderRoutes } from './orderRoutes.ts';
 import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
 import { runtimeFeed } from './viz/feed.ts';
 import { registerVizRoutes } from './viz/routes.ts';
@@ -162,6 +163,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(202).send({ accepted: true, correlationId });
   });
 
+  registerOrderRoutes(app, runtime.orders, requireControl, sendError);
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, requireControl, sendError);
   registerVizRoutes(app, runtimeFeed(runtime), sendError);
   return app;

@@ -188,6 +188,14 @@ export class Journal implements OrderEventSink {
     });
   }
 
+  changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void {
+    this.tx(() => {
+      if (change === 'cancelled') this.db.prepare(`UPDATE orders SET status = 'Cancelled', updated_at = ? WHERE order_link_id = ?`).run(at, orderLinkId);
+      else if (typeof detail.qty === 'number') this.db.prepare('UPDATE orders SET qty = ?, updated_at = ? WHERE order_link_id = ?').run(detail.qty, at, orderLinkId);
+      this.appendEvent(at, orderLinkId, change, detail);
+    });
+  }
+
   protection(symbol: string, action: string, detail: string, at: number): void {
     this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }));
   }

@@ -16,6 +16,7 @@ export function loggingOrderSink(logger: Logger): OrderEventSink {
       logger.info({ event: 'order_submitted', ...fields(order), attempt, side: request.side, qty: request.qty }, `submitting ${request.side} ${request.qty} ${order.symbol} (attempt ${attempt + 1})`),
     outcome: () => undefined,
     failed: (order, code, message) => logger.warn({ event: 'order_failed', ...fields(order), code, err: message }, `order failed (${code}): ${message}`),
+    changed: (orderLinkId, change, detail) => logger.info({ event: 'order_changed', orderLinkId, change, ...detail }, `order ${orderLinkId} ${change}`),
     protection: (symbol, action, detail) =>
       (action === 'unprotected' ? logger.error.bind(logger) : logger.warn.bind(logger))({ event: 'position_protection', symbol, action, detail }, `${symbol}: ${action}: ${detail}`),
   };
@@ -34,5 +35,5 @@ export function fanOut(sinks: readonly OrderEventSink[], onError: (error: unknow
         }
       }
     };
-  return { intent: each('intent'), submitted: each('submitted'), outcome: each('outcome'), failed: each('failed'), protection: each('protection') };
+  return { intent: each('intent'), submitted: each('submitted'), outcome: each('outcome'), failed: each('failed'), changed: each('changed'), protection: each('protection') };
 }

@@ -14,6 +14,8 @@ export interface OrderEventSink {
   outcome(order: EntryOrder, result: PlacedOrder, at: number): void;
   /** The entry failed for good (after retries, or not retryable). */
   failed(order: EntryOrder, code: string, message: string, at: number): void;
+  /** An operator amended or cancelled a resting order of ours. */
+  changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void;
   /** Position protection: a stop was found, set, or the position was flattened. */
   protection(symbol: string, action: 'stop_present' | 'stop_set' | 'flattened' | 'unprotected', detail: string, at: number): void;
 }
@@ -23,5 +25,6 @@ export const NO_ORDER_EVENTS: OrderEventSink = {
   submitted: () => undefined,
   outcome: () => undefined,
   failed: () => undefined,
+  changed: () => undefined,
   protection: () => undefined,
 };

@@ -1,4 +1,4 @@
-import { DuplicateOrderError, OrderRejectedError, toBybotError, type BybotError } from '../domain/errors.ts';
+import { DuplicateOrderError, InvalidRequestError, OrderRejectedError, toBybotError, type BybotError } from '../domain/errors.ts';
 import type { Instrument, Order, PlaceOrderRequest, Position } from '../domain/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import { sleep } from '../ports/clock.ts';
@@ -65,6 +65,32 @@ export class OrderManager {
     return this.options.gate.track(this.queue.enqueue('protect', `protect:${symbol}`, () => this.ensureStop(symbol, stopLoss, correlationId)));
   }
 
+  /**
+   * Amends a resting order of ours (price and/or qty), through the queue so it cannot race
+   * an entry. Values must already be on the instrument's grid; the exchange checks them.
+   */
+  amend(symbol: string, orderLinkId: string, change: { readonly qty?: number; readonly price?: number }): Promise<void> {
+    return this.queue.enqueue('cancel', `amend:${orderLinkId}`, async () => {
+      this.requireOurs(orderLinkId);
+      await this.options.exchange.amendOrder({ symbol, orderLinkId, ...change });
+      this.events.changed(orderLinkId, 'amended', { ...change }, this.options.clock.now());
+    });
+  }
+
+  /** Cancels one resting order of ours. */
+  cancel(symbol: string, orderLinkId: string): Promise<void> {
+    return this.queue.enqueue('cancel', `cancel:${orderLinkId}`, async () => {
+      this.requireOurs(orderLinkId);
+      await this.options.exchange.cancelOrder({ symbol, orderLinkId });
+      this.events.changed(orderLinkId, 'cancelled', {}, this.options.clock.now());
+    });
+  }
+
+  private requireOurs(orderLinkId: string): void {
+    // Foreign orders are never touched (reconciliation flags them; a human decides).
+    if (!orderLinkId.startsWith(ORDER_LINK_PREFIX)) throw new InvalidRequestError(`order ${orderLinkId} is not ours (no ${ORDER_LINK_PREFIX} prefix): not touched`);
+  }
+
   /** Cancels our resting (non-stop) orders older than the TTL. Returns how many were cancelled. */
   sweepStaleOrders(): Promise<number> {
     const ttl = this.options.staleOrderTtlMs ?? 0;
@@ -77,6 +103,7 @@ export class OrderManager {
       for (const o of stale) {
         try {
           await this.options.exchange.cancelOrder({ symbol: o.symbol, orderId: o.orderId });
+          this.events.changed(o.orderLinkId, 'cancelled', { reason: `older than ${ttl} ms` }, now);
           cancelled++;
         } catch {
           // Already filled or cancelled: the next sweep sees the truth.

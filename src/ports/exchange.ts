@@ -33,6 +33,12 @@ export interface OrderLookup {
   readonly orderLinkId?: string;
 }
 
+/** Changes a resting order (Bybit /v5/order/amend): give at least one of qty and price. */
+export interface AmendOrderRequest extends OrderLookup {
+  readonly qty?: number;
+  readonly price?: number;
+}
+
 export interface TradingStopRequest {
   readonly symbol: string;
   /** Omit to leave unchanged; 0 removes the stop, as on Bybit. */
@@ -75,8 +81,10 @@ export interface ExchangePort {
   executions(query: ExecutionQuery, options?: CallOptions): Promise<Execution[]>;
 
   placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<OrderAck>;
+  /** Amends price and/or quantity of a resting order of ours. */
+  amendOrder(request: AmendOrderRequest, options?: CallOptions): Promise<OrderAck>;
   cancelOrder(lookup: OrderLookup, options?: CallOptions): Promise<OrderAck>;
-  /** Cancels every open order of the symbol, or of the whole USDT-settled account. */
+  /** Cancels every open order of the symbol, or of the whole USDT-settled account; position TP/SL stay. */
   cancelAllOrders(symbol?: string, options?: CallOptions): Promise<OrderAck[]>;
   setTradingStop(request: TradingStopRequest, options?: CallOptions): Promise<void>;
   setLeverage(symbol: string, leverage: number, options?: CallOptions): Promise<void>;

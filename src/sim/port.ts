@@ -2,7 +2,7 @@ import { AuthError, ExchangeUnavailableError } from '../domain/errors.ts';
 import type { Balance, Candle, Execution, Instrument, Order, OrderAck, PlaceOrderRequest, Position, Ticker } from '../domain/types.ts';
 import { hashString, mulberry32, type Random } from '../core/rng.ts';
 import { sleep, type Clock } from '../ports/clock.ts';
-import type { CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../ports/exchange.ts';
+import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../ports/exchange.ts';
 import type { MatchingEngine } from './engine.ts';
 import type { FaultController } from './faults.ts';
 import type { MarketGenerator } from './market.ts';
@@ -76,6 +76,10 @@ export class SimExchangePort implements ExchangePort {
 
   placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<OrderAck> {
     return this.call(true, options, () => this.deps.engine.placeOrder({ ...request }));
+  }
+
+  amendOrder(request: AmendOrderRequest, options?: CallOptions): Promise<OrderAck> {
+    return this.call(true, options, () => this.deps.engine.amendOrder(request));
   }
 
   cancelOrder(lookup: OrderLookup, options?: CallOptions): Promise<OrderAck> {

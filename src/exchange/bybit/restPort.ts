@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DuplicateOrderError, ERROR_CODES, UnknownSymbolError, toBybotError, type BybotError } from '../../domain/errors.ts';
 import type { Balance, Candle, Execution, Instrument, Order, OrderAck, PlaceOrderRequest, Position, Ticker } from '../../domain/types.ts';
 import { sleep, type Clock } from '../../ports/clock.ts';
-import type { CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../../ports/exchange.ts';
+import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../../ports/exchange.ts';
 import type { Random } from '../../core/rng.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ChannelAlerts } from './channelAlerts.ts';
@@ -167,6 +167,19 @@ export class BybitRestPort implements ExchangePort {
     }
   }
 
+  async amendOrder(request: AmendOrderRequest, options?: CallOptions): Promise<OrderAck> {
+    const id = request.orderId ? { orderId: request.orderId } : { orderLinkId: request.orderLinkId };
+    const body = {
+      category: CATEGORY,
+      symbol: request.symbol,
+      ...id,
+      qty: request.qty === undefined ? undefined : formatDecimal(request.qty),
+      price: request.price === undefined ? undefined : formatDecimal(request.price),
+    };
+    const { result } = await this.post('amendOrder', '/v5/order/amend', body, 'order', OrderAckSchema, options);
+    return { orderId: result?.orderId ?? request.orderId ?? '', orderLinkId: result?.orderLinkId ?? request.orderLinkId ?? '' };
+  }
+
   async cancelOrder(lookup: OrderLookup, options?: CallOptions): Promise<OrderAck> {
     const id = lookup.orderId ? { orderId: lookup.orderId } : { orderLinkId: lookup.orderLinkId };
     const { result } = await this.post('cancelOrder', '/v5/order/cancel', { category: CATEGORY, symbol: lookup.symbol, ...id }, 'cancel', OrderAckSchema, options);
@@ -175,7 +188,8 @@ export class BybitRestPort implements ExchangePort {
 
   async cancelAllOrders(symbol?: string, options?: CallOptions): Promise<OrderAck[]> {
     const scope = symbol ? { symbol } : { settleCoin: SETTLE_COIN };
-    const { result } = await this.post('cancelAllOrders', '/v5/order/cancel-all', { category: CATEGORY, ...scope }, 'cancel', CancelAllResultSchema, options);
+    // Without orderFilter Bybit (linear) also cancels the position's TP/SL; the port promises to keep them.
+    const { result } = await this.post('cancelAllOrders', '/v5/order/cancel-all', { category: CATEGORY, ...scope, orderFilter: 'Order' }, 'cancel', CancelAllResultSchema, options);
     return result?.list.map((a) => ({ orderId: a.orderId, orderLinkId: a.orderLinkId })) ?? [];
   }
 
