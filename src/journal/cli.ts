@@ -1,10 +1,11 @@
-import { rmSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { toBybotError } from '../domain/errors.ts';
 import { Journal } from './journal.ts';
 import { journalPath } from './openJournal.ts';
 import { tradesToCsv } from './tradeCsv.ts';
+import { pruneLogFiles } from './logRetention.ts';
 
 /**
  * `npm run journal -- <command> [--config FILE] [--db FILE] [--out FILE] [--days N]`
@@ -99,19 +100,7 @@ async function main(): Promise<number> {
       }
       const cutoff = Date.now() - days * 86_400_000;
       const removed = journal.prune(cutoff);
-      const logDir = resolve(config.journal.dataDir, 'logs');
-      let logFiles = 0;
-      try {
-        for (const name of readdirSync(logDir)) {
-          const file = join(logDir, name);
-          if (name.endsWith('.log') && statSync(file).mtimeMs < cutoff) {
-            rmSync(file);
-            logFiles++;
-          }
-        }
-      } catch {
-        // no log directory
-      }
+      const logFiles = pruneLogFiles(resolve(config.journal.dataDir, 'logs'), cutoff);
       process.stdout.write(`${JSON.stringify({ db: dbPath, olderThanDays: days, removed, logFiles })}\n`);
     } else {
       process.stdout.write(`${JSON.stringify({ db: dbPath, schemaVersion: journal.schemaVersion(), bytes: journal.sizeBytes(), rows: journal.counts() })}\n`);

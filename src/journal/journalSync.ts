@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { toBybotError } from '../domain/errors.ts';
 import type { Journal } from './journal.ts';
+import { pruneLogFiles } from './logRetention.ts';
 import type { Order, Position } from '../domain/types.ts';
 
 /** What the exchange said about the account at the last sync (for /actors and /status). */
@@ -26,6 +27,8 @@ export interface JournalSyncOptions {
   readonly intervalMs: number;
   readonly retentionDays: number;
   readonly sizeAlertBytes: number;
+  /** Directory of log files that share the journal's retention. */
+  readonly logDir?: string;
 }
 
 const DAY = 86_400_000;
@@ -94,7 +97,9 @@ export class JournalSync {
     }
     if (now - this.lastPrune >= DAY) {
       this.lastPrune = now;
-      const removed = journal.prune(now - this.options.retentionDays * DAY);
+      const removed: Record<string, number> = { ...journal.prune(now - this.options.retentionDays * DAY) };
+      // File times are wall-clock: the one Date.now() here belongs to the file-system edge.
+      if (this.options.logDir) removed.logFiles = pruneLogFiles(this.options.logDir, Date.now() - this.options.retentionDays * DAY);
       const total = Object.values(removed).reduce((a, b) => a + b, 0);
       if (total > 0) logger.info({ event: 'journal_retention', removed }, `journal retention removed ${total} row(s) older than ${this.options.retentionDays} days`);
     }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
@@ -168,6 +169,7 @@ export class Runtime {
         intervalMs: config.journal.syncIntervalMs,
         retentionDays: config.journal.retentionDays,
         sizeAlertBytes: config.journal.sizeAlertMb * 1e6,
+        logDir: resolve(config.journal.dataDir, 'logs'),
       });
     }
     // The root must always have an error observer: without one XState rethrows the error
