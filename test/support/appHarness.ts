@@ -23,8 +23,8 @@ export interface AppHarness {
   readonly rawLog: string[];
   get(path: string): Promise<{ status: number; body: unknown; text: string; contentType: string }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
-  /** Advances simulated time in steps, letting the actors' I/O settle between steps. */
-  run(simulatedMs: number, stepMs?: number): Promise<void>;
+  /** Advances simulated time in steps, letting the actors' I/O settle between steps (realPauseMs of real time per step for wire tests). */
+  run(simulatedMs: number, stepMs?: number, realPauseMs?: number): Promise<void>;
 }
 
 /**
@@ -69,12 +69,13 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
     const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as unknown };
   };
-  const run = async (simulatedMs: number, stepMs = 1_000) => {
+  const run = async (simulatedMs: number, stepMs = 1_000, realPauseMs = 0) => {
     const end = clock.now() + simulatedMs;
     while (clock.now() < end) {
       await clock.advanceTo(Math.min(end, clock.now() + stepMs));
-      // Let real I/O (HTTP probes, promise chains) progress between simulated steps.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let real I/O progress between simulated steps. Over the wire transport each call
+      // is a real loopback HTTP request: give it a few real milliseconds per step.
+      await new Promise((resolve) => (realPauseMs > 0 ? setTimeout(resolve, realPauseMs) : setImmediate(resolve)));
     }
   };
   return { app, clock, logs, rawLog, get, post, run };
