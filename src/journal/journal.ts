@@ -307,6 +307,17 @@ export class Journal implements OrderEventSink {
 
   // ---- reads ----
 
+  /**
+   * The emergency stop still in force, if any: the last system-level record is a stop
+   * with no operator resume after it. A restart must not silently undo a halt.
+   */
+  activeHalt(): { readonly reason: string; readonly code: string; readonly at: number; readonly correlationId: string } | null {
+    const row = this.db
+      .prepare(`SELECT kind, reason, code, at, correlation_id FROM escalations WHERE level = 'system' AND kind IN ('emergency_stop', 'resumed') ORDER BY id DESC LIMIT 1`)
+      .get() as { kind: string; reason: string; code: string; at: number; correlation_id: string } | undefined;
+    return row && row.kind === 'emergency_stop' ? { reason: row.reason, code: row.code, at: row.at, correlationId: row.correlation_id } : null;
+  }
+
   orderLinkIds(): Set<string> {
     return new Set((this.db.prepare('SELECT order_link_id FROM orders').all() as { order_link_id: string }[]).map((r) => r.order_link_id));
   }

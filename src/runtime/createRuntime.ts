@@ -239,6 +239,12 @@ export class Runtime {
     if (this.stopping) return;
     this.rootStarted = true;
     this.root.start();
+    // A halt is lifted by an operator, never by a restart (crash-only does not mean amnesia).
+    const halt = journal?.activeHalt();
+    if (halt) {
+      logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
+      this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
+    }
     this.journalSync.start();
     this.resolveStarted();
   }
