@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type AppHarness, type LogLine } from '../support/appHarness.ts';
 
@@ -36,5 +38,10 @@ describe('faults over the Bybit wire protocol', () => {
     expect(seen).toContain('system/emergency_stop/TOO_MANY_SYMBOLS_DISABLED');
     const failures = h.logs.filter((l) => l.event === 'iteration_failed').map((l) => l.code);
     expect(new Set(failures)).toEqual(new Set(['EXCHANGE_UNAVAILABLE']));
+    // The channel alerts (5xx) are journaled, throttled to one row per minute per reason.
+    const db = new Database(join(h.app.config.journal.dataDir, 'bybot.db'), { readonly: true });
+    const alerts = db.prepare(`SELECT priority, channel, reason FROM alerts`).all() as { priority: string; channel: string; reason: string }[];
+    db.close();
+    expect(alerts.some((a) => a.channel === 'rest' && a.priority === 'high' && a.reason.startsWith('server_error'))).toBe(true);
   }, 120_000);
 });
