@@ -250,9 +250,11 @@ export const AppConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });
     }
     if (config.mode === 'live') {
-      const keyProblem = credentialProblem(config.exchange.apiKey, 'key');
+      // A local simulator server issues its own keys: only Bybit's own venues get the format check.
+      const relevant = (problem: ReturnType<typeof credentialProblem>) => (problem === 'malformed' && config.exchange.venue === 'local' ? null : problem);
+      const keyProblem = relevant(credentialProblem(config.exchange.apiKey, 'key'));
       if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
-      const secretProblem = credentialProblem(config.exchange.apiSecret, 'secret');
+      const secretProblem = relevant(credentialProblem(config.exchange.apiSecret, 'secret'));
       if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
     }
   });
