@@ -1,5 +1,5 @@
 /**
- * Seeded randomness. Core logic never calls Math.random(): it takes a `Random` so runs
+ * Seeded randomness. Core logic never uses the global random source: it takes a `Random` so runs
  * are reproducible. mulberry32 is small, fast and good enough for simulation and jitter.
  */
 export type Random = () => number;

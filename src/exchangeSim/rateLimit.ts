@@ -1,21 +1,8 @@
+import { BYBIT_ENDPOINT_LIMITS, BYBIT_IP_LIMIT } from '../domain/bybitLimits.ts';
 import { BybitApiError } from './envelope.ts';
 
-/** Default per-UID limits per endpoint, requests per rolling second (bybit-v5.md §7). */
-export const DEFAULT_ENDPOINT_LIMITS: Readonly<Record<string, number>> = {
-  '/v5/order/create': 10,
-  '/v5/order/amend': 10,
-  '/v5/order/cancel': 10,
-  '/v5/order/cancel-all': 10,
-  '/v5/order/realtime': 50,
-  '/v5/order/history': 50,
-  '/v5/execution/list': 50,
-  '/v5/position/list': 50,
-  '/v5/position/set-leverage': 10,
-  '/v5/position/trading-stop': 10,
-  '/v5/position/switch-mode': 10,
-  '/v5/account/wallet-balance': 50,
-  '/v5/account/fee-rate': 5,
-};
+/** Default per-UID limits per endpoint, requests per rolling second: Bybit's documented table. */
+export const DEFAULT_ENDPOINT_LIMITS: Readonly<Record<string, number>> = BYBIT_ENDPOINT_LIMITS;
 const FALLBACK_LIMIT = 50;
 const WINDOW_MS = 1000;
 
@@ -33,7 +20,7 @@ export interface IpLimitConfig {
   readonly banMs: number;
 }
 
-export const DEFAULT_IP_LIMIT: IpLimitConfig = { max: 600, windowMs: 5000, banMs: 600_000 };
+export const DEFAULT_IP_LIMIT: IpLimitConfig = { ...BYBIT_IP_LIMIT, banMs: 600_000 };
 
 /**
  * Rolling-window counters on the wall clock (rate limits are about real request rates).

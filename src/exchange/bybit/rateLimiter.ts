@@ -1,3 +1,4 @@
+import { BYBIT_ENDPOINT_LIMITS } from '../../domain/bybitLimits.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 /**
@@ -49,27 +50,10 @@ export interface WindowSpec {
 
 /**
  * Bybit's documented per-UID limits of the linear endpoints we call, requests per rolling
- * second (docs/v5/rate-limit, /work/shared/bybit-v5.md section 7). Known up front: the
+ * second (docs/v5/rate-limit; the table lives in src/domain/bybitLimits.ts). Known up front: the
  * headers only tell us after the fact, and public endpoints send none.
  */
-export const BYBIT_ENDPOINT_LIMITS: Readonly<Record<string, number>> = {
-  '/v5/order/create': 10,
-  '/v5/order/amend': 10,
-  '/v5/order/cancel': 10,
-  '/v5/order/cancel-all': 10,
-  '/v5/order/create-batch': 10,
-  '/v5/order/amend-batch': 10,
-  '/v5/order/cancel-batch': 10,
-  '/v5/order/realtime': 50,
-  '/v5/order/history': 50,
-  '/v5/execution/list': 50,
-  '/v5/position/list': 50,
-  '/v5/position/set-leverage': 10,
-  '/v5/position/trading-stop': 10,
-  '/v5/position/switch-mode': 10,
-  '/v5/account/wallet-balance': 50,
-  '/v5/account/fee-rate': 5,
-};
+export { BYBIT_ENDPOINT_LIMITS };
 /** The per-IP HTTP limit (answered with HTTP 403 and a ban of about 10 minutes). */
 export const BYBIT_IP_WINDOW: WindowSpec = { max: 600, windowMs: 5_000 };
 /** Fraction of a documented limit we allow ourselves (other sessions of the key or IP, clock jitter). */

@@ -15,7 +15,7 @@ import {
  * Bybit V5 retCode -> typed error. Business errors arrive as HTTP 200 with a non-zero
  * retCode, so this table is the only place that decides what a code means for the bot:
  * the class carries the escalation level (strategy / symbol / system) and whether a retry
- * can help. Sources: Bybit docs `docs/v5/error.mdx` and /work/shared/bybit-v5.md section 6.
+ * can help. Source: Bybit docs `docs/v5/error.mdx` (the project's shared wire-protocol notes, section 6).
  */
 export type RetCodeClass =
   | 'auth'
