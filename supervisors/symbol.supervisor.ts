@@ -11,6 +11,7 @@ import {
 import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
+import { intervalsOf, nextTickDelay } from './ticks.ts';
 
 /**
  * One supervisor per symbol, parent of that symbol's strategy actors (OTP one_for_one).
@@ -88,13 +89,6 @@ export interface SymbolSupervisorOutput {
   readonly disabled: Readonly<Record<string, DisabledEntry>>;
 }
 
-function nextTickDelay(now: number, stepMs: number, tickDelayMs: number): number {
-  return Math.floor(now / stepMs) * stepMs + stepMs + tickDelayMs - now;
-}
-
-function intervalsOf(context: SymbolSupervisorContext): number[] {
-  return [...new Set(Object.values(context.specs).map((s) => intervalMs(s.params.interval)))].sort((a, b) => a - b);
-}
 
 export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
   return setup({

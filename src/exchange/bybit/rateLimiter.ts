@@ -1,4 +1,5 @@
 import { BYBIT_ENDPOINT_LIMITS } from '../../domain/bybitLimits.ts';
+import { SlidingWindow } from './slidingWindow.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 /**
@@ -61,50 +62,6 @@ export const DEFAULT_SAFETY_FRACTION = 0.9;
 
 /** Release callback of an acquired slot: call once the response (or failure) arrived. */
 export type Release = () => void;
-
-/**
- * A rolling-window counter that provably stays within the server's window whatever the
- * latency: a request in flight counts as "now", a finished one counts at its completion
- * time. The server saw it at some point between send and completion, so any server window
- * holding N of our requests also held them in our count when the last of them was sent.
- */
-class SlidingWindow {
-  private inFlight = 0;
-  /** Completion times, oldest first. */
-  private done: number[] = [];
-
-  constructor(
-    readonly max: number,
-    readonly windowMs: number,
-  ) {}
-
-  private prune(now: number): void {
-    let i = 0;
-    while (i < this.done.length && this.done[i]! <= now - this.windowMs) i++;
-    if (i > 0) this.done.splice(0, i);
-  }
-
-  used(now: number): number {
-    this.prune(now);
-    return this.inFlight + this.done.length;
-  }
-
-  /** ms until a slot frees (0 = now; Infinity = only when an in-flight request finishes). */
-  waitMs(now: number): number {
-    if (this.used(now) < this.max) return 0;
-    // Only completed requests age out; the oldest one leaves the window first.
-    return this.done.length > 0 ? Math.max(1, this.done[0]! + this.windowMs - now + 1) : Number.POSITIVE_INFINITY;
-  }
-
-  take(): void {
-    this.inFlight += 1;
-  }
-
-  finish(now: number): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    this.done.push(now);
-  }
-}
 
 /** One local budget, for /metrics: tokens or window slots left now. */
 export interface LimitHeadroom {
