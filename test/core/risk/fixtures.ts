@@ -1,24 +1,10 @@
 import type { Instrument, Order, Position } from '../../../src/domain/types.ts';
+import { BTC } from '../../support/marketFixtures.ts';
 import type { Signal } from '../../../src/core/strategy/contract.ts';
 import type { EntryRequest, RiskLimits } from '../../../src/core/risk/types.ts';
 
-export const BTC: Instrument = {
-  symbol: 'BTCUSDT',
-  status: 'Trading',
-  baseCoin: 'BTC',
-  quoteCoin: 'USDT',
-  tickSize: 0.1,
-  minPrice: 0.1,
-  maxPrice: 1_999_999.8,
-  qtyStep: 0.001,
-  minOrderQty: 0.001,
-  maxOrderQty: 1190,
-  maxMktOrderQty: 500,
-  minNotional: 5,
-  minLeverage: 1,
-  maxLeverage: 100,
-  leverageStep: 0.01,
-};
+// The same BTCUSDT filters as the machine tests use.
+export { BTC };
 
 export const LIMITS: RiskLimits = {
   riskPerTradePct: 1,
