@@ -1,6 +1,7 @@
 import { ManualClock } from '../../src/clock/manualClock.ts';
 import { startExchangeSimServer, type ExchangeSimServer, type ScenarioInput } from '../../src/exchangeSim/index.ts';
-import { createSimExchange, type SimExchange } from '../../src/sim/index.ts';
+import type { SimExchange } from '../../src/sim/index.ts';
+import { makeSim } from '../sim/simFixture.ts';
 
 export const ORIGIN = Date.UTC(2026, 0, 1);
 export const MINUTE = 60_000;
@@ -16,18 +17,7 @@ export interface ServerFixture {
 
 /** A simulator one day into its history on a ManualClock, served on a free loopback port. */
 export async function startFixture(options: { scenario?: ScenarioInput; initialBalance?: number; seed?: number } = {}): Promise<ServerFixture> {
-  const clock = new ManualClock(ORIGIN + DAY + 30_000);
-  const sim = createSimExchange({
-    clock,
-    seed: options.seed ?? 42,
-    origin: ORIGIN,
-    initialBalance: options.initialBalance ?? 10_000,
-    takerFeeRate: 0.00055,
-    makerFeeRate: 0.0002,
-    slippageBps: 2,
-    regimes: {},
-    faults: { down: false, authRejected: false, latencyMs: 0, nanCandles: [], errorRate: 0 },
-  });
-  const server = await startExchangeSimServer({ sim, clock, accounts: [{ apiKey: KEY, apiSecret: SECRET }], scenario: options.scenario });
+  const { clock, sim } = makeSim({ start: ORIGIN + DAY + 30_000, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.initialBalance !== undefined ? { initialBalance: options.initialBalance } : {}) });
+  const server = await startExchangeSimServer({ sim, clock, accounts: [{ apiKey: KEY, apiSecret: SECRET }], ...(options.scenario ? { scenario: options.scenario } : {}) });
   return { clock, sim, server };
 }

@@ -1,42 +1,17 @@
 import type { LookupFunction } from 'node:net';
-import { ManualClock } from '../../../src/clock/manualClock.ts';
 import { SystemClock } from '../../../src/clock/systemClock.ts';
 import { mulberry32 } from '../../../src/core/rng.ts';
 import { createBybitExchange, type BybitExchange, type BybitExchangeOptions } from '../../../src/exchange/bybit/createBybitExchange.ts';
 import { wsStreamUrls } from '../../../src/exchange/bybit/venues.ts';
-import { startExchangeSimServer, type ExchangeSimServer, type ScenarioInput } from '../../../src/exchangeSim/index.ts';
+import type { ScenarioInput } from '../../../src/exchangeSim/index.ts';
+import { KEY, SECRET, startFixture, type ServerFixture as SimServerFixture } from '../../exchangeSim/fixture.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
-import { createSimExchange, type SimExchange } from '../../../src/sim/index.ts';
 import { memoryLogger, type LogLine } from './fakes.ts';
 
-export const ORIGIN = Date.UTC(2026, 0, 1);
-export const DAY = 86_400_000;
-export const KEY = 'adapter-test-key';
-export const SECRET = 'adapter-test-secret';
-
-export interface SimServerFixture {
-  readonly clock: ManualClock;
-  readonly sim: SimExchange;
-  readonly server: ExchangeSimServer;
-}
-
-/** The simulator one day into its history, on a ManualClock, served on 127.0.0.1:0. */
-export async function startSimServer(options: { scenario?: ScenarioInput; initialBalance?: number } = {}): Promise<SimServerFixture> {
-  const clock = new ManualClock(ORIGIN + DAY + 30_000);
-  const sim = createSimExchange({
-    clock,
-    seed: 42,
-    origin: ORIGIN,
-    initialBalance: options.initialBalance ?? 10_000,
-    takerFeeRate: 0.00055,
-    makerFeeRate: 0.0002,
-    slippageBps: 2,
-    regimes: {},
-    faults: { down: false, authRejected: false, latencyMs: 0, nanCandles: [], errorRate: 0 },
-  });
-  const server = await startExchangeSimServer({ sim, clock, accounts: [{ apiKey: KEY, apiSecret: SECRET }], ...(options.scenario ? { scenario: options.scenario } : {}) });
-  return { clock, sim, server };
-}
+// One simulator-server fixture for the adapter tests and the server's own tests.
+export { DAY, KEY, ORIGIN, SECRET } from '../../exchangeSim/fixture.ts';
+export type { ServerFixture as SimServerFixture } from '../../exchangeSim/fixture.ts';
+export const startSimServer = (options: { scenario?: ScenarioInput; initialBalance?: number } = {}): Promise<SimServerFixture> => startFixture(options);
 
 export interface AdapterFixture {
   readonly bybit: BybitExchange;
