@@ -1,17 +1,10 @@
+import type { Candle } from '../domain/types.ts';
 import { roundToStep } from '../core/steps.ts';
 
 export const MINUTE_MS = 60_000;
 
-/** One generated 1-minute bar. */
-export interface MinuteBar {
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly turnover: number;
-}
+/** One generated 1-minute bar: a Candle of the 1-minute interval. */
+export type MinuteBar = Candle;
 
 /**
  * The price path inside a minute, so "the current price" and partial candles are defined
