@@ -1,5 +1,5 @@
 import { floorToStep } from '../core/steps.ts';
-import { MARGIN_HEADROOM, chooseLeverage } from '../core/risk/leverage.ts';
+import { MARGIN_HEADROOM, chooseLeverage, leverageBounds } from '../core/risk/leverage.ts';
 import type { Instrument } from '../domain/types.ts';
 
 /**
@@ -25,7 +25,7 @@ export interface MarginFitInput {
 
 export function fitToMargin(input: MarginFitInput): MarginFit {
   const { qty, price, instrument, availableBalance } = input;
-  const bounds = { min: Math.max(1, Math.ceil(instrument.minLeverage)), max: Math.max(1, Math.floor(Math.min(input.maxLeverage, instrument.maxLeverage))) };
+  const bounds = leverageBounds(instrument, { maxLeverage: input.maxLeverage });
   if (!(availableBalance > 0)) return { ok: false, reason: `available balance is ${availableBalance}` };
   const notional = qty * price;
   const leverage = Math.max(input.leverage, chooseLeverage(notional, availableBalance, bounds));

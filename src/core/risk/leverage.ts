@@ -2,7 +2,7 @@ import type { Instrument } from '../../domain/types.ts';
 import type { RiskLimits } from './types.ts';
 
 /** Integer leverage bounds: [max(1, instrument min), min(instrument max, config max)], never inverted. */
-export function leverageBounds(instrument: Instrument, limits: RiskLimits): { readonly min: number; readonly max: number } {
+export function leverageBounds(instrument: Instrument, limits: Pick<RiskLimits, 'maxLeverage'>): { readonly min: number; readonly max: number } {
   const min = Math.max(1, Math.ceil(Number.isFinite(instrument.minLeverage) ? instrument.minLeverage : 1));
   const cap = Math.min(instrument.maxLeverage, limits.maxLeverage);
   const max = Number.isFinite(cap) ? Math.floor(cap) : min;
