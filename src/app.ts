@@ -105,21 +105,8 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = openJournal(config, logger);
   const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}) });
-  // Channel alerts go to the journal too, at most one row per channel and reason per minute.
-  if (built?.bybit && journal) {
-    const lastRecorded = new Map<string, number>();
-    built.bybit.alerts.onAlert((alert) => {
-      const key = `${alert.channel}:${alert.reason}`;
-      const now = clock.now();
-      if (now - (lastRecorded.get(key) ?? -Infinity) < 60_000) return;
-      lastRecorded.set(key, now);
-      try {
-        journal.recordAlert(now, alert.priority, alert.channel, `${alert.reason}: ${alert.message}`);
-      } catch (error) {
-        logger.error({ event: 'journal_write_failed', err: error instanceof Error ? error.message : String(error) }, 'journal write failed');
-      }
-    });
-  }
+  // Channel alerts go to the journal too.
+  if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
   // Push updates (private streams, or the in-process engine) keep the journal current.
   if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
   else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));

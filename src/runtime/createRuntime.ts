@@ -18,6 +18,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
 import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
+import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
 import { reconcile, type ReconcileSummary } from './reconcile.ts';
 import { sleep } from '../ports/clock.ts';
@@ -52,6 +53,11 @@ export interface RuntimeOptions {
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
 
+/** A source of exchange channel alerts (the Bybit adapter's ChannelAlerts). */
+export interface AlertSource {
+  onAlert(listener: (alert: { readonly channel: string; readonly reason: string; readonly priority: string; readonly message: string }) => void): () => void;
+}
+
 /**
  * Builds the supervision tree for a configuration and a set of ports. Live, dry-run,
  * tests and backtests all come through here: only the exchange port and the clock differ.
@@ -63,6 +69,7 @@ export class Runtime {
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
   private started = false;
+  private readonly journalGuard: JournalGuard;
   private stopping = false;
   private rootStarted = false;
   private readonly journalSync: JournalSync;
@@ -78,6 +85,7 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
+    this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
     this.orders = new OrderManager({
@@ -91,9 +99,7 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : [])], (error) =>
-        logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed'),
-      ),
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : [])], (error) => this.journalGuard.report(error, 'order')),
     });
     const io: IoActorDeps = {
       exchange,
@@ -128,7 +134,7 @@ export class Runtime {
     }
     const journal = options.journal;
     const journalTap = journal
-      ? createJournalTap(journal, (error) => logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed'))
+      ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
       : undefined;
     this.root = createActor(systemLogic, {
       input,
@@ -142,11 +148,7 @@ export class Runtime {
     });
     this.root.on('escalation', (event) => {
       observer.onEscalation(event.record);
-      try {
-        journal?.recordEscalation(event.record);
-      } catch (error) {
-        logger.error({ event: 'journal_write_failed', err: toBybotError(error).message }, 'journal write failed');
-      }
+      if (journal) this.journalGuard.run('escalation', () => journal.recordEscalation(event.record));
     });
     {
       this.journalSync = new JournalSync({
@@ -188,15 +190,9 @@ export class Runtime {
    * (the periodic REST sync remains the fallback). Returns the unsubscribe function.
    */
   followAccount(stream: AccountStream): () => void {
-    const { journal, clock, logger } = this.options;
+    const { journal, clock } = this.options;
     if (!journal) return () => undefined;
-    const guard = (what: string, fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        logger.error({ event: 'journal_write_failed', what, err: toBybotError(error).message }, 'journal write failed');
-      }
-    };
+    const guard = this.journalGuard.run;
     const offs = [
       stream.onExecution((execution) => guard('execution', () => journal.recordFills([execution], clock.now()))),
       stream.onOrder((order) => {
@@ -204,6 +200,23 @@ export class Runtime {
       }),
     ];
     return () => offs.forEach((off) => off());
+  }
+
+  /**
+   * Journals the exchange channel's degradation alerts, at most one row per channel and
+   * reason per minute (a dead DNS raises one on every request).
+   */
+  journalAlerts(source: AlertSource): () => void {
+    const { journal, clock } = this.options;
+    if (!journal) return () => undefined;
+    const lastRecorded = new Map<string, number>();
+    return source.onAlert((alert) => {
+      const key = `${alert.channel}:${alert.reason}`;
+      const now = clock.now();
+      if (now - (lastRecorded.get(key) ?? -Infinity) < 60_000) return;
+      lastRecorded.set(key, now);
+      this.journalGuard.run('alert', () => journal.recordAlert(now, alert.priority, alert.channel, `${alert.reason}: ${alert.message}`));
+    });
   }
 
   start(): void {
