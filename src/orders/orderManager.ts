@@ -91,13 +91,16 @@ export class OrderManager {
     if (!orderLinkId.startsWith(ORDER_LINK_PREFIX)) throw new InvalidRequestError(`order ${orderLinkId} is not ours (no ${ORDER_LINK_PREFIX} prefix): not touched`);
   }
 
-  /** Cancels our resting (non-stop) orders older than the TTL. Returns how many were cancelled. */
-  sweepStaleOrders(): Promise<number> {
+  /**
+   * Cancels our resting (non-stop) orders older than the TTL. Returns how many were
+   * cancelled. `known` is the open-order list the caller just read, to avoid reading it again.
+   */
+  sweepStaleOrders(known?: readonly Order[]): Promise<number> {
     const ttl = this.options.staleOrderTtlMs ?? 0;
     if (ttl <= 0) return Promise.resolve(0);
     return this.queue.enqueue('cancel', 'sweep', async () => {
       const now = this.options.clock.now();
-      const open = await this.options.exchange.openOrders();
+      const open = known ?? (await this.options.exchange.openOrders());
       const stale = open.filter((o) => o.orderLinkId.startsWith(ORDER_LINK_PREFIX) && o.stopOrderType === '' && now - o.createdTime > ttl);
       let cancelled = 0;
       for (const o of stale) {

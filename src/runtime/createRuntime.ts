@@ -158,7 +158,7 @@ export class Runtime {
           // Resting limit orders of ours past their TTL are cancelled on the same rhythm.
           const now = clock.now();
           if (snapshot.openOrders.some((o) => now - o.createdTime > config.orders.staleOrderTtlMs && config.orders.staleOrderTtlMs > 0)) {
-            void this.orders.sweepStaleOrders().then(
+            void this.orders.sweepStaleOrders(snapshot.openOrders).then(
               (cancelled) => cancelled > 0 && logger.info({ event: 'stale_orders_cancelled', cancelled }, `cancelled ${cancelled} stale order(s)`),
               (error: unknown) => logger.warn({ event: 'stale_order_sweep_failed', err: toBybotError(error).message }, 'stale order sweep failed'),
             );
