@@ -32,6 +32,10 @@ function assess(request: EntryRequest): RiskDecision {
   const stop = stopProblem(side, prices);
   if (stop) return deny('INVALID_STOP', `${stop} (signal: entry ${num(signal.price)}, stop ${num(signal.stopLoss)})`);
   const rr = rewardRisk(side, prices);
+  if (!(rr > 0)) {
+    // A target that rounds onto (or behind) the entry gains nothing whatever minRewardRisk allows.
+    return deny('REWARD_RISK_TOO_LOW', `reward/risk 0: target ${num(prices.target)} is not beyond the entry ${num(prices.entry)} on the tick grid ${num(instrument.tickSize)}`);
+  }
   if (!(rr >= limits.minRewardRisk)) {
     return deny('REWARD_RISK_TOO_LOW', `reward/risk ${num(rr)} (entry ${num(prices.entry)}, stop ${num(prices.stop)}, target ${num(prices.target)}) is below ${num(limits.minRewardRisk)}`);
   }

@@ -101,6 +101,12 @@ describe('assessEntry denies with a reason that names the numbers', () => {
     expect(denied(assessEntry(request(patch as never)), code).reason).toContain(mention);
   });
 
+  it('denies a target that rounds onto the entry even when minRewardRisk is 0', () => {
+    // Found by the property test: entry 60000, target 60000.04 floors to 60000 on a 0.1 tick.
+    const d = denied(assessEntry(request({ signal: { takeProfit: 60_000.04 }, limits: { minRewardRisk: 0 } } as never)), 'REWARD_RISK_TOO_LOW');
+    expect(d.reason).toContain('not beyond the entry 60000');
+  });
+
   it('checks the trading state before anything else', () => {
     denied(assessEntry(request({ tradingState: 'HALTED', portfolio: { equity: 0 } })), 'TRADING_HALTED');
   });
