@@ -8,10 +8,13 @@ import type { Candle } from '../../domain/types.ts';
  *     --signal()--> SignalDecision (action, stop, target, 3 confluence factors, score)
  *     --src/core/risk--> RiskDecision (size from risk % and stop distance, limits)
  *
- * Every function here is pure: no I/O, no clock, no randomness, no mutation of inputs,
- * and no throwing on bad numbers (a strategy that cannot decide returns action 'none'
- * with a reason). Indicator state is plain immutable data, advanced one closed candle
- * at a time, so the cost of a new candle does not grow with the length of history.
+ * Every function here is deterministic: no I/O, no clock, no randomness, and no throwing
+ * on bad numbers (a strategy that cannot decide returns action 'none' with a reason).
+ * Indicator state is advanced one closed candle at a time in O(1), so the cost of a new
+ * candle does not grow with the length of history. The state is hot incremental state
+ * owned by exactly one kernel (one symbol x preset in one run): `update` may change it
+ * in place (ring buffers, running sums) and return it, so the hot path allocates nothing;
+ * a caller that needs to start over calls `initState` again, never shares a state.
  */
 
 /** Layer 1 output: the indicator values at one closed candle, by name. */
@@ -65,10 +68,20 @@ export interface StrategyDefinition<P, S> {
   /** Closed candles needed before `indicators` returns a value. */
   warmup(params: P): number;
   initState(params: P): S;
-  /** Advances the state by one closed candle (oldest to newest). Must not mutate `state`. */
+  /** Advances the state by one closed candle (oldest to newest); may update `state` in place and return it. */
   update(state: S, candle: Candle, params: P): S;
-  /** Current indicator values, or null while warming up. */
+  /**
+   * Current indicator values, or null while warming up. The result may be an object the
+   * state reuses: it is valid until the next `update`; copy it to keep it longer.
+   */
   indicators(state: S, params: P): IndicatorResult | null;
+  /**
+   * Optional cheap pre-check for the hot path: returns false only when `signal` would
+   * certainly answer action 'none' for these indicators (a property test holds every
+   * strategy to that), so an engine can skip building the decision and its explanation.
+   * Absent = always call `signal`.
+   */
+  screen?(indicators: IndicatorResult, params: P): boolean;
   /** The full strategy. */
   signal(indicators: IndicatorResult, params: P): SignalDecision;
   /**
