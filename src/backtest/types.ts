@@ -65,6 +65,9 @@ export interface PauseRecord {
   readonly code: string;
   readonly equity: number;
   readonly dayStartEquity: number;
+  /** What the stop applied to; both absent = the whole account (the daily loss limit). */
+  readonly symbol?: string;
+  readonly presetId?: string;
 }
 
 /** The account's mark-to-market equity after each step of the run's timeline. */
@@ -108,28 +111,64 @@ export interface BacktestRun {
   readonly funding: Readonly<Record<string, { readonly settlements: number; readonly source: string; readonly total: number }>>;
 }
 
-/** Figures of one row of the summary table. Percentages are 0..100; NaN-free (null where undefined, e.g. profit factor with no losses). */
+/**
+ * Figures of one row of the summary table (one preset x symbol, or the portfolio).
+ * Money is USDT, percentages are 0..100, durations are ms. NaN-free: a figure that is not
+ * defined for the row is null (never NaN or Infinity), so the JSON round-trips exactly.
+ *
+ * The portfolio row is measured on the account's mark-to-market equity (BacktestRun.equity);
+ * a preset x symbol row on its own realised equity: the run's starting equity plus the
+ * cumulative net PnL of its trades at their exit times (it has no equity of its own).
+ */
 export interface PerformanceMetrics {
+  /** Closed trades (EndOfData included). */
   readonly trades: number;
+  /** Trades with netPnl > 0. */
   readonly wins: number;
+  /** Trades with netPnl < 0 (netPnl exactly 0 is neither). */
   readonly losses: number;
-  readonly winRatePct: number;
+  /** wins / trades x 100; null without trades. */
+  readonly winRatePct: number | null;
+  /** Sum of the trades' netPnl (realised; equals endEquity - startEquity when the engine's books balance). */
   readonly netPnl: number;
-  readonly returnPct: number;
+  /** netPnl / startEquity x 100; null when the starting equity is not positive. */
+  readonly returnPct: number | null;
+  /** Sum of grossPnl (price move x qty, before costs). */
   readonly grossPnl: number;
+  /** Sum of trading fees paid (positive = paid). */
   readonly fees: number;
+  /** Sum of funding (positive = paid, negative = received). netPnl = grossPnl - fees - funding. */
   readonly funding: number;
-  /** Gross profit / gross loss of closed trades (net of costs); null when there is no loss. */
+  /** Sum of netPnl of the winning trades. */
+  readonly grossProfit: number;
+  /** Sum of -netPnl of the losing trades (a positive number). */
+  readonly grossLoss: number;
+  /** grossProfit / grossLoss; null when there is no losing trade (no trades, or all wins). */
   readonly profitFactor: number | null;
-  /** Mean R multiple per trade; null without trades. */
+  /** Mean R multiple (netPnl / riskAmount) over the trades with a finite one; null when none. */
   readonly expectancyR: number | null;
-  /** Daily returns, annualised over 365 days; null with fewer than 2 days. */
+  /**
+   * Daily Sharpe ratio annualised over 365 days: mean(r) / sd(r) x sqrt(365), sd with n - 1.
+   * r = the daily return series (see `dailyReturns`); null with fewer than 2 days or sd = 0.
+   */
   readonly sharpe: number | null;
+  /**
+   * Daily Sortino ratio annualised over 365 days: mean(r) / dd x sqrt(365), where
+   * dd = sqrt(sum(min(r, 0)^2) / n) (downside deviation against a 0 target); null with fewer
+   * than 2 days or when no day lost money.
+   */
   readonly sortino: number | null;
+  /** Number of daily returns behind sharpe and sortino (UTC days the run touches). */
+  readonly days: number;
+  /** Deepest fall from a running peak: (peak - equity) / peak x 100 (0 when never below a peak). */
   readonly maxDrawdownPct: number;
+  /** Of that deepest drawdown: from its peak until equity is back at the peak (or the end of the run). */
   readonly maxDrawdownDurationMs: number;
-  /** Share of the run's time with a position open. */
+  /** The longest time spent below a previous peak, whatever its depth. */
+  readonly longestDrawdownMs: number;
+  /** Share of the run's time [from, to] with a position open (portfolio: any position). */
   readonly exposurePct: number;
+  /** Pauses (lift at 00:00 UTC) and halts (to the end) that applied to the row: account-wide ones count for every row. */
   readonly pauses: number;
   readonly halts: number;
 }
@@ -141,25 +180,61 @@ export interface PresetSymbolResult {
   readonly metrics: PerformanceMetrics;
 }
 
-/** What `--json` writes (schema 'bybot.backtest.v1', documented in the README). */
+/** A trade in the results: as BacktestTrade, except an R multiple that is not finite (riskAmount 0) is null. */
+export type ResultTrade = Omit<BacktestTrade, 'rMultiple'> & { readonly rMultiple: number | null };
+
+/** One point of the sampled equity curve. */
+export interface EquityPoint {
+  readonly time: string;
+  readonly equity: number;
+  /** Below the running peak of the full-resolution curve, 0..100 (computed before sampling). */
+  readonly drawdownPct: number;
+}
+
+/** A UTC day's closing equity: the mark at 00:00 UTC of the next day (or at the end of the run). */
+export interface DailyEquity {
+  /** YYYY-MM-DD (UTC). */
+  readonly day: string;
+  readonly equity: number;
+  /** Against the previous day's close (the first day: the starting equity); 0 after equity reached 0. */
+  readonly returnPct: number;
+}
+
+export interface MonthlyReturn {
+  /** YYYY-MM (UTC). */
+  readonly month: string;
+  /** The month's last daily close. */
+  readonly equity: number;
+  /** equity - the previous month's close (the first month: the starting equity). */
+  readonly pnl: number;
+  /** pnl / the previous month's close x 100; 0 when that close was not positive. */
+  readonly returnPct: number;
+}
+
+/** What `--json` writes (schema 'bybot.backtest.v1', every field documented in the README). */
 export interface BacktestResults {
   readonly schema: 'bybot.backtest.v1';
   readonly engine: 'fast' | 'actors';
   readonly market: 'history' | 'synthetic';
   readonly seed: number | null;
+  /** The run's bounds, ISO-8601 UTC. */
   readonly from: string;
   readonly to: string;
   readonly data: readonly DataSpan[];
+  readonly presets: BacktestRun['presets'];
   readonly startEquity: number;
   readonly endEquity: number;
   readonly portfolio: PerformanceMetrics;
+  /** One row per preset x symbol that ran (in the order of the config), with or without trades. */
   readonly byPresetSymbol: readonly PresetSymbolResult[];
-  readonly trades: readonly BacktestTrade[];
-  /** Equity curve sampled to at most a few thousand points (ISO times), plus every UTC day's closing equity. */
-  readonly equityCurve: readonly { readonly time: string; readonly equity: number; readonly drawdownPct: number }[];
-  readonly dailyEquity: readonly { readonly day: string; readonly equity: number; readonly returnPct: number }[];
-  readonly monthlyReturns: readonly { readonly month: string; readonly returnPct: number }[];
+  /** Every trade as the engine reported it, in `seq` order. */
+  readonly trades: readonly ResultTrade[];
+  /** The mark-to-market equity curve, sampled to at most 5,000 points keeping each bucket's high, low and deepest drawdown. */
+  readonly equityCurve: readonly EquityPoint[];
+  readonly dailyEquity: readonly DailyEquity[];
+  readonly monthlyReturns: readonly MonthlyReturn[];
   readonly pauses: readonly (Omit<PauseRecord, 'from' | 'until'> & { readonly from: string; readonly until: string | null })[];
   readonly funding: BacktestRun['funding'];
-  readonly performance: { readonly candles: number; readonly elapsedMs: number; readonly candlesPerSecond: number };
+  /** Candles processed (symbol-candles), wall time, and their ratio (null when no time was measured). */
+  readonly performance: { readonly candles: number; readonly elapsedMs: number; readonly candlesPerSecond: number | null };
 }
