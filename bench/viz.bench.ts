@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import Fastify from 'fastify';
-import { chromium } from 'playwright-core';
 import { ActorRegistry } from '../src/runtime/actorRegistry.ts';
 import { registerVizRoutes } from '../src/http/viz/routes.ts';
 import { vizActorRow, type VizTree } from '../src/http/viz/rows.ts';
 import type { VizFeed } from '../src/http/viz/socket.ts';
 import { initialStrategyContext } from '../machines/strategy.steps.ts';
 import type { StrategyActorInput, StrategyStateName } from '../machines/strategy.types.ts';
+import { launchChromium, skipBrowser } from '../test/e2e/browser.ts';
 
 /**
  * `npm run bench` (part 2): the /viz page with 2,000 actors in headless Chromium. Prints a
@@ -16,7 +15,6 @@ import type { StrategyActorInput, StrategyStateName } from '../machines/strategy
 const ACTORS = 2_000;
 const SYMBOLS = 200;
 const T0 = Date.UTC(2026, 0, 5);
-const CHROMIUM = '/usr/bin/chromium';
 
 const input: StrategyActorInput = {
   actorId: '',
@@ -31,8 +29,8 @@ const input: StrategyActorInput = {
 };
 
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    process.stdout.write(`${JSON.stringify({ viz: { skipped: `${CHROMIUM} is missing (run .ci/run or apt-get install -y chromium)` } })}\n`);
+  if (skipBrowser) {
+    process.stdout.write(`${JSON.stringify({ viz: { skipped: 'BYBOT_SKIP_BROWSER=1' } })}\n`);
     return;
   }
   const registry = new ActorRegistry();
@@ -62,7 +60,8 @@ async function main(): Promise<void> {
   registerVizRoutes(app, feed, (reply, status, code, message) => reply.code(status).send({ error: { code, message } }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // Headless Chromium from npm (@sparticuz/chromium), as in the browser tests.
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const started = performance.now();
