@@ -109,7 +109,7 @@ const PRESETS = [
  * A seeded, internally consistent run: random-walk 1h candles per symbol, trades that enter
  * and exit on those candles (priced from them, with fees, funding and a stop 1-3 % away),
  * one position per symbol at a time, the account's equity marked to market every hour, and
- * a daily-loss pause after each day that lost more than 3 % (plus one halt near the end).
+ * a daily-loss pause after each day that lost more than 4 % (plus one halt near the end).
  */
 export function syntheticRun(options: { seed?: number; days?: number; equity?: number } = {}): SyntheticRun {
   const random = mulberry32(options.seed ?? 7);
@@ -193,9 +193,9 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
       unrealised += (close - o.t.entryPrice) * o.t.qty * (o.t.side === 'long' ? 1 : -1);
       notional += close * o.t.qty;
     }
-    // Daily loss limit: a day that lost more than 3 % pauses entries until 00:00 UTC.
+    // Daily loss limit: a day that lost more than 4 % pauses entries until 00:00 UTC.
     if (now % DAY === 0) dayStartEquity = realised + unrealised;
-    if (!halted && now >= pausedUntil && realised + unrealised < dayStartEquity * 0.97) {
+    if (!halted && now >= pausedUntil && realised + unrealised < dayStartEquity * 0.96) {
       const until = Math.floor(now / DAY) * DAY + DAY;
       pauses.push({ kind: 'pause', from: now, until: until <= to ? until : null, reason: 'daily loss limit reached', code: 'DAILY_LOSS_LIMIT', equity: realised + unrealised, dayStartEquity });
       pausedUntil = until;
