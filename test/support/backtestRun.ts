@@ -94,9 +94,9 @@ export interface SyntheticRun {
 }
 
 const SYMBOLS = [
-  { symbol: 'BTCUSDT', price: 42_000 },
-  { symbol: 'ETHUSDT', price: 2_300 },
-  { symbol: 'SOLUSDT', price: 100 },
+  { symbol: 'BTCUSDT', price: 42_000, priceDecimals: 1, qtyDecimals: 3 },
+  { symbol: 'ETHUSDT', price: 2_300, priceDecimals: 2, qtyDecimals: 2 },
+  { symbol: 'SOLUSDT', price: 100, priceDecimals: 3, qtyDecimals: 1 },
 ] as const;
 
 const PRESETS = [
@@ -119,18 +119,18 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
   const from = T0;
   const to = T0 + hours * HOUR;
 
-  const prices: CandleColumns[] = SYMBOLS.map(({ symbol, price }) => {
+  const onGrid = (v: number, decimals: number) => Number(v.toFixed(decimals));
+  const prices: CandleColumns[] = SYMBOLS.map(({ symbol, price, priceDecimals }) => {
     const cols = { start: new Float64Array(hours), open: new Float64Array(hours), high: new Float64Array(hours), low: new Float64Array(hours), close: new Float64Array(hours), volume: new Float64Array(hours), turnover: new Float64Array(hours) };
     let p: number = price;
     for (let i = 0; i < hours; i++) {
-      const open = p;
-      const close = open * Math.exp(0.008 * gaussian(random) + 0.00002);
-      const wick = open * 0.004 * random();
+      const open = onGrid(p, priceDecimals);
+      const close = onGrid(open * Math.exp(0.008 * gaussian(random) + 0.00002), priceDecimals);
       cols.start[i] = from + i * HOUR;
       cols.open[i] = open;
       cols.close[i] = close;
-      cols.high[i] = Math.max(open, close) + wick;
-      cols.low[i] = Math.min(open, close) - open * 0.004 * random();
+      cols.high[i] = onGrid(Math.max(open, close) + open * 0.004 * random(), priceDecimals);
+      cols.low[i] = onGrid(Math.min(open, close) - open * 0.004 * random(), priceDecimals);
       cols.volume[i] = 100 + 900 * random();
       cols.turnover[i] = cols.volume[i]! * close;
       p = close;
@@ -206,15 +206,16 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
     }
     // Entries on this close, filled at the next candle's open.
     if (i + 2 < hours && !halted && now >= pausedUntil) {
-      for (const col of prices) {
+      for (const [k, col] of prices.entries()) {
         if (openBySymbol.has(col.symbol) || random() > 0.06) continue;
+        const { priceDecimals, qtyDecimals } = SYMBOLS[k]!;
         const preset = PRESETS[Math.floor(random() * PRESETS.length)]!;
         const side = random() < 0.5 ? 'long' : 'short';
         const dir = side === 'long' ? 1 : -1;
         const entryPrice = col.open[i + 1]!;
-        const stopDistance = entryPrice * (0.01 + 0.02 * random());
-        const riskAmount = realised * 0.01;
-        const qty = riskAmount / stopDistance;
+        const stopDistance = onGrid(entryPrice * (0.01 + 0.02 * random()), priceDecimals);
+        const qty = onGrid(Math.max((realised * 0.01) / stopDistance, 10 ** -qtyDecimals), qtyDecimals);
+        const riskAmount = qty * stopDistance;
         const names = FACTOR_NAMES[preset.type]!;
         const factors = { [names[0]]: random(), [names[1]]: random(), [names[2]]: random() };
         seq++;
@@ -234,8 +235,8 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
             exitTime: 0,
             exitPrice: 0,
             exitReason: 'Exit',
-            stopLoss: entryPrice - dir * stopDistance,
-            takeProfit: entryPrice + dir * stopDistance * 2,
+            stopLoss: onGrid(entryPrice - dir * stopDistance, priceDecimals),
+            takeProfit: onGrid(entryPrice + dir * stopDistance * 2, priceDecimals),
             grossPnl: 0,
             fees: 0,
             funding: 0,
@@ -258,8 +259,8 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
   trades.sort((a, b) => a.entryTime - b.entryTime || a.symbol.localeCompare(b.symbol));
   const run: BacktestRun = {
     engine: 'fast',
-    market: 'history',
-    seed: null,
+    market: 'synthetic',
+    seed: options.seed ?? 7,
     from,
     to,
     data: prices.map((c) => ({ symbol: c.symbol, interval: c.interval, from: c.start[0]!, to: c.start[c.length - 1]!, candles: c.length, dataIssues: {} })),

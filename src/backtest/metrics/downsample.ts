@@ -10,7 +10,8 @@ export const MAX_CURVE_POINTS = 5_000;
  * curve. Beyond, it is cut into buckets of consecutive marks and each bucket keeps its
  * highest equity, its lowest equity and its deepest drawdown (plus the first and last
  * mark), so no peak, trough or drawdown is hidden by sampling: the deepest drawdown of the
- * sampled curve equals the full curve's.
+ * sampled curve equals the full curve's. Times are strictly increasing (of marks sharing a
+ * time, the last is kept).
  */
 export function sampleEquityCurve(path: EquityPath, drawdown: Float64Array, max = MAX_CURVE_POINTS): EquityPoint[] {
   const n = path.length;
@@ -41,6 +42,8 @@ export function sampleEquityCurve(path: EquityPath, drawdown: Float64Array, max 
   let last = -1;
   for (const i of keep) {
     if (i === last) continue;
+    // Marks at the same time (e.g. the engine's last mark at `to` and the end point): keep the later.
+    if (last >= 0 && path.time[i] === path.time[last]) out.pop();
     last = i;
     out.push({ time: iso(path.time[i]!), equity: path.equity[i]!, drawdownPct: drawdown[i]! });
   }

@@ -54,7 +54,7 @@ export function renderHtmlReport(results: BacktestResults, prices: readonly Cand
 <style>${style}</style>
 </head>
 <body data-charts="pending" data-schema="${esc(results.schema)}">
-<header><h1>${esc(title)}</h1><p>Engine ${esc(results.engine)}, market ${esc(results.market)}. All times UTC (ISO-8601, Z). Money in USDT.</p></header>
+<header><h1>${esc(title)}</h1><p>Engine ${esc(results.engine)}, market ${esc(results.market)}${results.market === 'synthetic' && results.seed !== null ? ` (seed ${esc(results.seed)})` : ''}. All times UTC (ISO-8601, Z). Money in USDT.</p></header>
 <main>
 <div id="report-error" hidden></div>
 <section><h2>Headline (portfolio)</h2><div id="headline">${headline(results)}</div></section>
