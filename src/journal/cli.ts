@@ -18,16 +18,42 @@ import { pruneLogFiles } from './logRetention.ts';
  */
 const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
 
+const HELP = `${USAGE}
+
+Works on the journal a (dry-)run left behind, also while the bot runs.
+
+Commands:
+  export csv   one row per closed trade -> trade_journal.csv (or --out FILE)
+  backup       online backup -> <journal.dataDir>/backups/bybot-<UTC time>.db (or --out FILE), checked after writing
+  verify       SQLite integrity check + the order-event checksum chain; exit 1 if broken
+  prune        retention: delete analysis rows and log files older than journal.retentionDays (or --days N)
+  stats        row counts, size, schema version
+
+Options:
+  --config FILE   configuration file (the journal is <journal.dataDir>/bybot.db)
+  --db FILE       journal database file (overrides --config)
+  --out FILE      output file of export / backup
+  --days N        prune: keep the last N days
+  --help, -h      this text
+
+Exit codes: 0 ok, 1 failed (e.g. verify found damage), 2 bad arguments or configuration.`;
+
 interface Args {
   readonly command: string[];
   readonly flags: Record<string, string>;
+  readonly help: boolean;
 }
 
 function parse(argv: readonly string[]): Args | string {
   const command: string[] = [];
   const flags: Record<string, string> = {};
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '--help' || a === '-h') {
+      help = true;
+      continue;
+    }
     if (!a.startsWith('--')) {
       command.push(a);
       continue;
@@ -39,7 +65,7 @@ function parse(argv: readonly string[]): Args | string {
     flags[name] = value;
     i++;
   }
-  return { command, flags };
+  return { command, flags, help };
 }
 
 function stamp(ms: number): string {
@@ -51,6 +77,10 @@ async function main(): Promise<number> {
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n${USAGE}\n`);
     return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
   }
   const loaded = loadConfig({ env: process.env, configPath: args.flags.config });
   if (!loaded.ok) {
