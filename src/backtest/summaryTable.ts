@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from './outputFile.ts';
 import type { BacktestResults, PerformanceMetrics } from './types.ts';
 
 /**
@@ -121,15 +120,9 @@ export function printSummary(results: BacktestResults, stream: { write(text: str
 
 /**
  * `--json FILE`: the results as JSON (schema 'bybot.backtest.v1', README "Backtest results
- * and report"). Written to a temporary file and renamed, so a reader never sees half a
- * file. Returns the absolute path and the size in bytes.
+ * and report"), written atomically. Returns the absolute path and the size in bytes; throws
+ * OutputFileError (code OUTPUT_FAILED) naming the path when it cannot be written.
  */
 export function writeJson(results: BacktestResults, file: string): { path: string; bytes: number } {
-  const path = resolve(file);
-  mkdirSync(dirname(path), { recursive: true });
-  const text = `${JSON.stringify(results, null, 2)}\n`;
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-  return { path, bytes: Buffer.byteLength(text) };
+  return writeFileAtomic(file, `${JSON.stringify(results, null, 2)}\n`, '--json');
 }

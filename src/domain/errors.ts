@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   JOURNAL_FAILED: 'JOURNAL_FAILED',
   /** Bybit retCode 10002: our request timestamp fell outside the recv window. */
   CLOCK_SKEW: 'CLOCK_SKEW',
+  /** A result file asked for on the command line (--json, --report) could not be written. */
+  OUTPUT_FAILED: 'OUTPUT_FAILED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/backtest/metrics.ts';
 import { formatDuration, formatSummary, printSummary, writeJson } from '../../src/backtest/summaryTable.ts';
+import { OutputFileError } from '../../src/backtest/outputFile.ts';
+import { writeHtmlReport } from '../../src/backtest/report/writeHtmlReport.ts';
 import { DAY, HOUR, T0, run } from '../support/backtestRun.ts';
 import { handRun } from './handRun.ts';
 
@@ -72,5 +74,30 @@ describe('--json writer', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(results)));
     expect(JSON.parse(text).schema).toBe('bybot.backtest.v1');
     expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+});
+
+describe('result files that cannot be written', () => {
+  it('--json and --report under a regular file: a typed error naming the option and the path, nothing left behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bybot-json-'));
+    writeFileSync(join(dir, 'plain'), 'x');
+    const results = summarize(handRun);
+    for (const [write, what] of [
+      [() => writeJson(results, join(dir, 'plain', 'r.json')), '--json'],
+      [() => writeHtmlReport(results, [], join(dir, 'plain', 'r.html')), '--report'],
+    ] as const) {
+      let caught: unknown;
+      try {
+        write();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(OutputFileError);
+      expect((caught as OutputFileError).code).toBe('OUTPUT_FAILED');
+      expect((caught as OutputFileError).message).toMatch(new RegExp(`^${what}: cannot write .*plain/r\\.(json|html) \\(E[A-Z]+\\)$`));
+    }
+    // A directory in the way of the file itself.
+    expect(() => writeJson(results, dir)).toThrow(/--json: cannot write .* \(E[A-Z]+\)/);
+    expect(readdirSync(dir)).toEqual(['plain']);
   });
 });
