@@ -2,7 +2,8 @@
  * Per-candle cost of each strategy's hot path, as a backtest kernel drives it:
  *   indicators = update() + indicators()          (the existing keys, min of the rounds)
  *   kernel     = indicators + screen() + signal() when screen() lets the candle through
- *   decision   = kernel - indicators              (screen + the signals that run)
+ *   decision   = screen() on every candle + signal() where it passes, timed alone on copies
+ *                of the same candles' indicator results
  * with 1 000 and 100 000 candles of history already in the state (updates are O(1), so the
  * two should differ by less than 20 %), min and median of ROUNDS rounds, and the bytes
  * allocated per candle in steady state (bench/support/allocation.ts explains the method).
@@ -96,8 +97,7 @@ function rounds(history: number, measure: (state: unknown) => number, build: (hi
   measure(build(history));
   const samples: number[] = [];
   for (let r = 0; r < ROUNDS; r++) samples.push(measure(build(history)));
-  samples.sort((a, b) => a - b);
-  return { min: Math.round(samples[0]!), median: Math.round(samples[Math.floor(samples.length / 2)]!) };
+  return minMedian(samples);
 }
 
 /** signal() alone on every candle (what an engine without screen() pays), ns per call. */
@@ -107,6 +107,23 @@ function signalEveryCandle(def: AnyStrategyDefinition, params: unknown, results:
   for (const ind of results) acc += def.signal(ind, params).score;
   sink += acc;
   return Number(process.hrtime.bigint() - t0) / results.length;
+}
+
+/** screen() on every candle, signal() where it passes: ns per candle. */
+function decide(def: AnyStrategyDefinition, params: unknown, results: readonly IndicatorResult[]): number {
+  let acc = 0;
+  const t0 = process.hrtime.bigint();
+  for (const ind of results) {
+    if (def.screen !== undefined && !def.screen(ind, params)) continue;
+    acc += def.signal(ind, params).score;
+  }
+  sink += acc;
+  return Number(process.hrtime.bigint() - t0) / results.length;
+}
+
+function minMedian(samples: number[]): Timing {
+  samples.sort((a, b) => a - b);
+  return { min: Math.round(samples[0]!), median: Math.round(samples[Math.floor(samples.length / 2)]!) };
 }
 
 const series = candles(LARGE + PER_ROUND, 42);
@@ -133,11 +150,12 @@ for (const [type, def] of STRATEGIES) {
   }
   signalEveryCandle(def, params, captured);
   const signalNs = Math.min(...Array.from({ length: 3 }, () => signalEveryCandle(def, params, captured)));
+  decide(def, params, captured);
+  const decision = minMedian(Array.from({ length: ROUNDS }, () => decide(def, params, captured)));
 
   const indicatorBytes = bytesAllocated(() => build(LARGE), (state) => runIndicators(def, params, state, series, LARGE));
   const kernelBytes = bytesAllocated(() => build(LARGE), (state) => runKernel(def, params, state, series, LARGE));
 
-  const decision = { min: kernelLarge.min - large.min, median: kernelLarge.median - large.median };
   result[type] = {
     nsPerCandleAt1k: small.min,
     nsPerCandleAt100k: large.min,
@@ -150,6 +168,7 @@ for (const [type, def] of STRATEGIES) {
     screenPassRate: Number((passed / PER_ROUND).toFixed(4)),
     signalNsPerCallWithoutScreen: Math.round(signalNs),
     bytesPerCandle: { indicators: Number((Math.max(0, indicatorBytes) / PER_ROUND).toFixed(2)), kernel: Number((Math.max(0, kernelBytes) / PER_ROUND).toFixed(2)) },
+    bytesPerSignalCall: passed > 0 ? Math.round(Math.max(0, kernelBytes - indicatorBytes) / passed) : 0,
   };
   totals.indicators += large.min;
   totals.decision += decision.min;
@@ -167,7 +186,8 @@ process.stdout.write(
       kernelNsPerCandleAt100k: totals.kernel,
       bytesPerCandle: { indicators: Number(totals.indicatorBytes.toFixed(2)), kernel: Number(totals.kernelBytes.toFixed(2)) },
     },
-    allocationMethod: 'V8 used heap after minus before, plus what every GC in between freed (GCProfiler), after a forced full GC, net of building the state; 20,000 candles at 100k history',
+    allocationMethod:
+      'V8 used heap after minus before, plus what every GC in between freed (GCProfiler), after a forced full GC, minus the same measurement of an empty function; the state (100k candles of history) is built outside the window; least of 7 windows of 20,000 candles (JIT work lands in single windows)',
     node: process.version,
     candlesPerRound: PER_ROUND,
     rounds: ROUNDS,
