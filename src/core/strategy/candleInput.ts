@@ -1,5 +1,4 @@
 import type { Candle } from '../../domain/types.ts';
-import type { IndicatorResult } from './contract.ts';
 
 /** True when every OHLCV field is a finite number: strategies skip other candles rather than poison their state. */
 export function isFiniteCandle(candle: Candle): boolean {
@@ -28,11 +27,6 @@ export function reusedResult<K extends string>(names: readonly K[]): ReusedResul
   const values = {} as Record<K, number>;
   for (const name of names) values[name] = Number.NaN;
   return { candleStart: Number.NaN, close: Number.NaN, values };
-}
-
-/** Views a reused result as the contract's read-only IndicatorResult. */
-export function asResult<K extends string>(r: ReusedResult<K>): IndicatorResult {
-  return r;
 }
 
 /** The last accepted candle's price fields (signal() only sees IndicatorResult values). */

@@ -3,7 +3,7 @@ import { Atr } from '../indicators/atr.ts';
 import { Ema } from '../indicators/ema.ts';
 import { Rsi } from '../indicators/rsi.ts';
 import { TimeframeAggregator } from '../indicators/timeframeAggregator.ts';
-import { asResult, isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
+import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
 
 /** What the multi-timeframe strategy's indicators need (a subset of MultiTimeframeParams). */
@@ -68,6 +68,6 @@ export class MultiTimeframeState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
-    return asResult(r);
+    return r;
   }
 }

@@ -5,7 +5,7 @@ import { Bollinger } from '../indicators/bollinger.ts';
 import { Donchian } from '../indicators/donchian.ts';
 import { Rsi } from '../indicators/rsi.ts';
 import { VolumeMean } from '../indicators/volumeMean.ts';
-import { asResult, isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
+import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
 
 /** The periods the range strategy's indicators need (a subset of RangeParams). */
@@ -81,6 +81,6 @@ export class RangeState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
-    return asResult(r);
+    return r;
   }
 }

@@ -2,7 +2,7 @@ import type { Candle } from '../../domain/types.ts';
 import { Atr } from '../indicators/atr.ts';
 import { SessionVwap } from '../indicators/sessionVwap.ts';
 import { VolumeMean } from '../indicators/volumeMean.ts';
-import { asResult, isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
+import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
 
 /** What the VWAP strategy's indicators need (a subset of VolumeVwapParams). */
@@ -50,6 +50,6 @@ export class VolumeVwapState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
-    return asResult(r);
+    return r;
   }
 }
