@@ -1,7 +1,6 @@
-import { foldSeries } from './series.ts';
-import { initSmoothed, nextSmoothed, type SmoothedState } from './smoothing.ts';
-import { trueRange, type HighLowClose } from './atr.ts';
-import { allFinite, safePeriod } from './window.ts';
+import type { HighLowClose } from './atr.ts';
+import { Smoothed } from './smoothing.ts';
+import { safePeriod } from './window.ts';
 
 /**
  * Wilder's directional movement system: +DI, -DI and ADX.
@@ -14,64 +13,74 @@ import { allFinite, safePeriod } from './window.ts';
  * candle 2 x period. Where the textbook divides by zero (a perfectly flat market) the DIs and
  * DX are 0 instead of NaN: no range means no trend.
  */
-export interface AdxState {
-  readonly period: number;
-  readonly prev: HighLowClose | null;
-  readonly tr: SmoothedState;
-  readonly plusDm: SmoothedState;
-  readonly minusDm: SmoothedState;
-  readonly dx: SmoothedState;
-}
-
 export interface AdxReading {
   readonly adx: number;
   readonly plusDI: number;
   readonly minusDI: number;
 }
 
-export function initAdx(period: number): AdxState {
-  const p = safePeriod(period);
-  return {
-    period: p,
-    prev: null,
-    tr: initSmoothed(p, 'wilder'),
-    plusDm: initSmoothed(p, 'wilder'),
-    minusDm: initSmoothed(p, 'wilder'),
-    dx: initSmoothed(p, 'wilder'),
-  };
-}
+export class Adx {
+  readonly period: number;
+  private prevHigh = Number.NaN;
+  private prevLow = Number.NaN;
+  private prevClose = Number.NaN;
+  private hasPrev = false;
+  private readonly tr: Smoothed;
+  private readonly plusDm: Smoothed;
+  private readonly minusDm: Smoothed;
+  private readonly dx: Smoothed;
+  /** Readings: NaN until ready (the DIs come `period` candles before the ADX). */
+  adx = Number.NaN;
+  plusDI = Number.NaN;
+  minusDI = Number.NaN;
+  ready = false;
 
-function directionalIndexes(tr: number, plusDm: number, minusDm: number): { plusDI: number; minusDI: number; dx: number } {
-  const plusDI = tr > 0 ? (100 * plusDm) / tr : 0;
-  const minusDI = tr > 0 ? (100 * minusDm) / tr : 0;
-  const sum = plusDI + minusDI;
-  return { plusDI, minusDI, dx: sum > 0 ? (100 * Math.abs(plusDI - minusDI)) / sum : 0 };
-}
-
-export function nextAdx(state: AdxState, candle: HighLowClose): AdxState {
-  if (!allFinite(candle.high, candle.low, candle.close)) return state;
-  const current: HighLowClose = { high: candle.high, low: candle.low, close: candle.close };
-  const prev = state.prev;
-  if (prev === null) return { ...state, prev: current };
-  const up = candle.high - prev.high;
-  const down = prev.low - candle.low;
-  const tr = nextSmoothed(state.tr, trueRange(candle.high, candle.low, prev.close));
-  const plusDm = nextSmoothed(state.plusDm, up > down && up > 0 ? up : 0);
-  const minusDm = nextSmoothed(state.minusDm, down > up && down > 0 ? down : 0);
-  let dx = state.dx;
-  if (tr.value !== null && plusDm.value !== null && minusDm.value !== null) {
-    dx = nextSmoothed(dx, directionalIndexes(tr.value, plusDm.value, minusDm.value).dx);
+  constructor(period: number) {
+    this.period = safePeriod(period);
+    this.tr = new Smoothed(this.period, 'wilder');
+    this.plusDm = new Smoothed(this.period, 'wilder');
+    this.minusDm = new Smoothed(this.period, 'wilder');
+    this.dx = new Smoothed(this.period, 'wilder');
   }
-  return { ...state, prev: current, tr, plusDm, minusDm, dx };
-}
 
-export function readAdx(state: AdxState): AdxReading | null {
-  const adx = state.dx.value;
-  if (adx === null || state.tr.value === null || state.plusDm.value === null || state.minusDm.value === null) return null;
-  const { plusDI, minusDI } = directionalIndexes(state.tr.value, state.plusDm.value, state.minusDm.value);
-  return { adx, plusDI, minusDI };
+  /** Candles with a non-finite high, low or close are skipped. */
+  update(candle: HighLowClose): void {
+    const { high, low, close } = candle;
+    if (!(Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close))) return;
+    if (this.hasPrev) {
+      const up = high - this.prevHigh;
+      const down = this.prevLow - low;
+      const prev = this.prevClose;
+      this.tr.input = Math.max(high - low, Math.abs(high - prev), Math.abs(low - prev));
+      this.tr.push();
+      this.plusDm.input = up > down && up > 0 ? up : 0;
+      this.plusDm.push();
+      this.minusDm.input = down > up && down > 0 ? down : 0;
+      this.minusDm.push();
+      if (this.tr.ready && this.plusDm.ready && this.minusDm.ready) {
+        const tr = this.tr.value;
+        const plusDI = tr > 0 ? (100 * this.plusDm.value) / tr : 0;
+        const minusDI = tr > 0 ? (100 * this.minusDm.value) / tr : 0;
+        const sum = plusDI + minusDI;
+        this.plusDI = plusDI;
+        this.minusDI = minusDI;
+        this.dx.input = sum > 0 ? (100 * Math.abs(plusDI - minusDI)) / sum : 0;
+        this.dx.push();
+        this.adx = this.dx.value;
+        this.ready = this.dx.ready;
+      }
+    }
+    this.prevHigh = high;
+    this.prevLow = low;
+    this.prevClose = close;
+    this.hasPrev = true;
+  }
 }
 
 export function adxSeries(candles: readonly HighLowClose[], period: number): (AdxReading | null)[] {
-  return foldSeries(initAdx(period), nextAdx, readAdx, candles);
+  const adx = new Adx(period);
+  return candles.map((c) => {
+    adx.update(c);
+    return adx.ready ? { adx: adx.adx, plusDI: adx.plusDI, minusDI: adx.minusDI } : null;
+  });
 }

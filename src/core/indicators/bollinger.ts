@@ -1,16 +1,11 @@
-import { foldSeries } from './series.ts';
-import { pushWindow, safePeriod, windowSum } from './window.ts';
+import { RollingMoments } from './window.ts';
 
 /**
- * Bollinger Bands: SMA(period) +/- multiplier x population standard deviation of the same
- * window (divide by N, as technicalindicators and Bollinger himself do). O(period).
+ * Bollinger Bands of the closes: SMA(period) +/- multiplier x population standard deviation
+ * of the same window (divide by N, as technicalindicators and Bollinger himself do). O(1)
+ * per candle: the mean and variance are RollingMoments (exact recompute every `period`
+ * values, compensated and re-centred sums in between).
  */
-export interface BollingerState {
-  readonly period: number;
-  readonly multiplier: number;
-  readonly window: readonly number[];
-}
-
 export interface BollingerBands {
   readonly middle: number;
   readonly upper: number;
@@ -22,35 +17,58 @@ export interface BollingerBands {
   readonly percentB: number;
 }
 
-export function initBollinger(period: number, multiplier: number): BollingerState {
-  return { period: safePeriod(period), multiplier: Number.isFinite(multiplier) ? multiplier : 2, window: [] };
-}
+export class Bollinger implements BollingerBands {
+  readonly multiplier: number;
+  private readonly window: RollingMoments;
+  /** Readings: NaN until `period` closes have arrived. */
+  middle = Number.NaN;
+  upper = Number.NaN;
+  lower = Number.NaN;
+  stdDev = Number.NaN;
+  bandwidth = Number.NaN;
+  percentB = Number.NaN;
+  ready = false;
 
-export function nextBollinger(state: BollingerState, value: number): BollingerState {
-  if (!Number.isFinite(value)) return state;
-  return { ...state, window: pushWindow(state.window, value, state.period) };
-}
+  constructor(period: number, multiplier: number) {
+    this.window = new RollingMoments(period);
+    this.multiplier = Number.isFinite(multiplier) ? multiplier : 2;
+  }
 
-export function readBollinger(state: BollingerState): BollingerBands | null {
-  const { window, period } = state;
-  if (window.length < period) return null;
-  const middle = windowSum(window) / period;
-  let squares = 0;
-  for (const v of window) squares += (v - middle) * (v - middle);
-  const stdDev = Math.sqrt(squares / period);
-  const upper = middle + state.multiplier * stdDev;
-  const lower = middle - state.multiplier * stdDev;
-  const last = window[window.length - 1] ?? middle;
-  return {
-    middle,
-    upper,
-    lower,
-    stdDev,
-    bandwidth: middle !== 0 ? (upper - lower) / middle : 0,
-    percentB: upper > lower ? (last - lower) / (upper - lower) : 0.5,
-  };
+  get period(): number {
+    return this.window.period;
+  }
+
+  get capacity(): number {
+    return this.window.capacity;
+  }
+
+  /** Non-finite closes are skipped. */
+  update(candle: { readonly close: number }): void {
+    const last = candle.close;
+    if (!Number.isFinite(last)) return;
+    const w = this.window;
+    w.input = last;
+    w.push();
+    if (!w.ready) return;
+    const middle = w.mean;
+    const stdDev = Math.sqrt(w.variance);
+    const upper = middle + this.multiplier * stdDev;
+    const lower = middle - this.multiplier * stdDev;
+    this.middle = middle;
+    this.stdDev = stdDev;
+    this.upper = upper;
+    this.lower = lower;
+    this.bandwidth = middle !== 0 ? (upper - lower) / middle : 0;
+    this.percentB = upper > lower ? (last - lower) / (upper - lower) : 0.5;
+    this.ready = true;
+  }
 }
 
 export function bollingerSeries(values: readonly number[], period: number, multiplier: number): (BollingerBands | null)[] {
-  return foldSeries(initBollinger(period, multiplier), nextBollinger, readBollinger, values);
+  const bb = new Bollinger(period, multiplier);
+  return values.map((close) => {
+    bb.update({ close });
+    if (!bb.ready) return null;
+    return { middle: bb.middle, upper: bb.upper, lower: bb.lower, stdDev: bb.stdDev, bandwidth: bb.bandwidth, percentB: bb.percentB };
+  });
 }

@@ -1,40 +1,56 @@
-import type { Candle } from '../../domain/types.ts';
-import { foldSeries } from './series.ts';
-import { allFinite, pushWindow, safePeriod, windowMax, windowMin } from './window.ts';
+import { RollingMax, safePeriod } from './window.ts';
 
-/** Donchian channel: highest high and lowest low of the last `period` candles (current included). O(period). */
-export interface DonchianState {
-  readonly period: number;
-  readonly highs: readonly number[];
-  readonly lows: readonly number[];
-}
-
+/**
+ * Donchian channel: highest high and lowest low of the last `period` candles (current
+ * included). O(1) amortised per candle (monotonic deques), exact.
+ */
 export interface DonchianChannel {
   readonly upper: number;
   readonly lower: number;
   readonly middle: number;
 }
 
-export function initDonchian(period: number): DonchianState {
-  return { period: safePeriod(period), highs: [], lows: [] };
+export class Donchian implements DonchianChannel {
+  readonly period: number;
+  private readonly highs: RollingMax;
+  /** Maximum of the negated lows, i.e. minus the lowest low (negation is exact). */
+  private readonly negLows: RollingMax;
+  /** Readings: NaN until `period` candles have arrived. */
+  upper = Number.NaN;
+  lower = Number.NaN;
+  middle = Number.NaN;
+  ready = false;
+
+  constructor(period: number) {
+    this.period = safePeriod(period);
+    this.highs = new RollingMax(this.period);
+    this.negLows = new RollingMax(this.period);
+  }
+
+  get capacity(): number {
+    return this.highs.capacity;
+  }
+
+  /** Candles with a non-finite high or low are skipped. */
+  update(candle: { readonly high: number; readonly low: number }): void {
+    const { high, low } = candle;
+    if (!(Number.isFinite(high) && Number.isFinite(low))) return;
+    this.highs.input = high;
+    this.highs.push();
+    this.negLows.input = -low;
+    this.negLows.push();
+    if (!this.highs.ready) return;
+    this.upper = this.highs.max;
+    this.lower = -this.negLows.max;
+    this.middle = (this.upper + this.lower) / 2;
+    this.ready = true;
+  }
 }
 
-export function nextDonchian(state: DonchianState, candle: Pick<Candle, 'high' | 'low'>): DonchianState {
-  if (!allFinite(candle.high, candle.low)) return state;
-  return {
-    ...state,
-    highs: pushWindow(state.highs, candle.high, state.period),
-    lows: pushWindow(state.lows, candle.low, state.period),
-  };
-}
-
-export function readDonchian(state: DonchianState): DonchianChannel | null {
-  if (state.highs.length < state.period) return null;
-  const upper = windowMax(state.highs);
-  const lower = windowMin(state.lows);
-  return { upper, lower, middle: (upper + lower) / 2 };
-}
-
-export function donchianSeries(candles: readonly Pick<Candle, 'high' | 'low'>[], period: number): (DonchianChannel | null)[] {
-  return foldSeries(initDonchian(period), nextDonchian, readDonchian, candles);
+export function donchianSeries(candles: readonly { readonly high: number; readonly low: number }[], period: number): (DonchianChannel | null)[] {
+  const dc = new Donchian(period);
+  return candles.map((c) => {
+    dc.update(c);
+    return dc.ready ? { upper: dc.upper, lower: dc.lower, middle: dc.middle } : null;
+  });
 }

@@ -1,5 +1,10 @@
-/** Incremental indicators: immutable state + `next` reducer + `read`, O(1) or O(period) per candle. */
+/**
+ * Streaming indicators: mutable objects owned by one kernel, `push` in O(1) with no
+ * allocation, readings as fields/getters (NaN while warming up, see `ready`), plus batch
+ * helpers (`xxxSeries`) built on the same objects for tests and tools.
+ */
 export * from './series.ts';
+export * from './window.ts';
 export * from './smoothing.ts';
 export * from './sma.ts';
 export * from './ema.ts';

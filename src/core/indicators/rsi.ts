@@ -1,5 +1,4 @@
-import { foldSeries } from './series.ts';
-import { initSmoothed, nextSmoothed, type SmoothedState } from './smoothing.ts';
+import { Smoothed } from './smoothing.ts';
 
 /**
  * Wilder's RSI: Wilder averages of gains and losses of close-to-close changes, seeded with
@@ -9,36 +8,46 @@ import { initSmoothed, nextSmoothed, type SmoothedState } from './smoothing.ts';
  * - no movement at all -> 50 (technicalindicators says 100; a flat market has no momentum);
  * - full precision (technicalindicators rounds to 2 decimals).
  */
-export interface RsiState {
-  readonly prevClose: number | null;
-  readonly gain: SmoothedState;
-  readonly loss: SmoothedState;
-}
+export class Rsi {
+  private prevClose = Number.NaN;
+  private hasPrev = false;
+  private readonly gain: Smoothed;
+  private readonly loss: Smoothed;
+  /** NaN while warming up. */
+  value = Number.NaN;
+  ready = false;
 
-export function initRsi(period: number): RsiState {
-  return { prevClose: null, gain: initSmoothed(period, 'wilder'), loss: initSmoothed(period, 'wilder') };
-}
+  constructor(period: number) {
+    this.gain = new Smoothed(period, 'wilder');
+    this.loss = new Smoothed(period, 'wilder');
+  }
 
-export function nextRsi(state: RsiState, close: number): RsiState {
-  if (!Number.isFinite(close)) return state;
-  if (state.prevClose === null) return { ...state, prevClose: close };
-  const change = close - state.prevClose;
-  return {
-    prevClose: close,
-    gain: nextSmoothed(state.gain, change > 0 ? change : 0),
-    loss: nextSmoothed(state.loss, change < 0 ? -change : 0),
-  };
-}
-
-export function readRsi(state: RsiState): number | null {
-  const gain = state.gain.value;
-  const loss = state.loss.value;
-  if (gain === null || loss === null) return null;
-  if (loss === 0) return gain === 0 ? 50 : 100;
-  if (gain === 0) return 0;
-  return 100 - 100 / (1 + gain / loss);
+  update(candle: { readonly close: number }): void {
+    const close = candle.close;
+    if (!Number.isFinite(close)) return;
+    if (!this.hasPrev) {
+      this.prevClose = close;
+      this.hasPrev = true;
+      return;
+    }
+    const change = close - this.prevClose;
+    this.prevClose = close;
+    this.gain.input = change > 0 ? change : 0;
+    this.gain.push();
+    this.loss.input = change < 0 ? -change : 0;
+    this.loss.push();
+    if (!this.gain.ready || !this.loss.ready) return;
+    this.ready = true;
+    const gain = this.gain.value;
+    const loss = this.loss.value;
+    this.value = loss === 0 ? (gain === 0 ? 50 : 100) : gain === 0 ? 0 : 100 - 100 / (1 + gain / loss);
+  }
 }
 
 export function rsiSeries(closes: readonly number[], period: number): (number | null)[] {
-  return foldSeries(initRsi(period), nextRsi, readRsi, closes);
+  const rsi = new Rsi(period);
+  return closes.map((close) => {
+    rsi.update({ close });
+    return rsi.ready ? rsi.value : null;
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * Batch helpers: a batch result is the streaming reducer folded over an array, so batch
- * and streaming agree by construction (there is no second implementation to drift).
+ * Generic folds for tests and tools: drive any `next(state, input) -> state` step over an
+ * array. With the in-place streaming states the step may return the same (mutated) state,
+ * so `read` must return a value or a copy, never a view into the state.
  */
 
 export type Next<S, I> = (state: S, input: I) => S;

@@ -1,26 +1,39 @@
-import { foldSeries } from './series.ts';
-import { pushWindow, safePeriod, windowSum } from './window.ts';
+import { RollingMoments } from './window.ts';
 
-/** Simple moving average of the last `period` values. O(period) per value. */
-export interface SmaState {
-  readonly period: number;
-  readonly window: readonly number[];
-}
+/** Simple moving average of the last `period` closes: O(1) per value (see RollingMoments). */
+export class Sma {
+  private readonly window: RollingMoments;
+  /** NaN until `period` values have arrived. */
+  value = Number.NaN;
+  ready = false;
 
-export function initSma(period: number): SmaState {
-  return { period: safePeriod(period), window: [] };
-}
+  constructor(period: number) {
+    this.window = new RollingMoments(period, false);
+  }
 
-/** Non-finite values are skipped (the data validator drops them before they get here). */
-export function nextSma(state: SmaState, value: number): SmaState {
-  if (!Number.isFinite(value)) return state;
-  return { ...state, window: pushWindow(state.window, value, state.period) };
-}
+  get period(): number {
+    return this.window.period;
+  }
 
-export function readSma(state: SmaState): number | null {
-  return state.window.length < state.period ? null : windowSum(state.window) / state.period;
+  get capacity(): number {
+    return this.window.capacity;
+  }
+
+  /** Non-finite closes are skipped (the data validator drops them before they get here). */
+  update(candle: { readonly close: number }): void {
+    const x = candle.close;
+    if (!Number.isFinite(x)) return;
+    this.window.input = x;
+    this.window.push();
+    this.value = this.window.mean;
+    this.ready = this.window.ready;
+  }
 }
 
 export function smaSeries(values: readonly number[], period: number): (number | null)[] {
-  return foldSeries(initSma(period), nextSma, readSma, values);
+  const sma = new Sma(period);
+  return values.map((close) => {
+    sma.update({ close });
+    return sma.ready ? sma.value : null;
+  });
 }

@@ -5,38 +5,43 @@ import { safePeriod } from './window.ts';
  *   value' = value + alpha * (x - value)
  * with alpha = 2 / (period + 1) for an EMA and 1 / period for Wilder (RSI, ATR, ADX).
  * Seeded, as technicalindicators and TA-Lib do, with the simple mean of the first `period`
- * inputs, so the first value appears on the period-th input. O(1) per input.
+ * inputs, so the first value appears on the period-th input. O(1), in place, no allocation.
  */
 
 export type SmoothingKind = 'ema' | 'wilder';
 
-export interface SmoothedState {
+export class Smoothed {
   readonly period: number;
   readonly alpha: number;
-  /** Inputs seen so far (only matters until seeded). */
-  readonly count: number;
+  /** Inputs seen while seeding. */
+  private count = 0;
   /** Sum of the inputs while seeding. */
-  readonly seedSum: number;
-  /** Current average, null until `period` inputs have arrived. */
-  readonly value: number | null;
-}
+  private seedSum = Number.NaN;
+  /** Current average; NaN until `period` inputs have arrived (see `ready`). */
+  value = Number.NaN;
+  ready = false;
 
-export function initSmoothed(period: number, kind: SmoothingKind): SmoothedState {
-  const p = safePeriod(period);
-  return { period: p, alpha: kind === 'ema' ? 2 / (p + 1) : 1 / p, count: 0, seedSum: 0, value: null };
-}
-
-/** Non-finite inputs are skipped: one NaN must not poison an exponential average forever. */
-export function nextSmoothed(state: SmoothedState, x: number): SmoothedState {
-  if (!Number.isFinite(x)) return state;
-  if (state.value !== null) {
-    return { ...state, count: state.count + 1, value: state.value + state.alpha * (x - state.value) };
+  constructor(period: number, kind: SmoothingKind) {
+    this.period = safePeriod(period);
+    this.alpha = kind === 'ema' ? 2 / (this.period + 1) : 1 / this.period;
   }
-  const count = state.count + 1;
-  const seedSum = state.seedSum + x;
-  return { ...state, count, seedSum, value: count >= state.period ? seedSum / state.period : null };
-}
 
-export function readSmoothed(state: SmoothedState): number | null {
-  return state.value;
+  /** The value the next `push()` adds (an input field, not an argument: see window.ts). */
+  input = Number.NaN;
+
+  /** Adds `input`; non-finite inputs are skipped: one NaN must not poison an exponential average forever. */
+  push(): void {
+    const x = this.input;
+    if (!Number.isFinite(x)) return;
+    if (this.ready) {
+      this.value = this.value + this.alpha * (x - this.value);
+      return;
+    }
+    this.seedSum = this.count === 0 ? x : this.seedSum + x;
+    this.count++;
+    if (this.count >= this.period) {
+      this.value = this.seedSum / this.period;
+      this.ready = true;
+    }
+  }
 }

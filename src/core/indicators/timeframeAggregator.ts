@@ -1,6 +1,4 @@
 import type { Candle } from '../../domain/types.ts';
-import { bucketStart } from '../data/utcTime.ts';
-import { allFinite } from './window.ts';
 
 /**
  * Builds higher-timeframe candles (e.g. 15m or 60m) from base candles (1m or 5m), with
@@ -8,77 +6,96 @@ import { allFinite } from './window.ts';
  * candle that ends its bucket arrives, so a strategy never sees a still-forming higher
  * candle (no look-ahead). If that last base candle never comes (a gap), the bucket is
  * emitted when the first candle of a later bucket arrives, keeping the series continuous.
- * Out-of-order or repeated base candles are ignored. O(1) per base candle.
+ * Out-of-order or repeated base candles are ignored. O(1) per base candle, in place: the
+ * candles it hands out are slots it reuses (valid until the next push; copy to keep).
  */
-export interface AggregatorState {
+type MutableCandle = { -readonly [K in keyof Candle]: Candle[K] };
+
+function emptyCandle(): MutableCandle {
+  return { start: Number.NaN, open: Number.NaN, high: Number.NaN, low: Number.NaN, close: Number.NaN, volume: Number.NaN, turnover: Number.NaN };
+}
+
+function copyInto(to: MutableCandle, from: Candle): void {
+  to.start = from.start;
+  to.open = from.open;
+  to.high = from.high;
+  to.low = from.low;
+  to.close = from.close;
+  to.volume = from.volume;
+  to.turnover = from.turnover;
+}
+
+function isFiniteCandleWithTurnover(c: Candle): boolean {
+  return Number.isFinite(c.start) && Number.isFinite(c.open) && Number.isFinite(c.high) && Number.isFinite(c.low) && Number.isFinite(c.close) && Number.isFinite(c.volume) && Number.isFinite(c.turnover);
+}
+
+export class TimeframeAggregator {
   readonly baseMs: number;
   readonly targetMs: number;
-  readonly lastBaseStart: number | null;
+  private lastBaseStart = Number.NaN;
   /** The bucket under construction; `start` is the bucket's start. */
-  readonly forming: Candle | null;
-  /** Higher candles closed by the latest base candle, oldest first (usually 0 or 1). */
-  readonly closed: readonly Candle[];
-}
+  private readonly formingSlot = emptyCandle();
+  private hasForming = false;
+  /** Higher candles closed by the latest base candle: at most two (a gap closes the old bucket, the new one may close at once). */
+  private readonly closedSlots: readonly [MutableCandle, MutableCandle] = [emptyCandle(), emptyCandle()];
+  /** How many of `closedSlots` the latest push closed (usually 0 or 1). */
+  closedCount = 0;
 
-export function initAggregator(baseMs: number, targetMs: number): AggregatorState {
-  const base = baseMs > 0 && Number.isFinite(baseMs) ? baseMs : 60_000;
-  const target = targetMs > 0 && Number.isFinite(targetMs) ? Math.max(targetMs, base) : base;
-  return { baseMs: base, targetMs: target, lastBaseStart: null, forming: null, closed: [] };
-}
-
-/** Only the Candle fields: extra properties of the input must not leak into our state. */
-function pickCandle(c: Candle): Candle {
-  return { start: c.start, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, turnover: c.turnover };
-}
-
-function merge(forming: Candle, candle: Candle): Candle {
-  return {
-    start: forming.start,
-    open: forming.open,
-    high: Math.max(forming.high, candle.high),
-    low: Math.min(forming.low, candle.low),
-    close: candle.close,
-    volume: forming.volume + candle.volume,
-    turnover: forming.turnover + candle.turnover,
-  };
-}
-
-export function nextAggregator(state: AggregatorState, candle: Candle): AggregatorState {
-  const fields = [candle.start, candle.open, candle.high, candle.low, candle.close, candle.volume, candle.turnover];
-  if (!allFinite(...fields)) return state;
-  if (state.lastBaseStart !== null && candle.start <= state.lastBaseStart) return state;
-  const bucket = bucketStart(candle.start, state.targetMs);
-  const closed: Candle[] = [];
-  let forming = state.forming;
-  if (forming !== null && forming.start !== bucket) {
-    closed.push(forming);
-    forming = null;
+  constructor(baseMs: number, targetMs: number) {
+    this.baseMs = baseMs > 0 && Number.isFinite(baseMs) ? baseMs : 60_000;
+    this.targetMs = targetMs > 0 && Number.isFinite(targetMs) ? Math.max(targetMs, this.baseMs) : this.baseMs;
   }
-  forming = forming === null ? { ...pickCandle(candle), start: bucket } : merge(forming, pickCandle(candle));
-  if (candle.start + state.baseMs >= bucket + state.targetMs) {
-    closed.push(forming);
-    forming = null;
+
+  /** Adds a base candle; returns how many higher candles it closed (read them with `closed(i)`). */
+  push(candle: Candle): number {
+    this.closedCount = 0;
+    // Every field must be finite here, turnover included (the volume sums must stay numbers).
+    if (!isFiniteCandleWithTurnover(candle)) return 0;
+    if (candle.start <= this.lastBaseStart) return 0;
+    this.lastBaseStart = candle.start;
+    // bucketStart() written out: no double crosses a call on the hot path (see window.ts).
+    const bucket = Math.floor(candle.start / this.targetMs) * this.targetMs;
+    const forming = this.formingSlot;
+    if (this.hasForming && forming.start !== bucket) {
+      copyInto(this.closedSlots[this.closedCount++]!, forming);
+      this.hasForming = false;
+    }
+    if (!this.hasForming) {
+      copyInto(forming, candle);
+      forming.start = bucket;
+      this.hasForming = true;
+    } else {
+      forming.high = Math.max(forming.high, candle.high);
+      forming.low = Math.min(forming.low, candle.low);
+      forming.close = candle.close;
+      forming.volume = forming.volume + candle.volume;
+      forming.turnover = forming.turnover + candle.turnover;
+    }
+    if (candle.start + this.baseMs >= bucket + this.targetMs) {
+      copyInto(this.closedSlots[this.closedCount++]!, forming);
+      this.hasForming = false;
+    }
+    return this.closedCount;
   }
-  return { ...state, lastBaseStart: candle.start, forming, closed };
+
+  /** The i-th higher candle closed by the latest push, oldest first (a reused slot: copy it to keep it). */
+  closed(i: number): Candle {
+    return this.closedSlots[i === 0 ? 0 : 1];
+  }
+
+  /** The higher candle still forming (not closed: do not trade on it), or null. A reused slot. */
+  get forming(): Candle | null {
+    return this.hasForming ? this.formingSlot : null;
+  }
 }
 
-/** Higher candles closed by the latest base candle (empty most of the time). */
-export function readClosedCandles(state: AggregatorState): readonly Candle[] {
-  return state.closed;
-}
-
-/** The higher candle still forming (not closed: do not trade on it). */
-export function readFormingCandle(state: AggregatorState): Candle | null {
-  return state.forming;
-}
-
-/** Batch helper: all closed higher candles of a base series. */
+/** Batch helper: all closed higher candles of a base series (copies). */
 export function aggregateCandles(candles: readonly Candle[], baseMs: number, targetMs: number): Candle[] {
   const out: Candle[] = [];
-  let state = initAggregator(baseMs, targetMs);
+  const agg = new TimeframeAggregator(baseMs, targetMs);
   for (const candle of candles) {
-    state = nextAggregator(state, candle);
-    out.push(...state.closed);
+    const n = agg.push(candle);
+    for (let i = 0; i < n; i++) out.push({ ...agg.closed(i) });
   }
   return out;
 }

@@ -1,18 +1,11 @@
-import { foldSeries } from './series.ts';
-import { pushWindow, safePeriod, windowSum } from './window.ts';
+import { RollingMoments } from './window.ts';
 
 /**
  * Rolling mean of volume and the volume ratio (last volume / mean). The mean is taken over
  * the `period` candles BEFORE the last one, so a spike does not dilute its own baseline
  * (with the spike inside, a 5x candle over 20 reads only ~4.2x). Needs period + 1 candles.
+ * O(1) per candle (RollingMoments).
  */
-export interface VolumeMeanState {
-  readonly period: number;
-  /** Volumes of the `period` candles before `last`. */
-  readonly window: readonly number[];
-  readonly last: number | null;
-}
-
 export interface VolumeReading {
   readonly mean: number;
   readonly last: number;
@@ -20,23 +13,52 @@ export interface VolumeReading {
   readonly ratio: number;
 }
 
-export function initVolumeMean(period: number): VolumeMeanState {
-  return { period: safePeriod(period), window: [], last: null };
-}
+export class VolumeMean implements VolumeReading {
+  /** Volumes of the `period` candles before `last`. */
+  private readonly window: RollingMoments;
+  private hasLast = false;
+  /** The newest volume; NaN before the first. */
+  last = Number.NaN;
+  /** Readings: NaN until period + 1 volumes have arrived. */
+  mean = Number.NaN;
+  ratio = Number.NaN;
+  ready = false;
 
-/** Negative or non-finite volumes are skipped. */
-export function nextVolumeMean(state: VolumeMeanState, volume: number): VolumeMeanState {
-  if (!Number.isFinite(volume) || volume < 0) return state;
-  const window = state.last === null ? state.window : pushWindow(state.window, state.last, state.period);
-  return { ...state, window, last: volume };
-}
+  constructor(period: number) {
+    this.window = new RollingMoments(period, false);
+  }
 
-export function readVolumeMean(state: VolumeMeanState): VolumeReading | null {
-  if (state.last === null || state.window.length < state.period) return null;
-  const mean = windowSum(state.window) / state.period;
-  return { mean, last: state.last, ratio: mean > 0 ? state.last / mean : 0 };
+  get period(): number {
+    return this.window.period;
+  }
+
+  get capacity(): number {
+    return this.window.capacity;
+  }
+
+  /** Negative or non-finite volumes are skipped. */
+  update(candle: { readonly volume: number }): void {
+    const volume = candle.volume;
+    if (!Number.isFinite(volume) || volume < 0) return;
+    const w = this.window;
+    if (this.hasLast) {
+      w.input = this.last;
+      w.push();
+    }
+    this.last = volume;
+    this.hasLast = true;
+    if (!w.ready) return;
+    const mean = w.mean;
+    this.mean = mean;
+    this.ratio = mean > 0 ? volume / mean : 0;
+    this.ready = true;
+  }
 }
 
 export function volumeMeanSeries(volumes: readonly number[], period: number): (VolumeReading | null)[] {
-  return foldSeries(initVolumeMean(period), nextVolumeMean, readVolumeMean, volumes);
+  const vm = new VolumeMean(period);
+  return volumes.map((volume) => {
+    vm.update({ volume });
+    return vm.ready ? { mean: vm.mean, last: vm.last, ratio: vm.ratio } : null;
+  });
 }

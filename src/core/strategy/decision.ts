@@ -16,10 +16,10 @@ export interface FactorSpec {
 
 export function factorRecord(spec: FactorSpec, values: FactorValues): Record<string, number> {
   const out: Record<string, number> = {};
-  spec.names.forEach((name, i) => {
+  for (let i = 0; i < spec.names.length; i++) {
     const v = values[i] ?? 0;
-    out[name] = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
-  });
+    out[spec.names[i]!] = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
+  }
   return out;
 }
 
@@ -62,16 +62,16 @@ export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLev
 }
 
 /**
- * Reads the named values of an IndicatorResult, or names the first one that is missing or
+ * Checks the named values of an IndicatorResult, or names the first one that is missing or
  * not finite (so a strategy can answer 'none' with that reason instead of computing NaN).
+ * `v` is the result's own record, not a copy (a decision is made before the state moves on).
  */
-export function readValues<K extends string>(indicators: IndicatorResult, names: readonly K[]): { readonly ok: true; readonly v: Record<K, number> } | { readonly ok: false; readonly missing: string } {
-  const v = {} as Record<K, number>;
+export function readValues<K extends string>(indicators: IndicatorResult, names: readonly K[]): { readonly ok: true; readonly v: Readonly<Record<K, number>> } | { readonly ok: false; readonly missing: string } {
+  const values = indicators.values;
   for (const name of names) {
-    const value = indicators.values[name];
+    const value = values[name];
     if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, missing: `${name}=${String(value)}` };
-    v[name] = value;
   }
   if (!Number.isFinite(indicators.close) || indicators.close <= 0) return { ok: false, missing: `close=${indicators.close}` };
-  return { ok: true, v };
+  return { ok: true, v: values as Readonly<Record<K, number>> };
 }

@@ -25,7 +25,7 @@ export function rewardRiskOf(side: EntrySide, entry: number, stop: number, targe
 
 /** Why these levels cannot be traded, or null when they can (stop and target on the right sides, R/R reached). */
 export function levelsProblem(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): string | null {
-  if (![entry, stop, target].every((v) => Number.isFinite(v) && v > 0)) return `levels are not positive numbers (entry ${entry}, stop ${stop}, target ${target})`;
+  if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && stop > 0 && Number.isFinite(target) && target > 0)) return `levels are not positive numbers (entry ${entry}, stop ${stop}, target ${target})`;
   if (side === 'long' ? !(stop < entry && entry < target) : !(stop > entry && entry > target)) {
     return `stop ${fmt(stop)} / target ${fmt(target)} are not on the right sides of entry ${fmt(entry)} for a ${side}`;
   }
@@ -34,6 +34,20 @@ export function levelsProblem(side: EntrySide, entry: number, stop: number, targ
   return null;
 }
 
+/**
+ * A number for a human-readable reason: 6 significant digits, no trailing zeros, i.e.
+ * String(Number(value.toPrecision(6))). When toPrecision answers in plain notation that is
+ * the same text with the trailing zeros cut (a decimal of 6 digits or fewer is the shortest
+ * round trip of the double nearest to it), which spares a parse and a print per number on
+ * the decision path; the exponent cases take the long way. A test holds the two equal.
+ */
 export function fmt(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : String(value);
+  if (!Number.isFinite(value)) return String(value);
+  const text = value.toPrecision(6);
+  if (text.includes('e')) return String(Number(text));
+  if (!text.includes('.')) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--; // '0'
+  if (text.charCodeAt(end - 1) === 46) end--; // '.'
+  return text.slice(0, end);
 }

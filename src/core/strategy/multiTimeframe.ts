@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
-import { initAtr, nextAtr, readAtr, type AtrState } from '../indicators/atr.ts';
-import { initEma, nextEma, readEma, type EmaState } from '../indicators/ema.ts';
-import { initRsi, nextRsi, readRsi, type RsiState } from '../indicators/rsi.ts';
-import { initAggregator, nextAggregator, type AggregatorState } from '../indicators/timeframeAggregator.ts';
-import { isFiniteCandle, lastBar, type LastBar } from './candleInput.ts';
 import { meanCloseOf, priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampDown, rampUp } from './factors.ts';
 import { fmt, stopBeyond, targetAtRewardRisk, type EntrySide } from './levels.ts';
+import { MultiTimeframeState } from './multiTimeframeIndicators.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
 
 /**
@@ -70,40 +66,16 @@ export const MultiTimeframeParamsSchema = z.strictObject(shape).superRefine((p, 
   historyCoversWarmup(multiTimeframeWarmup)(p, ctx);
 });
 
-export interface MultiTimeframeState {
-  readonly htf: AggregatorState;
-  readonly fast: EmaState;
-  readonly slow: EmaState;
-  readonly rsi: RsiState;
-  readonly atr: AtrState;
-  readonly last: LastBar | null;
-}
-
 const VALUES = ['htfFastEma', 'htfSlowEma', 'rsi', 'atr', 'high', 'low'] as const;
 
-function update(s: MultiTimeframeState, candle: Candle): MultiTimeframeState {
-  if (!isFiniteCandle(candle)) return s;
-  const htf = nextAggregator(s.htf, candle);
-  let fast = s.fast;
-  let slow = s.slow;
-  for (const closed of htf.closed) {
-    fast = nextEma(fast, closed.close);
-    slow = nextEma(slow, closed.close);
-  }
-  return { htf, fast, slow, rsi: nextRsi(s.rsi, candle.close), atr: nextAtr(s.atr, candle), last: lastBar(candle) };
+/** The trend side of an EMA spread (in ATRs): long when the fast EMA is at or above the slow one. */
+function trendSide(spreadAtr: number): EntrySide {
+  return spreadAtr >= 0 ? 'long' : 'short';
 }
 
-function indicators(s: MultiTimeframeState): IndicatorResult | null {
-  const fast = readEma(s.fast);
-  const slow = readEma(s.slow);
-  const rsi = readRsi(s.rsi);
-  const atr = readAtr(s.atr);
-  if (!s.last || fast === null || slow === null || rsi === null || atr === null) return null;
-  return {
-    candleStart: s.last.start,
-    close: s.last.close,
-    values: { htfFastEma: fast, htfSlowEma: slow, rsi, atr, open: s.last.open, high: s.last.high, low: s.last.low },
-  };
+/** True when the base RSI has not pulled back against the trend far enough to enter. */
+function pullbackMissing(side: EntrySide, rsi: number, p: MultiTimeframeParams): boolean {
+  return side === 'long' ? rsi > p.pullbackRsiLong : rsi < p.pullbackRsiShort;
 }
 
 interface Setup {
@@ -131,12 +103,25 @@ function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
   const v = r.v;
   if (!(v.atr > 0)) return noTrade(MTF_FACTORS, 'full', ind.close, 'flat market: ATR is 0');
   const spreadAtr = (v.htfFastEma - v.htfSlowEma) / v.atr;
-  const side: EntrySide = spreadAtr >= 0 ? 'long' : 'short';
+  const side = trendSide(spreadAtr);
   // 0.5 right at the threshold, 1 ten RSI points beyond it.
   const pullback = side === 'long' ? rampDown(v.rsi, p.pullbackRsiLong - 10, p.pullbackRsiLong + 10) : rampUp(v.rsi, p.pullbackRsiShort - 10, p.pullbackRsiShort + 10);
-  const pullbackNeeded = side === 'long' ? v.rsi > p.pullbackRsiLong : v.rsi < p.pullbackRsiShort;
+  const pullbackNeeded = pullbackMissing(side, v.rsi, p);
   const detail = `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}`;
   return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail);
+}
+
+/**
+ * The hard vetoes of signal() alone, same numbers, same arithmetic: false only when signal()
+ * certainly answers 'none' (no usable close or ATR, no trend, or no pullback). No allocation.
+ */
+function screen(ind: IndicatorResult, p: MultiTimeframeParams): boolean {
+  const v = ind.values;
+  const atr = v.atr as number;
+  if (!(ind.close > 0) || !(atr > 0)) return false;
+  const spreadAtr = ((v.htfFastEma as number) - (v.htfSlowEma as number)) / atr;
+  if (!(Math.abs(spreadAtr) >= p.minTrendAtr)) return false;
+  return !pullbackMissing(trendSide(spreadAtr), v.rsi as number, p);
 }
 
 /**
@@ -156,7 +141,7 @@ function fallback(candles: readonly Candle[], p: MultiTimeframeParams): SignalDe
   if (!(atr > 0)) return noTrade(MTF_FACTORS, 'degraded', price, 'flat market: no range');
   const last = stats.last;
   const spreadAtr = (fastMean - slowMean) / atr;
-  const side: EntrySide = spreadAtr >= 0 ? 'long' : 'short';
+  const side = trendSide(spreadAtr);
   const depthAtr = side === 'long' ? (fastMean - last.close) / atr : (last.close - fastMean) / atr;
   const detail = `close means ${fmt(fastMean)}/${fmt(slowMean)}, pullback ${fmt(depthAtr)} ATR`;
   return decide('degraded', p, last.close, last.high, last.low, atr, { side, spreadAtr, pullback: rampUp(depthAtr, 0, 2), pullbackNeeded: depthAtr <= 0 }, detail);
@@ -168,16 +153,10 @@ export const multiTimeframeStrategy: StrategyDefinition<MultiTimeframeParams, Mu
   factorNames: MTF_FACTORS.names,
   paramsSchema: MultiTimeframeParamsSchema,
   warmup: multiTimeframeWarmup,
-  initState: (p) => ({
-    htf: initAggregator(Number(p.interval) * 60_000, p.higherTimeframeMinutes * 60_000),
-    fast: initEma(p.fastEma),
-    slow: initEma(p.slowEma),
-    rsi: initRsi(p.rsiPeriod),
-    atr: initAtr(p.atrPeriod),
-    last: null,
-  }),
-  update,
-  indicators,
+  initState: (p) => new MultiTimeframeState(p),
+  update: (s, candle) => s.update(candle),
+  indicators: (s) => s.indicators(),
+  screen,
   signal,
   fallback,
 };

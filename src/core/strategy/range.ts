@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
-import { initAdx, nextAdx, readAdx, type AdxState } from '../indicators/adx.ts';
-import { initAtr, nextAtr, readAtr, type AtrState } from '../indicators/atr.ts';
-import { initBollinger, nextBollinger, readBollinger, type BollingerState } from '../indicators/bollinger.ts';
-import { initDonchian, nextDonchian, readDonchian, type DonchianState } from '../indicators/donchian.ts';
-import { initRsi, nextRsi, readRsi, type RsiState } from '../indicators/rsi.ts';
-import { initVolumeMean, nextVolumeMean, readVolumeMean, type VolumeMeanState } from '../indicators/volumeMean.ts';
-import { isFiniteCandle, lastBar, type LastBar } from './candleInput.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { blend, closeLocation, rampDown } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
+import { RangeState } from './rangeIndicators.ts';
 
 /**
  * Range trading v1, the reference strategy. A range is a market with a low ADX; entries
@@ -69,47 +63,26 @@ export const RangeParamsSchema = z.strictObject(shape).superRefine((p, ctx) => {
   historyCoversWarmup(rangeWarmup)(p, ctx);
 });
 
-export interface RangeState {
-  readonly bb: BollingerState;
-  readonly donchian: DonchianState;
-  readonly adx: AdxState;
-  readonly rsi: RsiState;
-  readonly atr: AtrState;
-  readonly volume: VolumeMeanState;
-  readonly last: LastBar | null;
-}
-
 const VALUES = ['bbUpper', 'bbMiddle', 'bbLower', 'percentB', 'donchianUpper', 'donchianLower', 'adx', 'rsi', 'atr', 'volumeRatio', 'high', 'low'] as const;
 
-function indicators(s: RangeState): IndicatorResult | null {
-  const bb = readBollinger(s.bb);
-  const dc = readDonchian(s.donchian);
-  const adx = readAdx(s.adx);
-  const rsi = readRsi(s.rsi);
-  const atr = readAtr(s.atr);
-  const volume = readVolumeMean(s.volume);
-  if (!s.last || !bb || !dc || !adx || rsi === null || atr === null || !volume) return null;
-  return {
-    candleStart: s.last.start,
-    close: s.last.close,
-    values: {
-      bbUpper: bb.upper,
-      bbMiddle: bb.middle,
-      bbLower: bb.lower,
-      percentB: bb.percentB,
-      donchianUpper: dc.upper,
-      donchianLower: dc.lower,
-      adx: adx.adx,
-      plusDI: adx.plusDI,
-      minusDI: adx.minusDI,
-      rsi,
-      atr,
-      volumeRatio: volume.ratio,
-      open: s.last.open,
-      high: s.last.high,
-      low: s.last.low,
-    },
-  };
+/** The side a range trade would take: the nearer band. */
+function sideOf(percentB: number): EntrySide {
+  return percentB <= 0.5 ? 'long' : 'short';
+}
+
+/** Distance from the side's band in %B units (0 at the band, 0.5 mid-band). */
+function edgeDistanceOf(side: EntrySide, percentB: number): number {
+  return side === 'long' ? percentB : 1 - percentB;
+}
+
+/** Position of the close in the Donchian box: 0 at its low, 1 at its high, 0.5 when the box is flat. */
+function boxPositionOf(price: number, upper: number, lower: number): number {
+  const width = upper - lower;
+  return width > 0 ? (price - lower) / width : 0.5;
+}
+
+function boxDistanceOf(side: EntrySide, boxPosition: number): number {
+  return side === 'long' ? boxPosition : 1 - boxPosition;
 }
 
 function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
@@ -119,11 +92,10 @@ function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
   const price = ind.close;
   if (!(v.bbUpper > v.bbLower) || !(v.atr > 0)) return noTrade(RANGE_FACTORS, 'full', price, 'flat market: the bands have collapsed');
   // The nearer edge decides the side we score, so a 'none' still shows how close a trade was.
-  const side: EntrySide = v.percentB <= 0.5 ? 'long' : 'short';
-  const edgeDistance = side === 'long' ? v.percentB : 1 - v.percentB;
-  const dcWidth = v.donchianUpper - v.donchianLower;
-  const dcPos = dcWidth > 0 ? (price - v.donchianLower) / dcWidth : 0.5;
-  const dcDistance = side === 'long' ? dcPos : 1 - dcPos;
+  const side = sideOf(v.percentB);
+  const edgeDistance = edgeDistanceOf(side, v.percentB);
+  const dcPos = boxPositionOf(price, v.donchianUpper, v.donchianLower);
+  const dcDistance = boxDistanceOf(side, dcPos);
   const zone = Math.max(p.entryZone, 1e-9);
   const rangeQuality = blend([
     [rampDown(v.adx, p.adxRanging, p.adxMax), 0.7],
@@ -146,6 +118,22 @@ function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
   const target = p.target === 'middle' ? v.bbMiddle : side === 'long' ? v.bbUpper : v.bbLower;
   const why = `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}`;
   return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+}
+
+/**
+ * The hard vetoes of signal() alone, on the same numbers with the same arithmetic: false
+ * only when signal() certainly answers 'none' (a missing or non-finite value, collapsed
+ * bands, ADX at or above adxMax, price not at a band, or mid-box). No allocation.
+ */
+function screen(ind: IndicatorResult, p: RangeParams): boolean {
+  const v = ind.values;
+  const price = ind.close;
+  const percentB = v.percentB as number;
+  if (!(price > 0) || !((v.adx as number) < p.adxMax)) return false;
+  if (!((v.bbUpper as number) > (v.bbLower as number)) || !((v.atr as number) > 0)) return false;
+  const side = sideOf(percentB);
+  if (!(edgeDistanceOf(side, percentB) <= p.entryZone)) return false;
+  return boxDistanceOf(side, boxPositionOf(price, v.donchianUpper as number, v.donchianLower as number)) <= p.boxEdgeZone;
 }
 
 /** Degraded (B1.3): position of the close in the last donchianPeriod candles' range; price only. */
@@ -175,28 +163,10 @@ export const rangeStrategy: StrategyDefinition<RangeParams, RangeState> = {
   factorNames: RANGE_FACTORS.names,
   paramsSchema: RangeParamsSchema,
   warmup: rangeWarmup,
-  initState: (p) => ({
-    bb: initBollinger(p.bbPeriod, p.bbStdDev),
-    donchian: initDonchian(p.donchianPeriod),
-    adx: initAdx(p.adxPeriod),
-    rsi: initRsi(p.rsiPeriod),
-    atr: initAtr(p.atrPeriod),
-    volume: initVolumeMean(p.volumePeriod),
-    last: null,
-  }),
-  update: (s, candle) =>
-    isFiniteCandle(candle)
-      ? {
-          bb: nextBollinger(s.bb, candle.close),
-          donchian: nextDonchian(s.donchian, candle),
-          adx: nextAdx(s.adx, candle),
-          rsi: nextRsi(s.rsi, candle.close),
-          atr: nextAtr(s.atr, candle),
-          volume: nextVolumeMean(s.volume, candle.volume),
-          last: lastBar(candle),
-        }
-      : s,
-  indicators,
+  initState: (p) => new RangeState(p),
+  update: (s, candle) => s.update(candle),
+  indicators: (s) => s.indicators(),
+  screen,
   signal,
   fallback,
 };

@@ -5,13 +5,15 @@ import { guardedDecision } from './sanitize.ts';
 /**
  * Drives a StrategyDefinition for an actor: keeps its incremental indicator state in step
  * with the candle window the actor fetches each iteration, and turns decisions into
- * stamped, checked Signals. Pure: the actor stores what these return.
+ * stamped, checked Signals. Pure (no I/O, no clock); the actor stores what these return.
  */
 
 /**
  * Opaque state kept by the actor between iterations. It remembers which strategy and
- * params built it, so a hot reload of params (or a state restored from an old snapshot)
- * replays from scratch instead of mixing two configurations.
+ * params built it, so a hot reload of params replays from scratch instead of mixing two
+ * configurations. The strategy state inside is hot state updated IN PLACE (contract.ts):
+ * the run is one live object, and `lastCandleStart` moves with it as candles are fed, so
+ * whoever holds it can tell whether it still matches what they last saw.
  */
 export interface IndicatorRunState {
   readonly kind: 'bybot.indicatorRun.v1';
@@ -21,10 +23,22 @@ export interface IndicatorRunState {
   readonly inner: unknown;
 }
 
+class IndicatorRun implements IndicatorRunState {
+  readonly kind = 'bybot.indicatorRun.v1';
+
+  constructor(
+    readonly strategyType: string,
+    readonly paramsKey: string,
+    public lastCandleStart: number,
+    public inner: unknown,
+  ) {}
+}
+
 export interface AdvanceResult {
   /** Pass back in on the next iteration (opaque). */
   readonly state: IndicatorRunState | undefined;
   readonly lastCandleStart: number | undefined;
+  /** A copy: it stays valid after the state moves on (actors keep it in their context). */
   readonly indicators: IndicatorResult | null;
 }
 
@@ -36,8 +50,12 @@ function paramsKeyOf(params: unknown): string {
   }
 }
 
-function isRunState(value: unknown): value is IndicatorRunState {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'bybot.indicatorRun.v1';
+/**
+ * Only a live run built by this module can be resumed: a state that went through JSON (or
+ * any other copy) has lost its indicator objects, so it is replayed from scratch.
+ */
+function isLiveRun(value: unknown): value is IndicatorRun {
+  return value instanceof IndicatorRun;
 }
 
 function stepMsOf(params: unknown): number {
@@ -59,11 +77,19 @@ function continuation(candles: readonly Candle[], last: number, stepMs: number):
   return newer;
 }
 
+/** indicators() may return an object its state reuses; the actor keeps the reading, so copy it. */
+function copyIndicators(result: IndicatorResult | null): IndicatorResult | null {
+  return result === null ? null : { candleStart: result.candleStart, close: result.close, values: { ...result.values } };
+}
+
 /**
  * Feeds only the candles newer than `lastCandleStart` when they continue the previous
  * series (next expected start = last + interval); otherwise (first run, a gap, a restart,
- * different params) re-initialises and replays the whole window. `closedCandles` must be
- * sorted and unique (validateCandles output). O(new candles) on the normal path.
+ * different params, a state that is not a live run) starts a new state and replays the
+ * whole window. `closedCandles` must be sorted and unique (validateCandles output).
+ * O(new candles) on the normal path. The run is updated in place: while candles are fed its
+ * `lastCandleStart` is NaN, so a run left half-fed by a throw is replayed next time, and a
+ * caller that dropped this iteration's result (kept an older `lastCandleStart`) replays too.
  */
 export function advanceIndicators(
   def: AnyStrategyDefinition,
@@ -75,32 +101,23 @@ export function advanceIndicators(
   const paramsKey = paramsKeyOf(params);
   const stepMs = stepMsOf(params);
   const resumable =
-    isRunState(state) && state.strategyType === def.type && state.paramsKey === paramsKey && lastCandleStart !== undefined && state.lastCandleStart === lastCandleStart;
+    isLiveRun(state) && state.strategyType === def.type && state.paramsKey === paramsKey && lastCandleStart !== undefined && state.lastCandleStart === lastCandleStart;
   const toFeed = resumable ? continuation(closedCandles, lastCandleStart, stepMs) : null;
   if (resumable && toFeed !== null && toFeed.length === 0) {
     // Nothing new closed since the last iteration: same state, same reading.
-    return { state, lastCandleStart, indicators: def.indicators(state.inner, params) };
+    return { state, lastCandleStart, indicators: copyIndicators(def.indicators(state.inner, params)) };
   }
-  let inner: unknown;
-  let feed: readonly Candle[];
-  if (resumable && toFeed !== null) {
-    inner = state.inner;
-    feed = toFeed;
-  } else {
-    inner = def.initState(params);
-    feed = closedCandles;
-  }
-  let last = resumable && toFeed !== null ? lastCandleStart : undefined;
+  const run = resumable && toFeed !== null ? state : new IndicatorRun(def.type, paramsKey, Number.NaN, def.initState(params));
+  const feed = resumable && toFeed !== null ? toFeed : closedCandles;
+  let last = run.lastCandleStart;
+  run.lastCandleStart = Number.NaN;
   for (const candle of feed) {
-    inner = def.update(inner, candle, params);
+    run.inner = def.update(run.inner, candle, params);
     last = candle.start;
   }
-  if (last === undefined) return { state: undefined, lastCandleStart: undefined, indicators: null };
-  return {
-    state: { kind: 'bybot.indicatorRun.v1', strategyType: def.type, paramsKey, lastCandleStart: last, inner },
-    lastCandleStart: last,
-    indicators: def.indicators(inner, params),
-  };
+  if (Number.isNaN(last)) return { state: undefined, lastCandleStart: undefined, indicators: null };
+  run.lastCandleStart = last;
+  return { state: run, lastCandleStart: last, indicators: copyIndicators(def.indicators(run.inner, params)) };
 }
 
 export interface EvaluateSignalInput {

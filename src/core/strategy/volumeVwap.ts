@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import { utcDayStart } from '../data/utcTime.ts';
-import { initAtr, nextAtr, readAtr, type AtrState } from '../indicators/atr.ts';
-import { initSessionVwap, nextSessionVwap, readSessionVwap, typicalPrice, type SessionVwapState } from '../indicators/sessionVwap.ts';
-import { initVolumeMean, nextVolumeMean, readVolumeMean, type VolumeMeanState } from '../indicators/volumeMean.ts';
-import { isFiniteCandle, lastBar, type LastBar } from './candleInput.ts';
+import { typicalPrice } from '../indicators/sessionVwap.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampUp } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
+import { VolumeVwapState } from './volumeVwapIndicators.ts';
 
 /**
  * Session VWAP reversion: when price is stretched far from the UTC-session VWAP (in
@@ -54,34 +52,20 @@ export const VolumeVwapParamsSchema = z.strictObject(shape).superRefine((p, ctx)
   historyCoversWarmup(volumeVwapWarmup)(p, ctx);
 });
 
-export interface VolumeVwapState {
-  readonly vwap: SessionVwapState;
-  readonly volume: VolumeMeanState;
-  readonly atr: AtrState;
-  readonly last: LastBar | null;
-}
-
 const VALUES = ['vwap', 'vwapStdDev', 'sessionCandles', 'volumeRatio', 'atr', 'high', 'low'] as const;
 
-function indicators(s: VolumeVwapState): IndicatorResult | null {
-  const vwap = readSessionVwap(s.vwap);
-  const volume = readVolumeMean(s.volume);
-  const atr = readAtr(s.atr);
-  if (!s.last || !vwap || !volume || atr === null) return null;
-  return {
-    candleStart: s.last.start,
-    close: s.last.close,
-    values: {
-      vwap: vwap.vwap,
-      vwapStdDev: vwap.stdDev,
-      sessionCandles: vwap.sessionCandles,
-      volumeRatio: volume.ratio,
-      atr,
-      open: s.last.open,
-      high: s.last.high,
-      low: s.last.low,
-    },
-  };
+/** The deviation unit: the session's standard deviation, floored at stdFloorAtr x ATR. */
+function deviationUnit(p: VolumeVwapParams, stdDev: number, atr: number): number {
+  return Math.max(stdDev, p.stdFloorAtr * atr);
+}
+
+/** How far the close is from the mean: in units (deviationMode 'std') or in % of the mean ('pct'). */
+function deviationOf(p: VolumeVwapParams, close: number, mean: number, unit: number): number {
+  return p.deviationMode === 'std' ? (unit > 0 ? (close - mean) / unit : 0) : ((close - mean) / mean) * 100;
+}
+
+function thresholdOf(p: VolumeVwapParams): number {
+  return p.deviationMode === 'std' ? p.deviationStd : p.deviationPct;
 }
 
 interface Stretch {
@@ -95,9 +79,9 @@ interface Stretch {
 
 /** Shared by signal and fallback: how stretched the close is from the mean, and the trade back to it. */
 function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch): SignalDecision {
-  const unit = Math.max(st.stdDev, p.stdFloorAtr * st.atr);
-  const deviation = p.deviationMode === 'std' ? (unit > 0 ? (close - st.mean) / unit : 0) : ((close - st.mean) / st.mean) * 100;
-  const threshold = p.deviationMode === 'std' ? p.deviationStd : p.deviationPct;
+  const unit = deviationUnit(p, st.stdDev, st.atr);
+  const deviation = deviationOf(p, close, st.mean, unit);
+  const threshold = thresholdOf(p);
   const side: EntrySide = deviation <= 0 ? 'long' : 'short';
   const volumeSpike = st.volumeRatio === null ? 0 : rampUp(st.volumeRatio, 1, p.volumeSpikeRatio);
   const factors = [Math.min(1, Math.abs(deviation) / (2 * threshold)), volumeSpike, closeLocation(side, high, low, close)] as const;
@@ -119,6 +103,22 @@ function signal(ind: IndicatorResult, p: VolumeVwapParams): SignalDecision {
   if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
   const v = r.v;
   return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio });
+}
+
+/**
+ * The hard vetoes of signal() alone, same numbers, same arithmetic: false only when signal()
+ * certainly answers 'none' (no usable close, session too young, no deviation unit, not
+ * stretched enough, or volume below a hard minVolumeRatio). No allocation.
+ */
+function screen(ind: IndicatorResult, p: VolumeVwapParams): boolean {
+  const v = ind.values;
+  const close = ind.close;
+  const atr = v.atr as number;
+  if (!(close > 0) || !((v.sessionCandles as number) >= p.minSessionCandles) || !(atr > 0)) return false;
+  const unit = deviationUnit(p, v.vwapStdDev as number, atr);
+  if (!(unit > 0)) return false;
+  if (!(Math.abs(deviationOf(p, close, v.vwap as number, unit)) >= thresholdOf(p))) return false;
+  return !((v.volumeRatio as number) < p.minVolumeRatio);
 }
 
 /**
@@ -148,12 +148,10 @@ export const volumeVwapStrategy: StrategyDefinition<VolumeVwapParams, VolumeVwap
   factorNames: VWAP_FACTORS.names,
   paramsSchema: VolumeVwapParamsSchema,
   warmup: volumeVwapWarmup,
-  initState: (p) => ({ vwap: initSessionVwap(), volume: initVolumeMean(p.volumePeriod), atr: initAtr(p.atrPeriod), last: null }),
-  update: (s, candle) =>
-    isFiniteCandle(candle)
-      ? { vwap: nextSessionVwap(s.vwap, candle), volume: nextVolumeMean(s.volume, candle.volume), atr: nextAtr(s.atr, candle), last: lastBar(candle) }
-      : s,
-  indicators,
+  initState: (p) => new VolumeVwapState(p),
+  update: (s, candle) => s.update(candle),
+  indicators: (s) => s.indicators(),
+  screen,
   signal,
   fallback,
 };

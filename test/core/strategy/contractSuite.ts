@@ -107,6 +107,38 @@ export function describeStrategyContract(c: StrategyContractCase): void {
     });
   });
 
+  describe(`${def.type}: hot state`, () => {
+    const w = def.warmup(params);
+    const candles = syntheticCandles({ seed: 9, count: w + 20 });
+
+    it('update() works in place and indicators() refills one result the state owns (copy it to keep it)', () => {
+      let s = def.initState(params);
+      for (const c of candles.slice(0, w + 10)) {
+        const next = def.update(s, c, params);
+        expect(next).toBe(s);
+        s = next;
+      }
+      const first = def.indicators(s, params)!;
+      const kept = structuredClone(first);
+      def.update(s, candles[w + 10]!, params);
+      const second = def.indicators(s, params)!;
+      expect(second).toBe(first);
+      expect(second.candleStart).toBe(candles[w + 10]!.start);
+      expect(kept.candleStart).toBe(candles[w + 9]!.start);
+      expect(kept).toEqual(indicatorsAfter(def, params, candles.slice(0, w + 10)));
+    });
+
+    it('two states share nothing: feeding one leaves the other reading as it did', () => {
+      const a = def.initState(params);
+      const b = def.initState(params);
+      for (const c of candles.slice(0, w + 5)) def.update(a, c, params);
+      const before = structuredClone(def.indicators(a, params));
+      for (const c of candles) def.update(b, c, params);
+      expect(def.indicators(a, params)).toEqual(before);
+      expect(def.indicators(b, params)).toEqual(indicatorsAfter(def, params, candles));
+    });
+  });
+
   describe(`${def.type}: happy path`, () => {
     it('goes long on the constructed long setup', () => {
       const s = evaluate(def, params, c.longSetup);

@@ -82,12 +82,48 @@ describe('advanceIndicators', () => {
     expect(advanceIndicators(rangeStrategy, params, undefined, undefined, [])).toEqual({ state: undefined, lastCandleStart: undefined, indicators: null });
   });
 
-  it('produces a state that survives JSON (actors persist it)', () => {
+  it('does not resume a state that went through JSON: its indicator objects are gone, so the window is replayed', () => {
     const first = step(rangeStrategy, undefined, candles.slice(0, 100));
     const restored = JSON.parse(JSON.stringify(first.state)) as unknown;
-    const a = advanceIndicators(rangeStrategy, params, first.state, first.lastCandleStart, candles.slice(1, 101));
-    const b = advanceIndicators(rangeStrategy, params, restored, first.lastCandleStart, candles.slice(1, 101));
-    expect(b.indicators).toEqual(a.indicators);
+    const { def, fed } = counting();
+    const b = advanceIndicators(def, params, restored, first.lastCandleStart, candles.slice(1, 101));
+    expect(fed.length).toBe(100);
+    expect(b.indicators).toEqual(indicatorsAfter(rangeStrategy, params, candles.slice(1, 101)));
+  });
+
+  it('updates the run in place, and the readings it returned stay as they were', () => {
+    const first = step(rangeStrategy, undefined, candles.slice(0, 100));
+    const reading = structuredClone(first.indicators);
+    const next = step(rangeStrategy, first, candles.slice(1, 101));
+    expect(next.state).toBe(first.state);
+    expect(first.indicators).toEqual(reading);
+    expect(next.indicators).not.toEqual(reading);
+    expect(next.indicators).toEqual(indicatorsAfter(rangeStrategy, params, candles.slice(0, 101)));
+  });
+
+  it('replays instead of feeding twice when the caller kept an older lastCandleStart (it dropped an iteration\'s result)', () => {
+    const first = step(rangeStrategy, undefined, candles.slice(0, 100));
+    step(rangeStrategy, first, candles.slice(0, 101)); // advanced in place, result dropped
+    const { def, fed } = counting();
+    const r = advanceIndicators(def, params, first.state, first.lastCandleStart, candles.slice(0, 102));
+    expect(fed.length).toBe(102);
+    expect(r.indicators).toEqual(indicatorsAfter(rangeStrategy, params, candles.slice(0, 102)));
+  });
+
+  it('replays a run that an update threw in the middle of', () => {
+    const first = step(rangeStrategy, undefined, candles.slice(0, 100));
+    const throwing: AnyStrategyDefinition = {
+      ...rangeStrategy,
+      update: (s: unknown, c: Candle, p: unknown) => {
+        if (c.start === candles[101]!.start) throw new Error('boom');
+        return rangeStrategy.update(s as never, c, p as never);
+      },
+    };
+    expect(() => advanceIndicators(throwing, params, first.state, first.lastCandleStart, candles.slice(0, 102))).toThrow('boom');
+    expect(first.state?.lastCandleStart).toBeNaN();
+    const r = advanceIndicators(rangeStrategy, params, first.state, first.lastCandleStart, candles.slice(0, 102));
+    expect(r.state).not.toBe(first.state);
+    expect(r.indicators).toEqual(indicatorsAfter(rangeStrategy, params, candles.slice(0, 102)));
   });
 });
 
