@@ -86,7 +86,8 @@ function localise(c: CandleColumns, a: number, b: number, step: number, out: Iss
   for (let i = a; i < b; i++) {
     const single = verdict(c, i, i + 1, step);
     if (!single.ok && ROW_REASONS.has(single.primary)) {
-      out.add({ kind: single.primary, detail: `candle ${iso(c.start[i]!)}: ${single.detail}`, from: c.start[i]!, to: c.start[i]! });
+      const row = `open ${c.open[i]} high ${c.high[i]} low ${c.low[i]} close ${c.close[i]} volume ${c.volume[i]}`;
+      out.add({ kind: single.primary, detail: `candle ${iso(c.start[i]!)}: ${row}`, from: c.start[i]!, to: c.start[i]! });
       continue;
     }
     if (i === a) continue;
