@@ -9,11 +9,6 @@ import type { CandleColumns, FundingColumns, TimeRange } from './types.ts';
 
 const FIELDS = ['start', 'open', 'high', 'low', 'close', 'volume', 'turnover'] as const;
 
-export function emptyCandles(symbol: string, interval: Interval): CandleColumns {
-  const e = new Float64Array(0);
-  return { symbol, interval, length: 0, start: e, open: e, high: e, low: e, close: e, volume: e, turnover: e };
-}
-
 /** Appends rows into doubling Float64Arrays; `build()` trims them to the row count. */
 export class CandleColumnsBuilder {
   private cols: Float64Array[] = FIELDS.map(() => new Float64Array(1024));
@@ -57,26 +52,10 @@ export function candleAt(c: CandleColumns, i: number): Candle {
   return { start: c.start[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]!, turnover: c.turnover[i]! };
 }
 
-export function candlesFromRows(symbol: string, interval: Interval, rows: readonly Candle[]): CandleColumns {
-  const b = new CandleColumnsBuilder();
-  for (const r of rows) b.pushCandle(r);
-  return b.build(symbol, interval);
-}
-
 /** True when `start` is strictly increasing (the store's invariant). */
 export function isStrictlyIncreasing(start: Float64Array): boolean {
   for (let i = 1; i < start.length; i++) if (!(start[i]! > start[i - 1]!)) return false;
   return true;
-}
-
-/** The rows reordered by start (stable); the input when already in order. */
-export function sortByStart(c: CandleColumns): CandleColumns {
-  let sorted = true;
-  for (let i = 1; i < c.length && sorted; i++) if (c.start[i]! < c.start[i - 1]!) sorted = false;
-  if (sorted) return c;
-  const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.start[a]! - c.start[b]! || a - b);
-  const pick = (col: Float64Array) => Float64Array.from(order, (i) => col[i]!);
-  return { ...c, start: pick(c.start), open: pick(c.open), high: pick(c.high), low: pick(c.low), close: pick(c.close), volume: pick(c.volume), turnover: pick(c.turnover) };
 }
 
 /** Sorted by start with one row per start: of rows with the same start, the later one in the input wins. */

@@ -3,4 +3,4 @@ export type { CandleColumns, FundingColumns, FundingSeriesInfo, HistorySeriesInf
 export { openHistoryStore, FileHistoryStore, type OpenHistoryStoreOptions } from './store.ts';
 export { resolveHistoryDir } from './paths.ts';
 export { HistoryError } from './errors.ts';
-export { candleAt, emptyCandles, sliceCandles } from './columns.ts';
+export { candleAt, sliceCandles } from './columns.ts';

@@ -27,7 +27,7 @@ describe('exchange-sim history: kline paging, calendar intervals, funding histor
   afterAll(() => server.close());
 
   async function get<T>(path: string, query: Record<string, string | number>): Promise<Envelope<T>> {
-    const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const res = await fetch(`${server.url}${path}?${qs}`);
     expect(res.status).toBe(200);
     return (await res.json()) as Envelope<T>;
