@@ -99,6 +99,10 @@ export async function downloadCommand(store: FileHistoryStore, a: z.infer<(typeo
     );
     io.out(JSON.stringify({ download: s }));
     return 0;
+  } catch (error) {
+    progress.end();
+    io.err(`download stopped: the pages fetched so far are kept; run the same command again to continue`);
+    throw error;
   } finally {
     await source.close();
   }
