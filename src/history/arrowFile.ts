@@ -84,11 +84,15 @@ function toInt64(ms: Float64Array): BigInt64Array {
   return out;
 }
 
-/** int64 timestamp words -> float64 ms (exact below 2^53). */
+/**
+ * int64 timestamp words -> float64 ms (exact below 2^53), in place: each float64 takes the
+ * 8 bytes its int64 was read from, so the decoded buffer becomes the column (no 8 bytes per
+ * row more to allocate). The buffer belongs to the table being discarded.
+ */
 function fromInt64(values: BigInt64Array, length: number): Float64Array {
   const lo = new Uint32Array(values.buffer, values.byteOffset, length * 2);
   const hi = new Int32Array(values.buffer, values.byteOffset, length * 2);
-  const out = new Float64Array(length);
+  const out = values.byteOffset % 8 === 0 ? new Float64Array(values.buffer, values.byteOffset, length) : new Float64Array(length);
   for (let i = 0; i < length; i++) out[i] = lo[2 * i]! + hi[2 * i + 1]! * TWO_32;
   return out;
 }
