@@ -258,8 +258,9 @@ export class FileHistoryStore implements WritableHistoryStore {
       try {
         lock = acquireWriterLock(join(dir, 'manifest.json'));
       } catch (error) {
-        const pid = error instanceof HistoryError ? undefined : (error as { details?: { pid?: number } }).details?.pid;
-        throw new HistoryError(ERROR_CODES.HISTORY_BUSY, `${symbol} is being written by another data command${pid ? ` (pid ${pid})` : ''}; try again when it has finished`, { cause: error, details: { symbol, ...(pid ? { pid } : {}) } });
+        const pid = (error as { details?: { pid?: unknown } }).details?.pid;
+        if (typeof pid !== 'number') throw new HistoryError(ERROR_CODES.HISTORY_INVALID, `cannot lock ${symbol} for writing: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new HistoryError(ERROR_CODES.HISTORY_BUSY, `${symbol} is being written by another data command (pid ${pid}); try again when it has finished`, { cause: error, details: { symbol, pid } });
       }
       this.locks.set(symbol, { lock, depth: 1 });
       recoverCommit(dir);
