@@ -15,7 +15,9 @@ function captureIo() {
 describe('CSV timestamps (always UTC)', () => {
   const original = process.env.TZ;
   afterEach(() => {
-    process.env.TZ = original;
+    // Assigning undefined would store the string "undefined".
+    if (original === undefined) delete process.env.TZ;
+    else process.env.TZ = original;
   });
 
   it('reads epoch ms, epoch s, ISO-8601 and YYYY-MM-DD HH:MM:SS as the same instant', () => {
