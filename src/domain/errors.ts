@@ -32,6 +32,14 @@ export const ERROR_CODES = {
   CLOCK_SKEW: 'CLOCK_SKEW',
   /** A result file asked for on the command line (--json, --report) could not be written. */
   OUTPUT_FAILED: 'OUTPUT_FAILED',
+  /** History store (backtest data): nothing stored for the requested series. */
+  HISTORY_NOT_FOUND: 'HISTORY_NOT_FOUND',
+  /** History store: a file does not match its manifest or is not a readable Arrow file. */
+  HISTORY_CORRUPT: 'HISTORY_CORRUPT',
+  /** History store: another process is writing the same symbol. */
+  HISTORY_BUSY: 'HISTORY_BUSY',
+  /** History store: rejected input (bad CSV rows, a bad range, an unknown interval). */
+  HISTORY_INVALID: 'HISTORY_INVALID',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

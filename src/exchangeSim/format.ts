@@ -1,5 +1,6 @@
 import { formatToStep } from '../core/steps.ts';
 import type { Balance, Candle, Execution, Instrument, Order, Position, Ticker } from '../domain/types.ts';
+import { FUNDING_INTERVAL_MS, SIM_FUNDING_RATE } from '../sim/funding.ts';
 
 /**
  * Domain objects -> Bybit V5 wire objects. Bybit sends numbers inside `result` as decimal
@@ -46,7 +47,7 @@ export function instrumentView(i: Instrument, launchTime: number): Record<string
       minNotionalValue: dec(i.minNotional),
     },
     unifiedMarginTrade: true,
-    fundingInterval: 480,
+    fundingInterval: FUNDING_INTERVAL_MS / 60_000,
     copyTrading: 'both',
     upperFundingRate: '0.005',
     lowerFundingRate: '-0.005',
@@ -119,7 +120,8 @@ export function tickerView(t: Ticker, i: Instrument, day: DayStats, nextFundingT
     openInterestValue: '0',
     turnover24h: dec(day.turnover24h),
     volume24h: dec(day.volume24h),
-    fundingRate: '0.0001',
+    // The same rate /v5/market/funding/history reports for every settlement.
+    fundingRate: dec(SIM_FUNDING_RATE),
     nextFundingTime: String(nextFundingTime),
     predictedDeliveryPrice: '',
     basisRate: '',

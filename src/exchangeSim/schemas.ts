@@ -35,6 +35,15 @@ export const klineQuery = z.object({
   limit: intString.pipe(z.number().int().min(1).max(1000)).default(200),
 });
 
+/** /v5/market/funding/history: perpetuals only; 1..200 rows per page (Bybit's documented bounds). */
+export const fundingHistoryQuery = z.object({
+  category: z.enum(['linear', 'inverse'], { error: 'params error: category must be linear or inverse' }),
+  symbol,
+  startTime: intString.optional(),
+  endTime: intString.optional(),
+  limit: intString.pipe(z.number().int().min(1).max(200)).default(200),
+});
+
 export const tickersQuery = z.object({ category: marketCategory, symbol: symbol.optional() });
 
 export const instrumentsQuery = z.object({

@@ -66,3 +66,37 @@ export interface HistoryStore {
   loadInstrument(symbol: string): Instrument | null;
   list(): readonly HistorySeriesInfo[];
 }
+
+/** What `npm run data -- list` shows for a symbol's stored funding history. */
+export interface FundingSeriesInfo {
+  readonly symbol: string;
+  readonly from: number;
+  readonly to: number;
+  readonly rows: number;
+  readonly sources: readonly string[];
+  readonly sha256: string;
+}
+
+/** How a write changed a stored series (merge rule: the newest import wins a conflict). */
+export interface HistoryWriteReport {
+  /** Rows whose open time was not stored before. */
+  readonly added: number;
+  /** Stored rows replaced by different values for the same open time. */
+  readonly changed: number;
+  /** Incoming rows identical to what was stored. */
+  readonly unchanged: number;
+  /** The series after the write. */
+  readonly rows: number;
+  readonly from: number;
+  readonly to: number;
+  readonly gaps: number;
+}
+
+/** The store's write side (the data CLI); the backtest engines only need HistoryStore. */
+export interface WritableHistoryStore extends HistoryStore {
+  /** Merges candles (sorted by start, unique, on the interval grid) into the series. */
+  writeCandles(symbol: string, interval: Interval, incoming: CandleColumns, source: string, fetched?: ReadonlyArray<readonly [number, number]>): HistoryWriteReport;
+  writeFunding(symbol: string, incoming: FundingColumns, source: string, fetched?: ReadonlyArray<readonly [number, number]>): HistoryWriteReport;
+  writeInstrument(symbol: string, instrument: Instrument, source: string): void;
+  listFunding(): readonly FundingSeriesInfo[];
+}

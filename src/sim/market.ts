@@ -1,15 +1,26 @@
 import { InvalidRequestError, UnknownSymbolError } from '../domain/errors.ts';
-import { INTERVALS, intervalMs, type Candle, type Instrument, type Interval, type Ticker } from '../domain/types.ts';
+import { INTERVALS, type Candle, type Instrument, type Ticker } from '../domain/types.ts';
 import { hashString } from '../core/rng.ts';
 import { roundToStep } from '../core/steps.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CandleQuery } from '../ports/exchange.ts';
+import { isKlineInterval, klineCeil, klineNext, klineStart, type KlineInterval } from './klineIntervals.ts';
 import { instrumentFor, isUsdtSymbol } from './instruments.ts';
 import { MINUTE_MS, pathPrice, pathRange, type MinuteBar } from './pricePath.ts';
 import { MinuteSeries } from './series.ts';
 import type { RegimeName } from './types.ts';
 
 const BASE_PRICES: Record<string, number> = { BTCUSDT: 60_000, ETHUSDT: 3_000, SOLUSDT: 150 };
+
+/** A kline query in any Bybit interval (the wire server's /v5/market/kline). */
+export interface KlineQuery {
+  readonly symbol: string;
+  readonly interval: KlineInterval;
+  /** 1..1000. */
+  readonly limit: number;
+  readonly start?: number;
+  readonly end?: number;
+}
 
 export interface MarketOptions {
   readonly clock: Clock;
@@ -89,32 +100,46 @@ export class MarketGenerator {
     };
   }
 
-  /** Oldest first; the last candle may still be forming. */
+  /** Oldest first; the last candle may still be forming. Bybit's paging rules: see `klines`. */
   candles(query: CandleQuery): Candle[] {
+    if (!(INTERVALS as readonly string[]).includes(query.interval)) throw new InvalidRequestError(`interval ${String(query.interval)} is not supported`);
+    return this.klines(query);
+  }
+
+  /**
+   * Klines of any Bybit interval (minutes, D, W, M), oldest first, as Bybit pages them:
+   * only candles whose open time lies in [start, end] (both inclusive; `end` defaults to
+   * now and never reaches past the forming candle). With `start`, the window is anchored at
+   * `start`: the first `limit` candles from there on (so a client pages forward by moving
+   * `start`); without it, the newest `limit` candles up to `end`. Only candles wholly inside
+   * the generated history exist (the first opens at or after origin), so a query before the
+   * origin is answered with an empty list, as Bybit answers for a time before a listing.
+   */
+  klines(query: KlineQuery): Candle[] {
     const { symbol, interval, limit } = query;
     this.instrument(symbol);
-    if (!(INTERVALS as readonly string[]).includes(interval)) throw new InvalidRequestError(`interval ${String(interval)} is not supported`);
+    if (!isKlineInterval(interval)) throw new InvalidRequestError(`interval ${String(interval)} is not supported`);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidRequestError(`limit ${limit} must be an integer in 1..1000`);
 
     const now = this.options.clock.now();
     if (now < this.origin) return [];
-    const step = intervalMs(interval);
-    // Only candles fully inside the generated history: the first starts at or after origin.
-    const first = Math.ceil(this.origin / step) * step;
-    const lower = Math.max(first, query.start === undefined ? first : Math.ceil(query.start / step) * step);
-    const upper = Math.floor(Math.min(query.end ?? now, now) / step) * step;
-    if (upper < lower) return [];
-    const from = Math.max(lower, upper - (limit - 1) * step);
-    const out: Candle[] = [];
-    for (let start = from; start <= upper; start += step) out.push(this.candleAt(symbol, interval, start, now));
-    return out;
+    const first = klineCeil(interval, this.origin);
+    const upper = klineStart(interval, Math.min(query.end ?? now, now));
+    const starts: number[] = [];
+    if (query.start !== undefined) {
+      for (let start = Math.max(first, klineCeil(interval, query.start)); start <= upper && starts.length < limit; start = klineNext(interval, start)) starts.push(start);
+    } else {
+      for (let start = upper; start >= first && starts.length < limit; start = klineStart(interval, start - 1)) starts.push(start);
+      starts.reverse();
+    }
+    return starts.map((start) => this.candleAt(symbol, start, klineNext(interval, start), now));
   }
 
-  private candleAt(symbol: string, interval: Interval, start: number, now: number): Candle {
+  private candleAt(symbol: string, start: number, next: number, now: number): Candle {
     const series = this.seriesOf(symbol);
     const { tickSize, qtyStep } = this.instrument(symbol);
     const first = this.minuteIndex(start);
-    const end = first + Number(interval);
+    const end = this.minuteIndex(next);
     const current = this.minuteIndex(now);
     const closedEnd = Math.min(end, current);
     const closed = closedEnd > first ? series.aggregate(first, closedEnd) : null;

@@ -14,6 +14,7 @@ import { backoffDelay, isTransient } from './retry.ts';
 import {
   CancelAllResultSchema,
   ExecutionsResultSchema,
+  FundingHistoryResultSchema,
   InstrumentsResultSchema,
   KlineResultSchema,
   OrderAckSchema,
@@ -37,6 +38,20 @@ const CATEGORY = 'linear';
 const SETTLE_COIN = 'USDT';
 /** Pages followed for account-wide lists (50 orders / 200 positions per page). */
 const MAX_PAGES = 10;
+
+/** One funding settlement of a perpetual: UTC ms and the rate (0.0001 = 0.01 %). */
+export interface FundingRateRecord {
+  readonly time: number;
+  readonly rate: number;
+}
+
+/** Bybit's funding-history paging: records up to `endTime` (newest first), at most `limit` (1..200). */
+export interface FundingHistoryQuery {
+  readonly symbol: string;
+  readonly endTime?: number;
+  readonly startTime?: number;
+  readonly limit: number;
+}
 
 export interface BybitRestPortOptions {
   readonly venue: string;
@@ -73,6 +88,17 @@ export class BybitRestPort implements ExchangePort {
     const params = { category: CATEGORY, symbol: query.symbol, interval: query.interval, start: query.start, end: query.end, limit: query.limit };
     const { result } = await this.get('candles', '/v5/market/kline', false, params, 'market', KlineResultSchema, options);
     return result ? toCandles(result) : [];
+  }
+
+  /**
+   * Public funding-rate history (not part of ExchangePort: only the history download needs
+   * it). Bybit answers newest first; returned oldest first like candles. Bybit rejects
+   * startTime without endTime, so a caller pages backwards by moving endTime.
+   */
+  async fundingHistory(query: FundingHistoryQuery, options?: CallOptions): Promise<FundingRateRecord[]> {
+    const params = { category: CATEGORY, symbol: query.symbol, startTime: query.startTime, endTime: query.endTime, limit: query.limit };
+    const { result } = await this.get('fundingHistory', '/v5/market/funding/history', false, params, 'market', FundingHistoryResultSchema, options);
+    return (result?.list ?? []).filter((r) => r.symbol === query.symbol).map((r) => ({ time: r.fundingRateTimestamp, rate: r.fundingRate })).sort((a, b) => a.time - b.time);
   }
 
   async ticker(symbol: string, options?: CallOptions): Promise<Ticker> {

@@ -64,6 +64,11 @@ export const InstrumentSchema = z.object({
 });
 export const InstrumentsResultSchema = z.object({ list: z.array(InstrumentSchema) });
 
+/** /v5/market/funding/history (public), newest first. */
+export const FundingHistoryResultSchema = z.object({
+  list: z.array(z.object({ symbol: z.string(), fundingRate: decimal, fundingRateTimestamp: z.string().regex(/^\d+$/, 'must be epoch ms').transform(Number) })),
+});
+
 export const WalletCoinSchema = z.object({
   coin: z.string(),
   equity: decimal,

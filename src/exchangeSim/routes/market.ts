@@ -1,16 +1,14 @@
-import { INTERVALS, intervalMs, type Interval } from '../../domain/types.ts';
+import { fundingHistory, nextFundingTime } from '../../sim/funding.ts';
+import { KLINE_INTERVALS, isKlineInterval, klineNext, type KlineInterval } from '../../sim/klineIntervals.ts';
 import { corruptCandles } from '../badData.ts';
 import type { Route, SimDeps } from '../context.ts';
 import { paramsError } from '../envelope.ts';
-import { instrumentView, klineRow, spotInstrumentView, tickerView, type DayStats } from '../format.ts';
-import { instrumentsQuery, klineQuery, orderbookQuery, paginate, parse, tickersQuery } from '../schemas.ts';
+import { dec, instrumentView, klineRow, spotInstrumentView, tickerView, type DayStats } from '../format.ts';
+import { fundingHistoryQuery, instrumentsQuery, klineQuery, orderbookQuery, paginate, parse, tickersQuery } from '../schemas.ts';
 
-const HOUR = 3_600_000;
-const FUNDING_EVERY = 8 * HOUR;
-
-function interval(value: string): Interval {
-  if (!(INTERVALS as readonly string[]).includes(value)) throw paramsError(`params error: interval ${value} invalid (simulator serves ${INTERVALS.join(' ')})`);
-  return value as Interval;
+function interval(value: string): KlineInterval {
+  if (!isKlineInterval(value)) throw paramsError(`params error: interval ${value} invalid (Bybit serves ${KLINE_INTERVALS.join(' ')})`);
+  return value;
 }
 
 /** Resolves a symbol (10001 when unknown) and remembers it for symbol-less listings. */
@@ -38,7 +36,7 @@ export function dayStats(deps: SimDeps, symbol: string): DayStats {
 export function tickerItem(deps: SimDeps, symbol: string): Record<string, string> {
   const instrument = instrumentOf(deps, symbol);
   const now = deps.clock.now();
-  return tickerView(deps.sim.market.ticker(symbol), instrument, dayStats(deps, symbol), Math.ceil((now + 1) / FUNDING_EVERY) * FUNDING_EVERY);
+  return tickerView(deps.sim.market.ticker(symbol), instrument, dayStats(deps, symbol), nextFundingTime(now));
 }
 
 export const marketRoutes: Route[] = [
@@ -61,11 +59,26 @@ export const marketRoutes: Route[] = [
       const iv = interval(q.interval);
       const instrument = instrumentOf(deps, q.symbol);
       const now = deps.clock.now();
-      const candles = deps.sim.market.candles({ symbol: q.symbol, interval: iv, limit: q.limit, start: q.start, end: q.end });
-      const closed = candles.filter((c) => c.start + intervalMs(iv) <= now).length;
+      // Bybit's paging: [start, end] inclusive, anchored at start when given (MarketGenerator.klines).
+      const candles = deps.sim.market.klines({ symbol: q.symbol, interval: iv, limit: q.limit, start: q.start, end: q.end });
+      const closed = candles.filter((c) => klineNext(iv, c.start) <= now).length;
       const served = corruptCandles(candles, deps.faults.badDataFor(q.symbol), closed);
       // Bybit lists klines newest first.
       return { category: q.category, symbol: q.symbol, list: served.reverse().map((c) => klineRow(c, instrument)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v5/market/funding/history',
+    private: false,
+    handle: ({ params, deps }) => {
+      const q = parse(fundingHistoryQuery, params);
+      // Bybit: "Passing only startTime returns an error."
+      if (q.startTime !== undefined && q.endTime === undefined) throw paramsError('params error: endTime is required when startTime is given');
+      instrumentOf(deps, q.symbol);
+      const rows = fundingHistory({ origin: deps.sim.market.origin, now: deps.clock.now(), startTime: q.startTime, endTime: q.endTime, limit: q.limit });
+      // Newest first, like Bybit; the rate is the one the tickers advertise.
+      return { category: q.category, list: rows.map((r) => ({ symbol: q.symbol, fundingRate: dec(r.rate), fundingRateTimestamp: String(r.time) })) };
     },
   },
   {
