@@ -9,7 +9,7 @@ import type { OrderAck, PlaceOrderRequest } from '../domain/types.ts';
 import { isOnStep } from '../core/steps.ts';
 import type { OrderLookup } from '../ports/exchange.ts';
 import type { EngineCore } from './engineCore.ts';
-import { money } from './money.ts';
+import { money } from '../core/account/money.ts';
 import type { MutableOrder } from './orderStore.ts';
 import { checkPrice, validateOrder } from './validation.ts';
 

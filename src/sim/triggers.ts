@@ -1,4 +1,4 @@
-import { liquidationPrice, type PositionState } from './account.ts';
+import { liquidationPrice, type PositionState } from '../core/account/account.ts';
 import type { EngineCore } from './engineCore.ts';
 import type { MutableOrder } from './orderStore.ts';
 import { walkPath } from './pathWalk.ts';
