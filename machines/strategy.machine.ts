@@ -6,6 +6,7 @@ import {
   recordFailure,
   recordSuccess,
 } from '../src/core/supervision/breaker.ts';
+import { candlesToFetch } from './strategy.kernelSync.ts';
 import { END_OF_ITERATION, cycleId, initialStrategyContext, recordError, shouldSkip, signalStep, validateStep } from './strategy.steps.ts';
 import type {
   EntryOrder,
@@ -153,7 +154,7 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
             actorId: context.actorId,
             symbol: context.symbol,
             interval: context.params.interval,
-            limit: context.params.historyCandles,
+            limit: candlesToFetch(context, deps.resolveStrategy(context.strategyType), deps.now()),
             correlationId: context.correlationId,
           }),
           onDone: {

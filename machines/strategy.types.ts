@@ -3,6 +3,7 @@ import type { SerializedError } from '../src/domain/errors.ts';
 import type { BreakerConfig, BreakerState } from '../src/core/supervision/breaker.ts';
 import type { AnyStrategyDefinition, IndicatorResult, Signal } from '../src/core/strategy/contract.ts';
 import type { ApprovedEntry, PortfolioSnapshot, RiskDecision, RiskLimits } from '../src/core/risk/types.ts';
+import type { StrategyKernel } from '../src/core/kernel/kernel.ts';
 
 /** The states of the card, in order. `broken` means the actor's circuit breaker is open. */
 export const STRATEGY_STATES = ['idle', 'fetching', 'validating', 'signalling', 'ordering', 'cooldown', 'broken'] as const;
@@ -61,6 +62,8 @@ export interface EntryOrder {
   readonly orderLinkId: string;
   readonly candleStart: number;
   readonly entry: ApprovedEntry;
+  /** The signal behind the entry (score, confluence factors, full or degraded), for journals and backtest trade lists. */
+  readonly signal: { readonly score: number; readonly factors: Readonly<Record<string, number>>; readonly mode: string };
 }
 
 /** Output of the placeEntry actor. */
@@ -121,12 +124,18 @@ export interface StrategyContext {
 
   /** Data of the current iteration; cleared when the iteration ends to keep snapshots small. */
   readonly market: MarketSnapshot | null;
-  /** Candles the signal step should use (repaired when degraded). */
+  /** Non-null when validating decided to go on to signalling (the kernel holds the data itself). */
   readonly workingCandles: readonly Candle[] | null;
   readonly quality: QualitySummary | null;
 
-  readonly indicatorState: unknown;
-  readonly lastCandleStart: number | null;
+  /**
+   * The strategy kernel (indicator state, window validator): hot state this actor owns and
+   * mutates in place. Never serialised (it has toJSON() -> undefined) and never persisted:
+   * a restarted actor rebuilds it from a warm-up fetch (crash-only).
+   */
+  readonly kernel: StrategyKernel | null;
+  /** The kernel's version when this context last advanced it; a mismatch means another context moved it on (rebuild). */
+  readonly kernelVersion: number;
   readonly lastIndicators: IndicatorResult | null;
   readonly lastSignal: Signal | null;
   readonly lastDecision: (RiskDecision & { readonly at: number; readonly correlationId: string }) | null;

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { dailyLossReached } from '../core/risk/dailyLoss.ts';
+import { fetchCandlePages } from './candlePages.ts';
 import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -37,7 +38,7 @@ export function createFetchMarket(deps: IoActorDeps) {
   return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
     const { exchange } = deps;
     const [candles, instrument, balance, positions, openOrders] = await Promise.all([
-      exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }),
+      fetchCandlePages(exchange, input.symbol, input.interval, input.limit, { signal }),
       deps.instruments.get(input.symbol, { signal }),
       exchange.balance({ signal }),
       exchange.positions(undefined, { signal }),

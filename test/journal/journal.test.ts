@@ -25,6 +25,7 @@ const order = (link: string): EntryOrder =>
     orderLinkId: link,
     candleStart: 0,
     entry: { allowed: true, side: 'Buy', qty: 0.01, entryPrice: 60_000, stopLoss: 59_000, takeProfit: 62_000, leverage: 1, notional: 600, riskAmount: 10, rewardRisk: 2, cappedBy: [], reason: '' },
+    signal: { score: 0.8, factors: { rangeQuality: 1, edgeProximity: 0.7, momentum: 0.6 }, mode: 'full' },
   }) as EntryOrder;
 
 const exec = (id: string, link: string, side: 'Buy' | 'Sell', price: number, qty: number, time: number, closedSize = 0, stopOrderType = 'Trade'): Execution => ({
