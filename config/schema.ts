@@ -162,6 +162,8 @@ export const AppConfigSchema = z
         maxTotalExposurePct: percent.default(250),
         maxOpenPositions: z.number().int().min(1).default(3),
         dailyLossLimitPct: z.number().positive().max(100).default(5),
+        /** What reaching dailyLossLimitPct does: deny new entries until the next 00:00 UTC (positions keep their stops), or halt (level 3, until an operator resumes). */
+        dailyLossAction: z.enum(['pause-until-utc-midnight', 'halt']).default('pause-until-utc-midnight'),
         minScore: z.number().min(0.1).max(1).default(0.3),
       })
       .prefault({}),

@@ -72,6 +72,7 @@ export function systemSummary(snapshot: SystemSnapshot) {
     status: snapshot.status,
     tradingState: c.tradingState,
     halt: c.halt ? { ...c.halt, at: iso(c.halt.at) } : null,
+    pause: c.pause ? { ...c.pause, at: iso(c.pause.at), until: iso(c.pause.until) } : null,
     lastEmergencyCancel: c.cancelResult ? { ...c.cancelResult, at: iso(c.cancelResult.at) } : null,
     disabled: Object.fromEntries(Object.entries(c.disabled).map(([id, d]) => [id, { ...d, at: iso(d.at) }])),
     escalatedSymbols: Object.fromEntries(Object.entries(c.escalatedSymbols).map(([s, d]) => [s, { ...d, at: iso(d.at) }])),

@@ -112,6 +112,7 @@ export class Runtime {
       metrics,
       accountCheckMs: config.supervision.accountCheckMs,
       dailyLossLimitPct: config.risk.dailyLossLimitPct,
+      dailyLossAction: config.risk.dailyLossAction,
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
     };
@@ -257,6 +258,11 @@ export class Runtime {
     if (halt) {
       logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
       this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
+    }
+    const pause = journal?.activePause(clock.now());
+    if (pause && !halt) {
+      logger.warn({ event: 'pause_persisted', until: new Date(pause.until).toISOString() }, `new entries stay paused until ${new Date(pause.until).toISOString()} after the restart: ${pause.reason}`);
+      this.root.send({ type: 'DAILY_LOSS_PAUSE', reason: `still paused from before the restart: ${pause.reason}`, at: clock.now(), until: pause.until });
     }
     this.journalSync.start();
     this.resolveStarted();

@@ -7,6 +7,7 @@ import { dailyLossReached } from '../core/risk/dailyLoss.ts';
 import { fetchCandlePages } from './candlePages.ts';
 import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
+import { nextUtcMidnight } from '../../supervisors/system.rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { OrderManager } from '../orders/orderManager.ts';
@@ -30,6 +31,8 @@ export interface IoActorDeps {
   readonly metrics: Metrics;
   readonly accountCheckMs: number;
   readonly dailyLossLimitPct: number;
+  /** risk.dailyLossAction: pause new entries until 00:00 UTC, or halt (level 3). */
+  readonly dailyLossAction: 'pause-until-utc-midnight' | 'halt';
   readonly shutdownDeadlineMs: number;
   readonly cancelOpenOrdersOnShutdown: boolean;
 }
@@ -129,12 +132,9 @@ export function createAccountWatch(deps: IoActorDeps) {
         if (balance.equity <= 0) {
           sendBack({ type: 'ACCOUNT_ALERT', code: 'BALANCE_ZERO', reason: `account equity is ${balance.equity} ${balance.coin}`, at: now });
         } else if (dailyLossReached(dayStart, balance.equity, deps.dailyLossLimitPct)) {
-          sendBack({
-            type: 'ACCOUNT_ALERT',
-            code: 'DAILY_LOSS_LIMIT',
-            reason: `equity ${balance.equity.toFixed(2)} is down more than ${deps.dailyLossLimitPct}% from the UTC day's start ${dayStart.toFixed(2)}`,
-            at: now,
-          });
+          const reason = `equity ${balance.equity.toFixed(2)} is down more than ${deps.dailyLossLimitPct}% from the UTC day's start ${dayStart.toFixed(2)}`;
+          if (deps.dailyLossAction === 'halt') sendBack({ type: 'ACCOUNT_ALERT', code: 'DAILY_LOSS_LIMIT', reason, at: now });
+          else sendBack({ type: 'DAILY_LOSS_PAUSE', reason, at: now, until: nextUtcMidnight(now) });
         }
       } catch (raw) {
         if (stopped) return;

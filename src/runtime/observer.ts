@@ -59,7 +59,10 @@ export class RuntimeObserver {
       at: toIso(record.at),
     };
     const message = `escalation ${record.level}/${record.kind}: ${record.reason}`;
-    if (record.level === 'system') this.deps.logger.error(fields, message);
+    // A daily-loss pause is the configured answer to a bad day, not a failure: warn, and info when it lifts.
+    if (record.kind === 'daily_loss_pause_end') this.deps.logger.info(fields, message);
+    else if (record.kind === 'daily_loss_pause') this.deps.logger.warn(fields, message);
+    else if (record.level === 'system') this.deps.logger.error(fields, message);
     else if (record.level === 'symbol') this.deps.logger.warn(fields, message);
     else this.deps.logger.info(fields, message);
   }
@@ -67,7 +70,7 @@ export class RuntimeObserver {
   private onSystem(snapshot: SnapshotLike): void {
     const context = snapshot.context as SystemSupervisorContext;
     const stopping = snapshot.value === 'stopping' || snapshot.value === 'stopped';
-    if (!stopping) this.deps.gate.set(context.tradingState, context.halt?.reason ?? '');
+    if (!stopping) this.deps.gate.set(context.tradingState, context.halt?.reason ?? context.pause?.reason ?? '');
     this.deps.metrics.tradingHalted.set(context.tradingState === 'HALTED' || stopping ? 1 : 0);
     this.deps.metrics.disabledStrategies.set(Object.keys(context.disabled).length);
   }

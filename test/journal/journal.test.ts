@@ -67,6 +67,23 @@ describe('journal (SQLite)', () => {
     again.close();
   });
 
+  it('remembers a daily-loss pause until its 00:00 UTC, unless it ended or an operator resumed', () => {
+    const j = Journal.open(':memory:');
+    const day = Date.UTC(2026, 0, 5);
+    const rec = (kind: 'daily_loss_pause' | 'daily_loss_pause_end' | 'resumed', at: number) =>
+      j.recordEscalation({ level: 'system', kind, reason: kind, code: 'DAILY_LOSS_LIMIT', at, correlationId: `c${at}` });
+    expect(j.activePause(day)).toBeNull();
+    rec('daily_loss_pause', day + 10 * 3_600_000);
+    expect(j.activePause(day + 11 * 3_600_000)).toMatchObject({ at: day + 10 * 3_600_000, until: day + 86_400_000 });
+    expect(j.activePause(day + 86_400_000)).toBeNull();
+    rec('daily_loss_pause_end', day + 86_400_000);
+    expect(j.activePause(day + 11 * 3_600_000)).toBeNull();
+    rec('daily_loss_pause', day + 30 * 3_600_000);
+    rec('resumed', day + 31 * 3_600_000);
+    expect(j.activePause(day + 32 * 3_600_000)).toBeNull();
+    j.close();
+  });
+
   it('records each fill once (execId), whatever the number of syncs', () => {
     const j = filledJournal(':memory:');
     expect(j.recordFills([exec('e1', 'bb1-a', 'Buy', 60_010, 0.01, 3), exec('e3', 'bb1-b', 'Buy', 60_000, 0.02, 20)], 21)).toBe(1);
