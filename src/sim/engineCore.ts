@@ -7,20 +7,32 @@ import { accountBalance } from '../core/account/balance.ts';
 import { positionView, stopOrderView, type StopKind } from './views.ts';
 import { TypedEmitter } from './emitter.ts';
 import { IdGenerator } from './ids.ts';
-import type { MarketGenerator } from './market.ts';
+import type { SimMarket } from './simMarket.ts';
 import { averagePrice, money } from '../core/account/money.ts';
 import { OrderStore, type MutableOrder } from './orderStore.ts';
+
+/** A funding settlement charged to (payment > 0) or paid to (payment < 0) the account. */
+export interface FundingEvent {
+  readonly symbol: string;
+  readonly time: number;
+  readonly rate: number;
+  readonly mark: number;
+  /** Signed position size at the settlement. */
+  readonly size: number;
+  readonly payment: number;
+}
 
 export interface EngineEvents extends Record<string, unknown> {
   order: Order;
   execution: Execution;
   position: Position;
   wallet: Balance;
+  funding: FundingEvent;
 }
 
 export interface EngineOptions {
   readonly clock: Clock;
-  readonly market: MarketGenerator;
+  readonly market: SimMarket;
   readonly seed: number;
   readonly initialBalance: number;
   readonly takerFeeRate: number;
