@@ -107,6 +107,8 @@ export const AppConfigSchema = z
         takerFeeRate: z.number().min(0).max(0.01).default(0.00055),
         makerFeeRate: z.number().min(-0.01).max(0.01).default(0.0002),
         slippageBps: z.number().min(0).max(500).default(2),
+        /** Funding rate per settlement (00:00, 08:00, 16:00 UTC) on open positions: 0.0001 = 0.01 %, Bybit's base rate; longs pay when positive. Backtests on history use the stored funding history instead when there is one. */
+        fundingRate: z.number().min(-0.01).max(0.01).default(0.0001),
         /** Force a market regime per symbol, e.g. { SOLUSDT: 'crash' }. */
         regimes: z.record(SymbolSchema, RegimeNameSchema).default({}),
         faults: FaultsSchema.prefault({}),

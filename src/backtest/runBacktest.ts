@@ -88,6 +88,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     takerFeeRate: config.simulator.takerFeeRate,
     makerFeeRate: config.simulator.makerFeeRate,
     slippageBps: config.simulator.slippageBps,
+    fundingRate: config.simulator.fundingRate,
     regimes: config.simulator.regimes,
     faults: { ...config.simulator.faults, nanCandles: [...config.simulator.faults.nanCandles] },
   });
