@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
-import type { StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
@@ -49,6 +50,10 @@ export interface RuntimeOptions {
   readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
   /** The trade journal; without it nothing is persisted (tests, backtests). */
   readonly journal?: Journal;
+  /** Backtests: one more listener of the order events (the trade list's entry details). */
+  readonly orderEvents?: OrderEventSink;
+  /** Backtests: the admission gate of entries (see OrderManagerOptions.admit). */
+  readonly admitEntry?: (order: EntryOrder) => Promise<void>;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -99,7 +104,10 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : [])], (error) => this.journalGuard.report(error, 'order')),
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : [])], (error) =>
+        this.journalGuard.report(error, 'order'),
+      ),
+      ...(options.admitEntry ? { admit: options.admitEntry } : {}),
     });
     const io: IoActorDeps = {
       exchange,

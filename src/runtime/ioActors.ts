@@ -116,6 +116,11 @@ export function createDrainOrders(deps: IoActorDeps) {
   });
 }
 
+/** The one sentence a daily-loss pause or halt gives (live and backtest alike). */
+export function dailyLossReason(equity: number, limitPct: number, dayStartEquity: number): string {
+  return `equity ${equity.toFixed(2)} is down more than ${limitPct}% from the UTC day's start ${dayStartEquity.toFixed(2)}`;
+}
+
 /** Polls the balance on the clock; alerts on balance 0, the daily loss limit and rejected credentials. */
 export function createAccountWatch(deps: IoActorDeps) {
   return fromCallback<SystemSupervisorEvent>(({ sendBack }) => {
@@ -132,7 +137,7 @@ export function createAccountWatch(deps: IoActorDeps) {
         if (balance.equity <= 0) {
           sendBack({ type: 'ACCOUNT_ALERT', code: 'BALANCE_ZERO', reason: `account equity is ${balance.equity} ${balance.coin}`, at: now });
         } else if (dailyLossReached(dayStart, balance.equity, deps.dailyLossLimitPct)) {
-          const reason = `equity ${balance.equity.toFixed(2)} is down more than ${deps.dailyLossLimitPct}% from the UTC day's start ${dayStart.toFixed(2)}`;
+          const reason = dailyLossReason(balance.equity, deps.dailyLossLimitPct, dayStart);
           if (deps.dailyLossAction === 'halt') sendBack({ type: 'ACCOUNT_ALERT', code: 'DAILY_LOSS_LIMIT', reason, at: now });
           else sendBack({ type: 'DAILY_LOSS_PAUSE', reason, at: now, until: nextUtcMidnight(now) });
         }

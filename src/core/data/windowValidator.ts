@@ -195,6 +195,19 @@ export class WindowValidator {
       return verdict;
     }
     const newestStart = this.newest.size() > 0 ? this.start[this.newest.first() % this.capacity]! : Number.NEGATIVE_INFINITY;
+    // The common case, decided without building the facts: exactly verdictOf's path to OK
+    // (rows present, fresh, no invalid row, no gap, not all flat, some volume, long enough).
+    if (
+      this.dropped === 0 &&
+      this.gaps === 0 &&
+      this.valid > 0 &&
+      this.valid >= options.minCandles &&
+      this.flat < this.valid &&
+      this.zeroVolume < this.valid &&
+      !(options.now - (newestStart + options.intervalMs) > options.maxStalenessMs)
+    ) {
+      return OK_VERDICT;
+    }
     let reasons = NO_REASONS;
     if (this.dropped > 0 || this.gaps > 0) {
       const present = PROBLEMS.map((reason, kind) => ({ reason, queue: this.problemRows[kind]! }))
