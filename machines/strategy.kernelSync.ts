@@ -13,12 +13,12 @@ import type { StrategyContext } from './strategy.types.ts';
 
 /** The actor's kernel, unless it is missing or was advanced by another context (then it is rebuilt). */
 export function ownKernel(context: StrategyContext): StrategyKernel | null {
-  const kernel = context.kernel;
-  return kernel instanceof StrategyKernel && kernel.version === context.kernelVersion ? kernel : null;
+  const owned = context.kernel;
+  return owned && owned.instance instanceof StrategyKernel && owned.instance.version === owned.version ? owned.instance : null;
 }
 
 /** Closed candles a fresh kernel ingests before its first decision (window or converged warm-up, whichever is longer). */
-export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContext['params']): number {
+export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContext['settings']['params']): number {
   return Math.max(params.historyCandles - 1, convergedWarmup(def, params));
 }
 
@@ -29,11 +29,12 @@ export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContex
  */
 export function candlesToFetch(context: StrategyContext, def: AnyStrategyDefinition | undefined, now: number): number {
   const kernel = ownKernel(context);
-  const stepMs = Number(context.params.interval) * 60_000;
-  if (!def) return context.params.historyCandles;
-  if (!kernel || !Number.isFinite(kernel.lastStart)) return warmupCandles(def, context.params) + 1;
+  const { params } = context.settings;
+  const stepMs = Number(params.interval) * 60_000;
+  if (!def) return params.historyCandles;
+  if (!kernel || !Number.isFinite(kernel.lastStart)) return warmupCandles(def, params) + 1;
   const since = Math.ceil((now - kernel.lastStart) / stepMs) + 1;
-  return Math.max(2, Math.min(since, warmupCandles(def, context.params) + 1));
+  return Math.max(2, Math.min(since, warmupCandles(def, params) + 1));
 }
 
 function sameRow(a: Candle, b: Candle): boolean {
@@ -85,14 +86,14 @@ export function syncKernel(context: StrategyContext, def: AnyStrategyDefinition,
     for (let i = from; i < closed.length; i++) own.ingestCandle(closed[i]!);
     return { kernel: own, ingested: closed.length - from, rebuilt: false };
   }
-  if (own && closed.length < warmupCandles(def, context.params)) return { kernel: null, ingested: 0, rebuilt: true };
+  if (own && closed.length < warmupCandles(def, context.settings.params)) return { kernel: null, ingested: 0, rebuilt: true };
   const kernel = new StrategyKernel({
     definition: def,
-    params: context.params,
+    params: context.settings.params,
     symbol: context.symbol,
     presetId: context.presetId,
-    risk: context.risk,
-    maxStalenessMs: context.maxStalenessMs,
+    risk: context.settings.risk,
+    maxStalenessMs: context.settings.maxStalenessMs,
   });
   for (const row of closed) kernel.ingestCandle(row);
   return { kernel, ingested: closed.length, rebuilt: true };

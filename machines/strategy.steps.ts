@@ -2,7 +2,6 @@ import { intervalMs } from '../src/domain/types.ts';
 import { StrategyFailedError, serializeError, toBybotError } from '../src/domain/errors.ts';
 import { closedCandles } from '../src/core/data/validate.ts';
 import { CLOSED_BREAKER } from '../src/core/supervision/breaker.ts';
-import type { Candle } from '../src/domain/types.ts';
 import type { IndicatorResult } from '../src/core/strategy/contract.ts';
 import { ownKernel, syncKernel } from './strategy.kernelSync.ts';
 import type { MarketSnapshot, RecordedError, StrategyActorInput, StrategyContext, StrategyMachineDeps } from './strategy.types.ts';
@@ -31,24 +30,15 @@ export function initialStrategyContext(input: StrategyActorInput, startedAt: num
     symbol: input.symbol,
     presetId: input.presetId,
     strategyType: input.strategyType,
-    params: input.params,
-    cooldownMs: input.cooldownMs,
-    maxStalenessMs: input.maxStalenessMs,
-    breakerConfig: input.breaker,
-    risk: input.risk,
-    startedAt,
-    cycle: 0,
+    settings: { params: input.params, cooldownMs: input.cooldownMs, maxStalenessMs: input.maxStalenessMs, breaker: input.breaker, risk: input.risk, startedAt },
     correlationId: cycleId(input.actorId, startedAt, 0),
     breaker: CLOSED_BREAKER,
-    counters: { iterations: 0, succeeded: 0, failed: 0, skipped: 0, degraded: 0, signals: 0, orders: 0 },
-    failuresByCode: {},
+    counters: { iterations: 0, succeeded: 0, failed: 0, skipped: 0, degraded: 0, signals: 0, orders: 0, failuresByCode: {} },
     lastError: null,
     lastSkip: null,
     market: null,
-    workingCandles: null,
     quality: null,
     kernel: null,
-    kernelVersion: 0,
     lastIndicators: null,
     lastSignal: null,
     lastDecision: null,
@@ -57,9 +47,6 @@ export function initialStrategyContext(input: StrategyActorInput, startedAt: num
     stepError: null,
   };
 }
-
-/** Marks "go on to signalling": the kernel holds the candles, the context only this marker. */
-const PROCEED: readonly Candle[] = [];
 
 /**
  * validating: keep only the closed candles, feed the kernel the ones it has not seen (or
@@ -70,48 +57,45 @@ export function validateStep(context: StrategyContext, market: MarketSnapshot, d
   try {
     const definition = deps.resolveStrategy(context.strategyType);
     if (!definition) throw toBybotError(new Error(`unknown strategy type ${context.strategyType}`));
-    const stepMs = intervalMs(context.params.interval);
+    const stepMs = intervalMs(context.settings.params.interval);
     const closed = closedCandles(market.candles, stepMs, market.now);
     const sync = syncKernel(context, definition, closed);
     const kernel = sync.kernel;
     if (kernel === null) {
       const detail = `the exchange's candles no longer continue the kernel's; ${closed.length} fetched, re-fetching the warm-up`;
       return {
-        market,
+        market: null,
         kernel: null,
-        kernelVersion: 0,
-        workingCandles: null,
         quality: { ok: false, severity: 'unusable', reasons: ['INSUFFICIENT_HISTORY'], detail, at: market.now },
         lastSkip: { reason: 'INSUFFICIENT_HISTORY', at: market.now, correlationId: context.correlationId },
       };
     }
-    const owned = { kernel, kernelVersion: kernel.version };
+    const owned = { kernel: { instance: kernel, version: kernel.version } };
     const verdict = kernel.verdict(market.now);
     if (!verdict.ok && verdict.severity === 'unusable') {
       const quality = { ok: false, severity: verdict.severity, reasons: verdict.reasons, detail: verdict.detail, at: market.now } as const;
-      return { market, ...owned, workingCandles: null, quality, lastSkip: { reason: verdict.primary, at: market.now, correlationId: context.correlationId } };
+      return { market: null, ...owned, quality, lastSkip: { reason: verdict.primary, at: market.now, correlationId: context.correlationId } };
     }
     const quality = verdict.ok
       ? ({ ok: true, severity: 'ok', reasons: [], detail: 'ok', at: market.now } as const)
       : ({ ok: false, severity: verdict.severity, reasons: verdict.reasons, detail: verdict.detail, at: market.now } as const);
     if (context.lastSignal && kernel.decisionStart <= context.lastSignal.candleStart) {
       return {
-        market,
+        market: null,
         ...owned,
-        workingCandles: null,
         quality: { ...quality, detail: 'no new closed candle since the last signal' },
         lastSkip: { reason: 'NO_NEW_CANDLE', at: market.now, correlationId: context.correlationId },
       };
     }
-    return { market, ...owned, workingCandles: PROCEED, quality };
+    return { market, ...owned, quality };
   } catch (error) {
-    return { market, workingCandles: null, stepError: recordError(error, market.now, context.correlationId) };
+    return { market: null, stepError: recordError(error, market.now, context.correlationId) };
   }
 }
 
 /** True when validating decided to skip this iteration (no data worth a signal). */
 export function shouldSkip(context: StrategyContext): boolean {
-  return context.workingCandles === null;
+  return context.market === null;
 }
 
 /** A copy of the kernel's indicator reading (the strategy may reuse its object). */
@@ -166,4 +150,4 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
 }
 
 /** Clears per-iteration data so snapshots (and /actors) stay small between iterations. */
-export const END_OF_ITERATION: Patch = { market: null, workingCandles: null, pendingEntry: null, stepError: null };
+export const END_OF_ITERATION: Patch = { market: null, pendingEntry: null, stepError: null };

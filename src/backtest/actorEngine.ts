@@ -101,6 +101,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     random: mulberry32(hashString(`runtime:${config.simulator.seed}`)),
     resolveStrategy: getStrategy,
     admitEntry: sequencer.admit,
+    observeActors: false,
     orderEvents: {
       ...NO_ORDER_EVENTS,
       intent: (order) =>

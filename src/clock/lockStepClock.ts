@@ -48,14 +48,16 @@ export class LockStepClock implements Clock {
     if (i >= 0) this.timers.splice(i, 1);
   }
 
-  /** Waits until nothing moves any more (no call in flight, two quiet turns). */
+  /**
+   * Waits until nothing moves any more: a macrotask turn runs every microtask chain that can
+   * move without a timer, so one turn that ends with no call in flight and nothing to
+   * release is quiescence (the simulated venue answers in microtasks).
+   */
   async settle(): Promise<void> {
-    let quiet = 0;
-    while (quiet < 2) {
+    for (;;) {
       await turn();
-      if (this.busy()) quiet = 0;
-      else if (this.onQuiescent()) quiet = 0;
-      else quiet++;
+      if (this.busy()) continue;
+      if (!this.onQuiescent()) return;
     }
   }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
 import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
@@ -54,6 +54,13 @@ export interface RuntimeOptions {
   readonly orderEvents?: OrderEventSink;
   /** Backtests: the admission gate of entries (see OrderManagerOptions.admit). */
   readonly admitEntry?: (order: EntryOrder) => Promise<void>;
+  /**
+   * Feed the per-actor read model (/actors, /viz, per-actor logs and metrics, the journal's
+   * signal tap) from the inspection stream; default true. Backtests turn it off: nobody reads
+   * it there and it costs a third of each iteration. Decisions never depend on it (the
+   * observer only observes); the trading gate follows the system supervisor either way.
+   */
+  readonly observeActors?: boolean;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -145,16 +152,22 @@ export class Runtime {
     const journalTap = journal
       ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
       : undefined;
+    const observeActors = options.observeActors ?? true;
     this.root = createActor(systemLogic, {
       input,
       clock,
-      inspect: journalTap
-        ? (event) => {
-            observer.inspect(event);
-            journalTap(event);
+      ...(observeActors
+        ? {
+            inspect: journalTap
+              ? (event: InspectionEvent) => {
+                  observer.inspect(event);
+                  journalTap(event);
+                }
+              : observer.inspect,
           }
-        : observer.inspect,
+        : {}),
     });
+    if (!observeActors) this.root.subscribe({ next: (snapshot) => observer.observeSystem(snapshot), error: () => undefined });
     this.root.on('escalation', (event) => {
       observer.onEscalation(event.record);
       if (journal) this.journalGuard.run('escalation', () => journal.recordEscalation(event.record));
