@@ -59,4 +59,12 @@ describe('fast engine and actor engine make identical trades', () => {
     // eslint-disable-next-line no-console
     console.log(JSON.stringify({ parity: { dataset: 'damaged', trades: fast.trades.length, degraded: fast.trades.filter((t) => t.signalMode === 'degraded').length, pauses: fast.pauses.length, issues } }));
   }, 60_000);
+
+  it('with the daily loss limit in halt mode (the emergency stop ends the trading for the run)', async () => {
+    const halting = testConfig({ risk: { dailyLossLimitPct: 1, dailyLossAction: 'halt' } });
+    const input = syntheticInput(halting, [{ symbol: 'SOLUSDT', interval: '5' }], 30, 3);
+    const { fast, actors } = await both(input);
+    expect(fast.pauses).toEqual([expect.objectContaining({ kind: 'halt', until: null, code: 'DAILY_LOSS_LIMIT' })]);
+    expect(comparable(actors)).toEqual(comparable(fast));
+  }, 60_000);
 });
