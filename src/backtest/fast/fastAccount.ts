@@ -102,7 +102,9 @@ export class FastAccount {
   }
 
   equity(): number {
-    return equityOf(this.account, this.markOf);
+    // Flat: the wallet, which is already rounded like Bybit (equityOf would give the same value).
+    for (let i = 0; i < this.symbols.length; i++) if (this.symbols[i]!.position.size !== 0) return equityOf(this.account, this.markOf);
+    return this.account.wallet;
   }
 
   available(equity: number): number {

@@ -27,32 +27,38 @@ const GAP_AFTER = 16;
 const PROBLEMS: readonly QualityReason[] = ['NON_FINITE', 'NEGATIVE', 'OHLC_INCONSISTENT'];
 const NO_REASONS: readonly QualityReason[] = [];
 
-/** A double-ended queue of absolute row indices (increasing), at most `capacity` alive. */
+/** A double-ended queue of absolute row indices (increasing), at most `capacity` alive; ring positions wrap without a modulo. */
 class IndexQueue {
   private readonly items: Float64Array;
-  head = 0;
-  tail = 0;
+  private head = 0;
+  private tail = 0;
+  private count = 0;
   constructor(capacity: number) {
     this.items = new Float64Array(capacity + 1);
   }
   push(index: number): void {
-    this.items[this.tail % this.items.length] = index;
-    this.tail++;
+    this.items[this.tail] = index;
+    if (++this.tail === this.items.length) this.tail = 0;
+    this.count++;
   }
   first(): number {
-    return this.items[this.head % this.items.length]!;
+    return this.items[this.head]!;
   }
   last(): number {
-    return this.items[(this.tail - 1) % this.items.length]!;
+    return this.items[this.tail === 0 ? this.items.length - 1 : this.tail - 1]!;
   }
   popLast(): void {
-    this.tail--;
+    this.tail = this.tail === 0 ? this.items.length - 1 : this.tail - 1;
+    this.count--;
   }
   size(): number {
-    return this.tail - this.head;
+    return this.count;
   }
   dropBefore(index: number): void {
-    while (this.head < this.tail && this.first() < index) this.head++;
+    while (this.count > 0 && this.items[this.head]! < index) {
+      if (++this.head === this.items.length) this.head = 0;
+      this.count--;
+    }
   }
 }
 
@@ -73,6 +79,8 @@ export class WindowValidator {
   private readonly newest: IndexQueue;
   /** Rows received since creation. */
   count = 0;
+  /** Ring slot the next row goes to (count % capacity, kept without a modulo). */
+  private slot = 0;
   private dropped = 0;
   private valid = 0;
   private flat = 0;
@@ -121,8 +129,9 @@ export class WindowValidator {
   push(start: number, open: number, high: number, low: number, close: number, volume: number, turnover: number): QualityReason | null {
     const cap = this.capacity;
     const index = this.count;
-    if (index >= cap) this.evict(index - cap);
-    const slot = index % cap;
+    const slot = this.slot;
+    if (index >= cap) this.evict(index - cap, slot);
+    this.slot = slot + 1 === cap ? 0 : slot + 1;
     this.start[slot] = start;
     this.open[slot] = open;
     this.high[slot] = high;
@@ -132,7 +141,7 @@ export class WindowValidator {
     this.turnover[slot] = turnover;
     const windowFirst = index + 1 - cap;
     this.newest.dropBefore(windowFirst);
-    if (Number.isFinite(start)) {
+    if (start === start && start !== Infinity && start !== -Infinity) {
       while (this.newest.size() > 0 && this.start[this.newest.last() % cap]! <= start) this.newest.popLast();
       this.newest.push(index);
     }
@@ -166,8 +175,7 @@ export class WindowValidator {
     return null;
   }
 
-  private evict(index: number): void {
-    const slot = index % this.capacity;
+  private evict(index: number, slot: number): void {
     const flags = this.flags[slot]!;
     if (flags & VALID) {
       this.valid--;

@@ -26,13 +26,19 @@ export function storedTurnover(value: number): number {
   return Number.isNaN(value) ? 0 : value;
 }
 
-/** The rows of `columns` usable as prices, as compact columns (a copy; the input is left alone). */
+/** The rows of `columns` usable as prices: the input itself when every row is, else compact copies. */
 export function priceBars(columns: StoredColumns): BarColumns {
-  const keep: number[] = [];
+  const keep = new Int32Array(columns.length);
+  let n = 0;
   for (let i = 0; i < columns.length; i++) {
     const problem = rowProblemOf(columns.start[i]!, columns.open[i]!, columns.high[i]!, columns.low[i]!, columns.close[i]!, columns.volume[i]!, storedTurnover(columns.turnover[i]!));
-    if (problem === null) keep.push(i);
+    if (problem === null) keep[n++] = i;
   }
-  const pick = (from: Float64Array): Float64Array => Float64Array.from(keep, (i) => from[i]!);
-  return { length: keep.length, start: pick(columns.start), open: pick(columns.open), high: pick(columns.high), low: pick(columns.low), close: pick(columns.close) };
+  if (n === columns.length) return columns;
+  const pick = (from: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = from[keep[k]!]!;
+    return out;
+  };
+  return { length: n, start: pick(columns.start), open: pick(columns.open), high: pick(columns.high), low: pick(columns.low), close: pick(columns.close) };
 }
