@@ -57,9 +57,11 @@ for (let r = 0; r < RUNS; r++) {
   const run = runFastEngine(year);
   trades = run.trades.length;
   fast.push((run.candlesProcessed / run.elapsedMs) * 1000);
-  const bare = runFastEngine(year, (type) => {
-    const def = getStrategy(type);
-    return def ? nothing(def) : undefined;
+  const bare = runFastEngine(year, {
+    resolve: (type) => {
+      const def = getStrategy(type);
+      return def ? nothing(def) : undefined;
+    },
   });
   engineOnly.push((bare.candlesProcessed / bare.elapsedMs) * 1000);
 }

@@ -12,7 +12,7 @@ import { buildSystemInput } from '../runtime/systemInput.ts';
 import { createReplayExchange } from '../sim/index.ts';
 import type { EntryOrder } from '../../machines/strategy.types.ts';
 import { EquityRecorder } from './equityRecorder.ts';
-import { checkPeriodMs, type BacktestInput } from './input.ts';
+import { checkPeriodMs, type BacktestInput, type RunHooks } from './input.ts';
 import { PauseLog } from './pauseLog.ts';
 import { runSummary } from './runSummary.ts';
 import { TradeBook } from './tradeBook.ts';
@@ -30,7 +30,7 @@ import type { BacktestRun } from './types.ts';
  * order, so that every decision sees the account as it was at the close (the fast engine's
  * ordering rule). Everything else is the live code path.
  */
-export interface ActorEngineOptions {
+export interface ActorEngineOptions extends RunHooks {
   readonly logger?: Logger;
 }
 
@@ -131,8 +131,10 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   runtime.start();
   await clock.settle();
   sample(from);
+  let batches = 0;
   await clock.runUntil(to, (time) => {
     if ((time - from) % grid === 0) sample(time);
+    if ((++batches & 0xff) === 0) options.onProgress?.(time);
   });
   await runtime.stop();
   await clock.settle();

@@ -34,3 +34,9 @@ export function checkPeriodMs(input: Pick<BacktestInput, 'data'>): number {
   for (const d of input.data.values()) for (const s of d.series) minutes = gcd(minutes, Number(s.interval));
   return Math.max(1, minutes) * 60_000;
 }
+
+/** Optional hooks of a run (the CLI's progress bar). */
+export interface RunHooks {
+  /** Called now and then with the simulated time reached (from <= time <= to). */
+  readonly onProgress?: (time: number) => void;
+}

@@ -7,7 +7,7 @@ import { getStrategy } from '../../core/strategy/registry.ts';
 import { intervalMs } from '../../domain/types.ts';
 import { buildSystemInput } from '../../runtime/systemInput.ts';
 import { EquityRecorder } from '../equityRecorder.ts';
-import { checkPeriodMs, type BacktestInput } from '../input.ts';
+import { checkPeriodMs, type BacktestInput, type RunHooks } from '../input.ts';
 import { runSummary } from '../runSummary.ts';
 import { TradeBook } from '../tradeBook.ts';
 import type { BacktestRun } from '../types.ts';
@@ -38,7 +38,14 @@ import { sendEntry } from './orderDesk.ts';
  *    against the live account, and fill at the open of the next bar;
  * 6. a point of the equity series.
  */
-export function runFastEngine(input: BacktestInput, resolve: (type: string) => AnyStrategyDefinition | undefined = getStrategy): BacktestRun {
+export interface FastEngineOptions extends RunHooks {
+  /** The strategy catalogue (default: the registry); the bench swaps in strategies that do nothing. */
+  readonly resolve?: (type: string) => AnyStrategyDefinition | undefined;
+}
+
+export function runFastEngine(input: BacktestInput, options: FastEngineOptions = {}): BacktestRun {
+  const resolve = options.resolve ?? getStrategy;
+  let instants = 0;
   const started = performance.now();
   const { config, from, to } = input;
   const book = new TradeBook();
@@ -137,6 +144,7 @@ export function runFastEngine(input: BacktestInput, resolve: (type: string) => A
     approved.length = 0;
     // 6. Mark to market.
     equity.record(t, account.equity(), account.exposure());
+    if ((++instants & 0xfff) === 0) options.onProgress?.(t);
   }
 
   function nextInstant(t: number): number {
