@@ -52,7 +52,8 @@ function sameRow(a: Candle, b: Candle): boolean {
 /** Index in `closed` of the first row the kernel has not seen, or -1 when the window does not continue the kernel. */
 function continuation(kernel: StrategyKernel, closed: readonly Candle[]): number {
   const last = kernel.lastRow();
-  if (last === null) return -1;
+  // A kernel that has seen nothing yet (its first fetch was empty) takes the window as it comes.
+  if (last === null) return 0;
   for (let i = closed.length - 1; i >= 0; i--) {
     const row = closed[i]!;
     if (row.start === kernel.lastStart && Number.isFinite(row.start)) {
