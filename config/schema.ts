@@ -107,6 +107,8 @@ export const AppConfigSchema = z
         takerFeeRate: z.number().min(0).max(0.01).default(0.00055),
         makerFeeRate: z.number().min(-0.01).max(0.01).default(0.0002),
         slippageBps: z.number().min(0).max(500).default(2),
+        /** Funding rate per settlement (00:00, 08:00, 16:00 UTC) on open positions: 0.0001 = 0.01 %, Bybit's base rate; longs pay when positive. Backtests on history use the stored funding history instead when there is one. */
+        fundingRate: z.number().min(-0.01).max(0.01).default(0.0001),
         /** Force a market regime per symbol, e.g. { SOLUSDT: 'crash' }. */
         regimes: z.record(SymbolSchema, RegimeNameSchema).default({}),
         faults: FaultsSchema.prefault({}),
@@ -162,6 +164,8 @@ export const AppConfigSchema = z
         maxTotalExposurePct: percent.default(250),
         maxOpenPositions: z.number().int().min(1).default(3),
         dailyLossLimitPct: z.number().positive().max(100).default(5),
+        /** What reaching dailyLossLimitPct does: deny new entries until the next 00:00 UTC (positions keep their stops), or halt (level 3, until an operator resumes). */
+        dailyLossAction: z.enum(['pause-until-utc-midnight', 'halt']).default('pause-until-utc-midnight'),
         minScore: z.number().min(0.1).max(1).default(0.3),
       })
       .prefault({}),

@@ -6,6 +6,7 @@ import {
   recordFailure,
   recordSuccess,
 } from '../src/core/supervision/breaker.ts';
+import { candlesToFetch } from './strategy.kernelSync.ts';
 import { END_OF_ITERATION, cycleId, initialStrategyContext, recordError, shouldSkip, signalStep, validateStep } from './strategy.steps.ts';
 import type {
   EntryOrder,
@@ -54,21 +55,20 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       }),
     },
     delays: {
-      cooldown: ({ context }) => context.cooldownMs,
-      breakerOpen: ({ context }) => context.breakerConfig.openMs,
+      cooldown: ({ context }) => context.settings.cooldownMs,
+      breakerOpen: ({ context }) => context.settings.breaker.openMs,
     },
     guards: {
-      failureOpensBreaker: ({ context }) => failureWouldTrip(context.breaker, context.breakerConfig),
+      failureOpensBreaker: ({ context }) => failureWouldTrip(context.breaker, context.settings.breaker),
       stepFailed: ({ context }) => context.stepError !== null,
       dataUnusable: ({ context }) => shouldSkip(context),
       hasEntry: ({ context }) => context.pendingEntry !== null,
     },
     actions: {
       beginCycle: assign(({ context }) => {
-        const cycle = context.cycle + 1;
+        const cycle = context.counters.iterations + 1;
         return {
-          cycle,
-          correlationId: cycleId(context.actorId, context.startedAt, cycle),
+          correlationId: cycleId(context.actorId, context.settings.startedAt, cycle),
           counters: { ...context.counters, iterations: context.counters.iterations + 1 },
           stepError: null,
         };
@@ -78,10 +78,13 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       recordFailure: enqueueActions(({ context, enqueue, self }, params: { error: RecordedError }) => {
         const { error } = params;
         enqueue.assign({
-          breaker: recordFailure(context.breaker, context.breakerConfig, error.at),
+          breaker: recordFailure(context.breaker, context.settings.breaker, error.at),
           lastError: error,
-          counters: { ...context.counters, failed: context.counters.failed + 1 },
-          failuresByCode: { ...context.failuresByCode, [error.code]: (context.failuresByCode[error.code] ?? 0) + 1 },
+          counters: {
+            ...context.counters,
+            failed: context.counters.failed + 1,
+            failuresByCode: { ...context.counters.failuresByCode, [error.code]: (context.counters.failuresByCode[error.code] ?? 0) + 1 },
+          },
         });
         if (error.level !== 'strategy' && self._parent) {
           const escalate: StrategyToParentEvent = {
@@ -152,8 +155,8 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
           input: ({ context }) => ({
             actorId: context.actorId,
             symbol: context.symbol,
-            interval: context.params.interval,
-            limit: context.params.historyCandles,
+            interval: context.settings.params.interval,
+            limit: candlesToFetch(context, deps.resolveStrategy(context.strategyType), deps.now()),
             correlationId: context.correlationId,
           }),
           onDone: {

@@ -1,10 +1,9 @@
 import { intervalMs } from '../src/domain/types.ts';
 import { StrategyFailedError, serializeError, toBybotError } from '../src/domain/errors.ts';
-import { closedCandles, validateCandles } from '../src/core/data/validate.ts';
-import { advanceIndicators, evaluateSignal } from '../src/core/strategy/runner.ts';
-import { assessEntry } from '../src/core/risk/assess.ts';
-import { buildOrderLinkId } from '../src/core/orders/orderLinkId.ts';
+import { closedCandles } from '../src/core/data/validate.ts';
 import { CLOSED_BREAKER } from '../src/core/supervision/breaker.ts';
+import type { IndicatorResult } from '../src/core/strategy/contract.ts';
+import { ownKernel, syncKernel } from './strategy.kernelSync.ts';
 import type { MarketSnapshot, RecordedError, StrategyActorInput, StrategyContext, StrategyMachineDeps } from './strategy.types.ts';
 
 /**
@@ -31,24 +30,15 @@ export function initialStrategyContext(input: StrategyActorInput, startedAt: num
     symbol: input.symbol,
     presetId: input.presetId,
     strategyType: input.strategyType,
-    params: input.params,
-    cooldownMs: input.cooldownMs,
-    maxStalenessMs: input.maxStalenessMs,
-    breakerConfig: input.breaker,
-    risk: input.risk,
-    startedAt,
-    cycle: 0,
+    settings: { params: input.params, cooldownMs: input.cooldownMs, maxStalenessMs: input.maxStalenessMs, breaker: input.breaker, risk: input.risk, startedAt },
     correlationId: cycleId(input.actorId, startedAt, 0),
     breaker: CLOSED_BREAKER,
-    counters: { iterations: 0, succeeded: 0, failed: 0, skipped: 0, degraded: 0, signals: 0, orders: 0 },
-    failuresByCode: {},
+    counters: { iterations: 0, succeeded: 0, failed: 0, skipped: 0, degraded: 0, signals: 0, orders: 0, failuresByCode: {} },
     lastError: null,
     lastSkip: null,
     market: null,
-    workingCandles: null,
     quality: null,
-    indicatorState: undefined,
-    lastCandleStart: null,
+    kernel: null,
     lastIndicators: null,
     lastSignal: null,
     lastDecision: null,
@@ -58,73 +48,73 @@ export function initialStrategyContext(input: StrategyActorInput, startedAt: num
   };
 }
 
-/** validating: keep only closed candles, check their quality, decide whether this iteration can go on. */
+/**
+ * validating: keep only the closed candles, feed the kernel the ones it has not seen (or
+ * build it from the warm-up window), and judge the kernel's window. Skips when the window is
+ * unusable, or when the candle to decide on is the one the last signal was made on.
+ */
 export function validateStep(context: StrategyContext, market: MarketSnapshot, deps: StrategyMachineDeps): Patch {
   try {
     const definition = deps.resolveStrategy(context.strategyType);
-    const stepMs = intervalMs(context.params.interval);
+    if (!definition) throw toBybotError(new Error(`unknown strategy type ${context.strategyType}`));
+    const stepMs = intervalMs(context.settings.params.interval);
     const closed = closedCandles(market.candles, stepMs, market.now);
-    const minCandles = definition ? definition.warmup(context.params) : 1;
-    const result = validateCandles(closed, { intervalMs: stepMs, now: market.now, maxStalenessMs: context.maxStalenessMs, minCandles });
-    if (result.ok) {
-      const last = result.candles[result.candles.length - 1];
-      if (last && context.lastSignal && last.start <= context.lastSignal.candleStart) {
-        return {
-          market,
-          workingCandles: null,
-          quality: { ok: true, severity: 'ok', reasons: [], detail: 'no new closed candle since the last signal', at: market.now },
-          lastSkip: { reason: 'NO_NEW_CANDLE', at: market.now, correlationId: context.correlationId },
-        };
-      }
+    const sync = syncKernel(context, definition, closed);
+    const kernel = sync.kernel;
+    if (kernel === null) {
+      const detail = `the exchange's candles no longer continue the kernel's; ${closed.length} fetched, re-fetching the warm-up`;
       return {
-        market,
-        workingCandles: result.candles,
-        quality: { ok: true, severity: 'ok', reasons: [], detail: 'ok', at: market.now },
+        market: null,
+        kernel: null,
+        quality: { ok: false, severity: 'unusable', reasons: ['INSUFFICIENT_HISTORY'], detail, at: market.now },
+        lastSkip: { reason: 'INSUFFICIENT_HISTORY', at: market.now, correlationId: context.correlationId },
       };
     }
-    const quality = { ok: false, severity: result.severity, reasons: result.reasons, detail: result.detail, at: market.now } as const;
-    if (result.severity === 'unusable') {
-      return { market, workingCandles: null, quality, lastSkip: { reason: result.primary, at: market.now, correlationId: context.correlationId } };
+    const owned = { kernel: { instance: kernel, version: kernel.version } };
+    const verdict = kernel.verdict(market.now);
+    if (!verdict.ok && verdict.severity === 'unusable') {
+      const quality = { ok: false, severity: verdict.severity, reasons: verdict.reasons, detail: verdict.detail, at: market.now } as const;
+      return { market: null, ...owned, quality, lastSkip: { reason: verdict.primary, at: market.now, correlationId: context.correlationId } };
     }
-    return { market, workingCandles: result.candles, quality };
+    const quality = verdict.ok
+      ? ({ ok: true, severity: 'ok', reasons: [], detail: 'ok', at: market.now } as const)
+      : ({ ok: false, severity: verdict.severity, reasons: verdict.reasons, detail: verdict.detail, at: market.now } as const);
+    if (context.lastSignal && kernel.decisionStart <= context.lastSignal.candleStart) {
+      return {
+        market: null,
+        ...owned,
+        quality: { ...quality, detail: 'no new closed candle since the last signal' },
+        lastSkip: { reason: 'NO_NEW_CANDLE', at: market.now, correlationId: context.correlationId },
+      };
+    }
+    return { market, ...owned, quality };
   } catch (error) {
-    return { market, workingCandles: null, stepError: recordError(error, market.now, context.correlationId) };
+    return { market: null, stepError: recordError(error, market.now, context.correlationId) };
   }
 }
 
 /** True when validating decided to skip this iteration (no data worth a signal). */
 export function shouldSkip(context: StrategyContext): boolean {
-  return context.workingCandles === null;
+  return context.market === null;
 }
 
-/** signalling: indicators -> signal (full or degraded) -> risk decision -> entry order (if approved). */
+/** A copy of the kernel's indicator reading (the strategy may reuse its object). */
+function copyIndicators(reading: IndicatorResult | null): IndicatorResult | null {
+  return reading ? { candleStart: reading.candleStart, close: reading.close, values: { ...reading.values } } : null;
+}
+
+/** signalling: the kernel's signal (full or degraded) -> risk decision -> entry order (if approved). */
 export function signalStep(context: StrategyContext, deps: StrategyMachineDeps): Patch {
   const market = context.market;
-  const candles = context.workingCandles;
   const now = market?.now ?? deps.now();
   try {
-    const definition = deps.resolveStrategy(context.strategyType);
-    if (!definition) throw toBybotError(new Error(`unknown strategy type ${context.strategyType}`));
-    if (!market || !candles) throw toBybotError(new Error('signalling without market data'));
-    const degraded = context.quality?.severity === 'degraded';
-
-    // Degraded data must not poison the incremental indicator state: keep it for the full path only.
-    const advanced = degraded
-      ? { state: context.indicatorState, lastCandleStart: context.lastCandleStart, indicators: null }
-      : advanceIndicators(definition, context.params, context.indicatorState, context.lastCandleStart ?? undefined, candles);
-    const signal = evaluateSignal({
-      definition,
-      params: context.params,
-      indicators: advanced.indicators,
-      candles,
-      degraded,
-      strategyId: context.presetId,
-      symbol: context.symbol,
-    });
+    const kernel = ownKernel(context);
+    if (!market || !kernel) throw toBybotError(new Error('signalling without market data'));
+    const evaluation = kernel.evaluate(market.now, true);
+    if (evaluation.kind !== 'signal') return { pendingEntry: null };
+    const { signal, degraded } = evaluation;
     const base: Patch = {
-      indicatorState: advanced.state,
-      lastCandleStart: advanced.lastCandleStart ?? null,
-      lastIndicators: advanced.indicators ?? context.lastIndicators,
+      lastIndicators: degraded ? context.lastIndicators : (copyIndicators(kernel.indicators()) ?? context.lastIndicators),
       lastSignal: signal,
       pendingEntry: null,
     };
@@ -136,22 +126,9 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
     }
     if (signal.action === 'none') return base;
 
-    const decision = assessEntry({
-      signal,
-      instrument: market.instrument,
-      portfolio: market.portfolio,
-      limits: context.risk,
-      tradingState: market.tradingState,
-    });
+    const { decision, orderLinkId } = kernel.assess(signal, market.portfolio, market.instrument, market.tradingState);
     const lastDecision = { ...decision, at: now, correlationId: context.correlationId };
-    if (!decision.allowed) return { ...base, lastDecision };
-    const orderLinkId = buildOrderLinkId({
-      strategyId: context.presetId,
-      symbol: context.symbol,
-      candleStart: signal.candleStart,
-      side: decision.side,
-      purpose: 'entry',
-    });
+    if (!decision.allowed || orderLinkId === null) return { ...base, lastDecision };
     return {
       ...base,
       lastDecision,
@@ -164,6 +141,7 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
         orderLinkId,
         candleStart: signal.candleStart,
         entry: decision,
+        signal: { score: signal.score, factors: signal.factors, mode: signal.mode },
       },
     };
   } catch (error) {
@@ -172,4 +150,4 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
 }
 
 /** Clears per-iteration data so snapshots (and /actors) stay small between iterations. */
-export const END_OF_ITERATION: Patch = { market: null, workingCandles: null, pendingEntry: null, stepError: null };
+export const END_OF_ITERATION: Patch = { market: null, pendingEntry: null, stepError: null };

@@ -15,7 +15,9 @@ export type EscalationKind =
   | 'actor_restarted'
   | 'symbol_escalated'
   | 'emergency_stop'
-  | 'resumed';
+  | 'resumed'
+  | 'daily_loss_pause'
+  | 'daily_loss_pause_end';
 
 export interface EscalationRecord {
   readonly level: EscalationLevel;

@@ -1,7 +1,10 @@
-import { assign, enqueueActions, fromCallback, fromPromise, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, cancel, enqueueActions, fromCallback, fromPromise, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { TradingState } from '../src/domain/types.ts';
 import type { SymbolSupervisorInput, SymbolSupervisorMachine, SymbolSupervisorOutput, SymbolToSystemEvent } from './symbol.supervisor.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
+import { disabledSymbolCount, haltEffects, pauseEffects, pauseEndEffects, symbolOfActor, type HaltParams } from './system.rules.ts';
+
+export { NON_ESCALATION_DISABLE_CODES } from './system.rules.ts';
 
 /**
  * The root of the actor tree: one symbol supervisor per traded symbol, plus an account
@@ -25,9 +28,6 @@ export interface SystemSupervisorInput {
   readonly initiallyDisabled?: Readonly<Record<string, DisabledEntry & { readonly symbol: string }>>;
 }
 
-/** Disabled-entry codes that are choices, not failures: they never count toward the level-3 limit. */
-export const NON_ESCALATION_DISABLE_CODES: ReadonlySet<string> = new Set(['CONFIG_DISABLED', 'OPERATOR']);
-
 export interface SystemSupervisorDeps {
   readonly now: () => number;
   readonly symbolLogic: SymbolSupervisorMachine;
@@ -40,11 +40,22 @@ export interface HaltInfo {
   readonly correlationId: string;
 }
 
+/** A daily-loss pause (risk.dailyLossAction pause-until-utc-midnight): entries denied until `until`. */
+export interface PauseInfo {
+  readonly reason: string;
+  readonly code: string;
+  readonly at: number;
+  readonly until: number;
+  readonly correlationId: string;
+}
+
 export interface SystemSupervisorContext {
   readonly symbols: readonly SymbolSupervisorInput[];
   readonly maxDisabledSymbols: number;
   readonly tradingState: TradingState;
   readonly halt: HaltInfo | null;
+  /** The daily-loss pause in force (trading state REDUCING), or null. */
+  readonly pause: PauseInfo | null;
   /** Strategy actors disabled at level 2, by actor id (kept across resume). */
   readonly disabled: Readonly<Record<string, DisabledEntry & { readonly symbol: string }>>;
   /** Symbols whose supervisor gave up (restart intensity exceeded), by symbol. */
@@ -60,9 +71,19 @@ export type AccountAlert = {
   readonly at: number;
 };
 
+/** The daily loss limit was reached and the configured action is to pause new entries until `until` (next 00:00 UTC). */
+export type DailyLossPause = {
+  readonly type: 'DAILY_LOSS_PAUSE';
+  readonly reason: string;
+  readonly at: number;
+  readonly until: number;
+};
+
 export type SystemSupervisorEvent =
   | SymbolToSystemEvent
   | AccountAlert
+  | DailyLossPause
+  | { readonly type: 'PAUSE_END' }
   | { readonly type: 'HALT'; readonly reason: string; readonly code: string; readonly correlationId: string }
   | { readonly type: 'RESUME'; readonly correlationId: string }
   | { readonly type: 'SHUTDOWN' }
@@ -72,46 +93,6 @@ export type SystemSupervisorEvent =
 export type SystemEmitted = { readonly type: 'escalation'; readonly record: EscalationRecord };
 
 export const SYMBOL_PREFIX = 'symbol:';
-
-function disabledSymbolCount(context: SystemSupervisorContext): number {
-  let count = 0;
-  for (const spec of context.symbols) {
-    const failed = spec.children.filter((c) => {
-      const entry = context.disabled[c.actorId];
-      return entry !== undefined && !NON_ESCALATION_DISABLE_CODES.has(entry.code);
-    });
-    const enabled = spec.children.filter((c) => !(c.actorId in context.disabled) || failed.includes(c));
-    const all = failed.length > 0 && failed.length === enabled.length;
-    if (all || spec.symbol in context.escalatedSymbols) count++;
-  }
-  return count;
-}
-
-type HaltParams = HaltInfo & { readonly symbol?: string; readonly actorId?: string };
-
-/** Level 3: the context change and the record of an emergency stop. */
-function haltEffects(context: SystemSupervisorContext, params: HaltParams) {
-  const record: EscalationRecord = {
-    level: 'system',
-    kind: 'emergency_stop',
-    reason: params.reason,
-    code: params.code,
-    at: params.at,
-    correlationId: params.correlationId,
-    ...(params.symbol ? { symbol: params.symbol } : {}),
-    ...(params.actorId ? { actorId: params.actorId } : {}),
-  };
-  const patch: Partial<SystemSupervisorContext> = {
-    tradingState: 'HALTED',
-    halt: { reason: params.reason, code: params.code, at: params.at, correlationId: params.correlationId },
-    records: appendRecord(context.records, record),
-  };
-  return { patch, record };
-}
-
-function symbolOfActor(actorId: string): string {
-  return actorId.split(':')[0] ?? actorId;
-}
 
 export function createSystemSupervisor(deps: SystemSupervisorDeps) {
   return setup({
@@ -203,6 +184,7 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
       maxDisabledSymbols: input.maxDisabledSymbols,
       tradingState: 'ACTIVE',
       halt: null,
+      pause: null,
       disabled: { ...(input.initiallyDisabled ?? {}) },
       escalatedSymbols: {},
       records: [],
@@ -224,10 +206,29 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
             const id = `${SYMBOL_PREFIX}${spec.symbol}`;
             enqueue.spawnChild('symbolSupervisor', { id, systemId: id, input: { ...spec, initiallyDisabled } });
           }
-          enqueue.assign({ tradingState: 'ACTIVE' as TradingState, halt: null, escalatedSymbols: {} });
+          enqueue.assign({ tradingState: 'ACTIVE' as TradingState, halt: null, pause: null, escalatedSymbols: {} });
         }),
+        exit: cancel('pauseEnd'),
         invoke: { id: 'accountWatch', src: 'accountWatch' },
         on: {
+          DAILY_LOSS_PAUSE: {
+            // One pause per UTC day: a pause already in force until then is not restarted.
+            guard: ({ context, event }) => context.pause === null || context.pause.until < event.until,
+            actions: enqueueActions(({ context, event, enqueue }) => {
+              const { patch, record } = pauseEffects(context, event);
+              enqueue.assign(patch);
+              enqueue.emit({ type: 'escalation', record });
+              enqueue.raise({ type: 'PAUSE_END' }, { delay: Math.max(0, event.until - deps.now()), id: 'pauseEnd' });
+            }),
+          },
+          PAUSE_END: {
+            guard: ({ context }) => context.pause !== null,
+            actions: enqueueActions(({ context, enqueue }) => {
+              const { patch, record } = pauseEndEffects(context, deps.now());
+              enqueue.assign(patch);
+              enqueue.emit({ type: 'escalation', record });
+            }),
+          },
           ESCALATE: {
             target: 'emergencyStop',
             actions: {

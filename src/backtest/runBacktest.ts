@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/schema.ts';
-import { ManualClock } from '../clock/manualClock.ts';
+import { LockStepClock } from '../clock/lockStepClock.ts';
+import { countInFlight } from '../exchange/inFlightPort.ts';
 import { hashString, mulberry32 } from '../core/rng.ts';
 import { getStrategy } from '../core/strategy/registry.ts';
 import type { Execution } from '../domain/types.ts';
@@ -17,8 +18,6 @@ export interface BacktestOptions {
   /** UTC ms; minute-aligned. */
   readonly start: number;
   readonly logger: Logger;
-  /** Clock step between settles (ms); smaller is slower but closer to a live run. */
-  readonly stepMs?: number;
 }
 
 /** One fill, as a backtest reports it (ISO time for humans, numbers already on the exchange grid). */
@@ -73,13 +72,17 @@ function toFill(e: Execution): BacktestFill {
 }
 
 /**
- * Backtest: the same runtime (supervisors, strategy machines, risk, order path) as live
- * and dry-run, over the built-in simulator with a ManualClock, so simulated days take
- * seconds and the same seed always gives the same trades.
+ * The dry-run regression run: the same runtime (supervisors, strategy machines, risk, order
+ * path) as live and dry-run, over the built-in simulator's generated market walked along its
+ * minute price path (not the bar-level replay of the backtest engines), on the lock-step
+ * clock, so simulated hours take seconds and the same seed always gives the same fills.
+ * test/backtest/golden.test.ts holds it to a golden file.
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const { config, logger } = options;
-  const clock = new ManualClock(options.start);
+  let counter: ReturnType<typeof countInFlight> | undefined;
+  // Lock-step: time jumps to the next timer once no exchange call is in flight.
+  const clock = new LockStepClock(options.start, () => (counter?.inFlight() ?? 0) > 0);
   const sim = createSimExchange({
     clock,
     seed: config.simulator.seed,
@@ -88,15 +91,17 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     takerFeeRate: config.simulator.takerFeeRate,
     makerFeeRate: config.simulator.makerFeeRate,
     slippageBps: config.simulator.slippageBps,
+    fundingRate: config.simulator.fundingRate,
     regimes: config.simulator.regimes,
     faults: { ...config.simulator.faults, nanCandles: [...config.simulator.faults.nanCandles] },
   });
+  counter = countInFlight(sim.port);
   const fills: Execution[] = [];
   sim.engine.on('execution', (e) => fills.push(e as Execution));
   let escalations = 0;
   const runtime = new Runtime({
     config,
-    exchange: sim.port,
+    exchange: counter.port,
     clock,
     logger,
     metrics: createMetrics(),
@@ -109,10 +114,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const startEquity = (await sim.port.balance()).equity;
   runtime.start();
   const end = options.start + options.durationMs;
-  const step = options.stepMs ?? 5_000;
-  while (clock.now() < end) {
-    await clock.advanceTo(Math.min(end, clock.now() + step));
-  }
+  await clock.runUntil(end);
   await runtime.stop();
   const balance = await sim.port.balance();
   const positions = await sim.port.positions();

@@ -58,6 +58,7 @@ function buildSimulator(config: AppConfig, clock: Clock, epoch: number): SimExch
     takerFeeRate: config.simulator.takerFeeRate,
     makerFeeRate: config.simulator.makerFeeRate,
     slippageBps: config.simulator.slippageBps,
+    fundingRate: config.simulator.fundingRate,
     regimes: Object.fromEntries(Object.entries(config.simulator.regimes).map(([symbol, regime]) => [symbol, regime])),
     faults: config.simulator.faults,
   });

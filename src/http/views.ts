@@ -1,6 +1,7 @@
 import type { SystemSnapshot } from '../runtime/createRuntime.ts';
-import type { ActorEntry } from '../runtime/actorRegistry.ts';
+import { TRANSITION_HISTORY, type ActorEntry } from '../runtime/actorRegistry.ts';
 import type { DisabledEntry } from '../../supervisors/escalation.ts';
+import type { StrategyContext } from '../../machines/strategy.types.ts';
 
 /** Human-facing timestamps: ISO-8601 UTC with Z (internally everything is epoch ms). */
 export function iso(ms: number | null | undefined): string | null {
@@ -13,6 +14,12 @@ function withIso<T extends { at: number }>(value: T | null): (Omit<T, 'at'> & { 
   return value ? { ...value, at: iso(value.at) } : null;
 }
 
+/** The iteration counters as /actors has always shown them (failures by code are under `failures`). */
+function countersView(counters: StrategyContext['counters']) {
+  const { failuresByCode: _byCode, ...rest } = counters;
+  return rest;
+}
+
 /** The /actors row: everything an on-call engineer needs to see why an actor does what it does. */
 export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefined, tradingHalted: boolean) {
   const c = entry.context;
@@ -22,7 +29,7 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
     symbol: entry.symbol,
     strategy: entry.presetId,
     strategyType: entry.strategyType,
-    interval: c.params.interval,
+    interval: c.settings.params.interval,
     state: entry.state,
     status,
     stateSince: iso(entry.enteredAt),
@@ -30,18 +37,18 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
     breaker: {
       status: c.breaker.status,
       consecutiveFailures: c.breaker.consecutiveFailures,
-      failureThreshold: c.breakerConfig.failureThreshold,
+      failureThreshold: c.settings.breaker.failureThreshold,
       trips: c.breaker.trips,
       openedAt: iso(c.breaker.openedAt),
-      openMs: c.breakerConfig.openMs,
+      openMs: c.settings.breaker.openMs,
     },
     failures: {
       consecutive: c.breaker.consecutiveFailures,
       total: c.counters.failed,
       skipped: c.counters.skipped,
-      byCode: c.failuresByCode,
+      byCode: c.counters.failuresByCode,
     },
-    counters: c.counters,
+    counters: countersView(c.counters),
     correlationId: c.correlationId,
     lastError: withIso(c.lastError),
     lastSkip: withIso(c.lastSkip),
@@ -56,12 +63,12 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
 export function actorDetail(entry: ActorEntry, disabled: DisabledEntry | undefined, tradingHalted: boolean) {
   return {
     ...actorSummary(entry, disabled, tradingHalted),
-    params: entry.context.params,
-    risk: entry.context.risk,
+    params: entry.context.settings.params,
+    risk: entry.context.settings.risk,
     lastIndicators: entry.context.lastIndicators
       ? { ...entry.context.lastIndicators, candleStart: iso(entry.context.lastIndicators.candleStart) }
       : null,
-    transitions: entry.transitions.map((t) => ({ ...t, at: iso(t.at) })),
+    transitions: entry.transitions.slice(-TRANSITION_HISTORY).map((t) => ({ ...t, at: iso(t.at) })),
   };
 }
 
@@ -72,6 +79,7 @@ export function systemSummary(snapshot: SystemSnapshot) {
     status: snapshot.status,
     tradingState: c.tradingState,
     halt: c.halt ? { ...c.halt, at: iso(c.halt.at) } : null,
+    pause: c.pause ? { ...c.pause, at: iso(c.pause.at), until: iso(c.pause.until) } : null,
     lastEmergencyCancel: c.cancelResult ? { ...c.cancelResult, at: iso(c.cancelResult.at) } : null,
     disabled: Object.fromEntries(Object.entries(c.disabled).map(([id, d]) => [id, { ...d, at: iso(d.at) }])),
     escalatedSymbols: Object.fromEntries(Object.entries(c.escalatedSymbols).map(([s, d]) => [s, { ...d, at: iso(d.at) }])),

@@ -1,3 +1,4 @@
+import { DAY_MS, utcDayStart } from '../core/data/utcTime.ts';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -311,6 +312,19 @@ export class Journal implements OrderEventSink {
       .prepare(`SELECT kind, reason, code, at, correlation_id FROM escalations WHERE level = 'system' AND kind IN ('emergency_stop', 'resumed') ORDER BY id DESC LIMIT 1`)
       .get() as { kind: string; reason: string; code: string; at: number; correlation_id: string } | undefined;
     return row && row.kind === 'emergency_stop' ? { reason: row.reason, code: row.code, at: row.at, correlationId: row.correlation_id } : null;
+  }
+
+  /**
+   * The daily-loss pause in force at `now`, if the last pause record is not followed by its
+   * end and its 00:00 UTC has not come yet (a restart keeps the pause: crash-only, not amnesia).
+   */
+  activePause(now: number): { readonly reason: string; readonly at: number; readonly until: number } | null {
+    const row = this.db
+      .prepare(`SELECT kind, reason, at FROM escalations WHERE level = 'system' AND kind IN ('daily_loss_pause', 'daily_loss_pause_end', 'resumed') ORDER BY id DESC LIMIT 1`)
+      .get() as { kind: string; reason: string; at: number } | undefined;
+    if (!row || row.kind !== 'daily_loss_pause') return null;
+    const until = utcDayStart(row.at) + DAY_MS;
+    return until > now ? { reason: row.reason, at: row.at, until } : null;
   }
 
   orderLinkIds(): Set<string> {

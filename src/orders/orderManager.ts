@@ -31,6 +31,12 @@ export interface OrderManagerOptions {
   readonly protectDeadlineMs?: number;
   /** Our resting limit orders older than this are cancelled (0 = never). */
   readonly staleOrderTtlMs?: number;
+  /**
+   * Backtests only: a gate each entry passes before it joins the queue. The lock-step
+   * actor engine holds entries until every actor ticked at the same close has decided,
+   * then admits them in actor order (the fast engine's ordering rule).
+   */
+  readonly admit?: (order: EntryOrder) => Promise<void>;
 }
 
 /**
@@ -57,7 +63,9 @@ export class OrderManager {
   submit(order: EntryOrder): Promise<PlacedOrder> {
     this.options.gate.assertCanOpen();
     this.events.intent(order, this.options.clock.now());
-    return this.options.gate.track(this.queue.enqueue('entry', order.orderLinkId, () => this.place(order)));
+    const enqueue = (): Promise<PlacedOrder> => this.queue.enqueue('entry', order.orderLinkId, () => this.place(order));
+    const admit = this.options.admit;
+    return this.options.gate.track(admit ? admit(order).then(enqueue) : enqueue());
   }
 
   /** Makes sure an open position of ours has a stop-loss (used at start-up and after fills). */

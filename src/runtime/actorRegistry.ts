@@ -73,7 +73,7 @@ export class ActorRegistry {
         state,
         status,
         context,
-        enteredAt: transition?.at ?? context.startedAt,
+        enteredAt: transition?.at ?? context.settings.startedAt,
         transitions: [],
         lastCycleMs: null,
       };
@@ -86,7 +86,8 @@ export class ActorRegistry {
     if (transition) {
       entry.enteredAt = transition.at;
       entry.transitions.push(transition);
-      if (entry.transitions.length > TRANSITION_HISTORY) entry.transitions.splice(0, entry.transitions.length - TRANSITION_HISTORY);
+      // Trimmed in batches (amortised O(1) per transition); readers take the last TRANSITION_HISTORY.
+      if (entry.transitions.length >= 2 * TRANSITION_HISTORY) entry.transitions.splice(0, entry.transitions.length - TRANSITION_HISTORY);
     }
     for (const listener of this.listeners) listener(entry, transition);
     return entry;

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
-import type { StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
@@ -49,6 +50,17 @@ export interface RuntimeOptions {
   readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
   /** The trade journal; without it nothing is persisted (tests, backtests). */
   readonly journal?: Journal;
+  /** Backtests: one more listener of the order events (the trade list's entry details). */
+  readonly orderEvents?: OrderEventSink;
+  /** Backtests: the admission gate of entries (see OrderManagerOptions.admit). */
+  readonly admitEntry?: (order: EntryOrder) => Promise<void>;
+  /**
+   * Feed the per-actor read model (/actors, /viz, per-actor logs and metrics, the journal's
+   * signal tap) from the inspection stream; default true. Backtests turn it off: nobody reads
+   * it there and it costs a third of each iteration. Decisions never depend on it (the
+   * observer only observes); the trading gate follows the system supervisor either way.
+   */
+  readonly observeActors?: boolean;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -99,7 +111,10 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : [])], (error) => this.journalGuard.report(error, 'order')),
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : [])], (error) =>
+        this.journalGuard.report(error, 'order'),
+      ),
+      ...(options.admitEntry ? { admit: options.admitEntry } : {}),
     });
     const io: IoActorDeps = {
       exchange,
@@ -112,6 +127,7 @@ export class Runtime {
       metrics,
       accountCheckMs: config.supervision.accountCheckMs,
       dailyLossLimitPct: config.risk.dailyLossLimitPct,
+      dailyLossAction: config.risk.dailyLossAction,
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
     };
@@ -136,16 +152,22 @@ export class Runtime {
     const journalTap = journal
       ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
       : undefined;
+    const observeActors = options.observeActors ?? true;
     this.root = createActor(systemLogic, {
       input,
       clock,
-      inspect: journalTap
-        ? (event) => {
-            observer.inspect(event);
-            journalTap(event);
+      ...(observeActors
+        ? {
+            inspect: journalTap
+              ? (event: InspectionEvent) => {
+                  observer.inspect(event);
+                  journalTap(event);
+                }
+              : observer.inspect,
           }
-        : observer.inspect,
+        : {}),
     });
+    if (!observeActors) this.root.subscribe({ next: (snapshot) => observer.observeSystem(snapshot), error: () => undefined });
     this.root.on('escalation', (event) => {
       observer.onEscalation(event.record);
       if (journal) this.journalGuard.run('escalation', () => journal.recordEscalation(event.record));
@@ -257,6 +279,11 @@ export class Runtime {
     if (halt) {
       logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
       this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
+    }
+    const pause = journal?.activePause(clock.now());
+    if (pause && !halt) {
+      logger.warn({ event: 'pause_persisted', until: new Date(pause.until).toISOString() }, `new entries stay paused until ${new Date(pause.until).toISOString()} after the restart: ${pause.reason}`);
+      this.root.send({ type: 'DAILY_LOSS_PAUSE', reason: `still paused from before the restart: ${pause.reason}`, at: clock.now(), until: pause.until });
     }
     this.journalSync.start();
     this.resolveStarted();

@@ -4,8 +4,10 @@ import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { dailyLossReached } from '../core/risk/dailyLoss.ts';
+import { fetchCandlePages } from './candlePages.ts';
 import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
+import { nextUtcMidnight } from '../../supervisors/system.rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { OrderManager } from '../orders/orderManager.ts';
@@ -29,6 +31,8 @@ export interface IoActorDeps {
   readonly metrics: Metrics;
   readonly accountCheckMs: number;
   readonly dailyLossLimitPct: number;
+  /** risk.dailyLossAction: pause new entries until 00:00 UTC, or halt (level 3). */
+  readonly dailyLossAction: 'pause-until-utc-midnight' | 'halt';
   readonly shutdownDeadlineMs: number;
   readonly cancelOpenOrdersOnShutdown: boolean;
 }
@@ -37,7 +41,7 @@ export function createFetchMarket(deps: IoActorDeps) {
   return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
     const { exchange } = deps;
     const [candles, instrument, balance, positions, openOrders] = await Promise.all([
-      exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }),
+      fetchCandlePages(exchange, input.symbol, input.interval, input.limit, { signal }),
       deps.instruments.get(input.symbol, { signal }),
       exchange.balance({ signal }),
       exchange.positions(undefined, { signal }),
@@ -112,6 +116,11 @@ export function createDrainOrders(deps: IoActorDeps) {
   });
 }
 
+/** The one sentence a daily-loss pause or halt gives (live and backtest alike). */
+export function dailyLossReason(equity: number, limitPct: number, dayStartEquity: number): string {
+  return `equity ${equity.toFixed(2)} is down more than ${limitPct}% from the UTC day's start ${dayStartEquity.toFixed(2)}`;
+}
+
 /** Polls the balance on the clock; alerts on balance 0, the daily loss limit and rejected credentials. */
 export function createAccountWatch(deps: IoActorDeps) {
   return fromCallback<SystemSupervisorEvent>(({ sendBack }) => {
@@ -128,12 +137,9 @@ export function createAccountWatch(deps: IoActorDeps) {
         if (balance.equity <= 0) {
           sendBack({ type: 'ACCOUNT_ALERT', code: 'BALANCE_ZERO', reason: `account equity is ${balance.equity} ${balance.coin}`, at: now });
         } else if (dailyLossReached(dayStart, balance.equity, deps.dailyLossLimitPct)) {
-          sendBack({
-            type: 'ACCOUNT_ALERT',
-            code: 'DAILY_LOSS_LIMIT',
-            reason: `equity ${balance.equity.toFixed(2)} is down more than ${deps.dailyLossLimitPct}% from the UTC day's start ${dayStart.toFixed(2)}`,
-            at: now,
-          });
+          const reason = dailyLossReason(balance.equity, deps.dailyLossLimitPct, dayStart);
+          if (deps.dailyLossAction === 'halt') sendBack({ type: 'ACCOUNT_ALERT', code: 'DAILY_LOSS_LIMIT', reason, at: now });
+          else sendBack({ type: 'DAILY_LOSS_PAUSE', reason, at: now, until: nextUtcMidnight(now) });
         }
       } catch (raw) {
         if (stopped) return;

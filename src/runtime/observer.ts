@@ -24,6 +24,8 @@ interface SnapshotLike {
  */
 export class RuntimeObserver {
   private readonly cycleStarted = new Map<string, number>();
+  /** Per actor, the state gauge's labelled children (prom-client hashes and validates labels on every unlabelled call). */
+  private readonly gauges = new Map<string, Record<StrategyStateName, { set(value: number): void }>>();
 
   constructor(
     private readonly deps: {
@@ -59,15 +61,35 @@ export class RuntimeObserver {
       at: toIso(record.at),
     };
     const message = `escalation ${record.level}/${record.kind}: ${record.reason}`;
-    if (record.level === 'system') this.deps.logger.error(fields, message);
+    // A daily-loss pause is the configured answer to a bad day, not a failure: warn, and info when it lifts.
+    if (record.kind === 'daily_loss_pause_end') this.deps.logger.info(fields, message);
+    else if (record.kind === 'daily_loss_pause') this.deps.logger.warn(fields, message);
+    else if (record.level === 'system') this.deps.logger.error(fields, message);
     else if (record.level === 'symbol') this.deps.logger.warn(fields, message);
     else this.deps.logger.info(fields, message);
+  }
+
+  private stateGauges(actorId: string, labels: { symbol: string; strategy: string }): Record<StrategyStateName, { set(value: number): void }> {
+    let gauges = this.gauges.get(actorId);
+    if (!gauges) {
+      gauges = Object.fromEntries(STRATEGY_STATES.map((name) => [name, this.deps.metrics.actorState.labels({ actor: actorId, ...labels, state: name })])) as unknown as Record<
+        StrategyStateName,
+        { set(value: number): void }
+      >;
+      this.gauges.set(actorId, gauges);
+    }
+    return gauges;
+  }
+
+  /** The system supervisor's snapshot: the trading gate follows its trading state. */
+  observeSystem(snapshot: unknown): void {
+    this.onSystem(snapshot as SnapshotLike);
   }
 
   private onSystem(snapshot: SnapshotLike): void {
     const context = snapshot.context as SystemSupervisorContext;
     const stopping = snapshot.value === 'stopping' || snapshot.value === 'stopped';
-    if (!stopping) this.deps.gate.set(context.tradingState, context.halt?.reason ?? '');
+    if (!stopping) this.deps.gate.set(context.tradingState, context.halt?.reason ?? context.pause?.reason ?? '');
     this.deps.metrics.tradingHalted.set(context.tradingState === 'HALTED' || stopping ? 1 : 0);
     this.deps.metrics.disabledStrategies.set(Object.keys(context.disabled).length);
   }
@@ -77,15 +99,19 @@ export class RuntimeObserver {
     const state = (typeof snapshot.value === 'string' ? snapshot.value : 'idle') as StrategyStateName;
     const previous = this.deps.registry.get(actorId);
     const status = snapshot.status === 'active' ? 'active' : snapshot.status === 'error' ? 'error' : 'stopped';
-    const log = this.deps.logger.child({ actor: actorId, symbol: context.symbol, strategy: context.presetId, correlationId: context.correlationId });
+    const log = lazyChild(this.deps.logger, () => ({ actor: actorId, symbol: context.symbol, strategy: context.presetId, correlationId: context.correlationId }));
     const labels = { symbol: context.symbol, strategy: context.presetId };
 
     let transition: TransitionRecord | null = null;
     let lastCycleMs: number | null = null;
     if (!previous || previous.state !== state) {
       transition = { at: this.deps.clock.now(), from: previous?.state ?? '(start)', to: state, event: eventType, correlationId: context.correlationId };
-      for (const name of STRATEGY_STATES) {
-        this.deps.metrics.actorState.set({ actor: actorId, ...labels, state: name }, name === state ? 1 : 0);
+      // The gauge is one-hot over the states: a new actor gets every state once, later only the two that change.
+      const gauges = this.stateGauges(actorId, labels);
+      if (!previous) for (const name of STRATEGY_STATES) gauges[name].set(name === state ? 1 : 0);
+      else {
+        gauges[previous.state].set(0);
+        gauges[state].set(1);
       }
       if (state === 'fetching') this.cycleStarted.set(actorId, performance.now());
       if (state === 'cooldown' || state === 'broken') {
@@ -101,7 +127,7 @@ export class RuntimeObserver {
       if (state === 'broken') {
         this.deps.metrics.breakerTrips.inc(labels);
         log.warn(
-          { event: 'breaker_open', trips: context.breaker.trips, consecutiveFailures: context.breaker.consecutiveFailures, openMs: context.breakerConfig.openMs, lastError: context.lastError },
+          { event: 'breaker_open', trips: context.breaker.trips, consecutiveFailures: context.breaker.consecutiveFailures, openMs: context.settings.breaker.openMs, lastError: context.lastError },
           `circuit breaker open after ${context.breaker.consecutiveFailures} consecutive failures`,
         );
       }
@@ -118,7 +144,7 @@ export class RuntimeObserver {
   private logChanges(
     before: StrategyContext,
     after: StrategyContext,
-    log: Logger,
+    log: ActorLog,
     labels: { symbol: string; strategy: string },
     previousState: string,
   ): void {
@@ -173,4 +199,38 @@ export class RuntimeObserver {
       );
     }
   }
+}
+
+/** The few logger methods the observer uses on an actor's lines. */
+export type ActorLog = Pick<Logger, 'debug' | 'info' | 'warn'>;
+
+/**
+ * A child logger created only when a line is actually written: creating pino children (with
+ * redaction) for every snapshot of every actor dominated the cost of observing a backtest.
+ * A class, not closures: closures made per snapshot cost more than the work they guard.
+ */
+class LazyChild {
+  private child: Logger | undefined;
+  constructor(
+    private readonly logger: Logger,
+    private readonly bindings: () => Record<string, unknown>,
+  ) {}
+  private write(level: 'debug' | 'info' | 'warn', args: unknown[]): void {
+    if (!this.logger.isLevelEnabled(level)) return;
+    this.child ??= this.logger.child(this.bindings());
+    (this.child[level] as (...a: unknown[]) => void)(...args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+}
+
+function lazyChild(logger: Logger, bindings: () => Record<string, unknown>): ActorLog {
+  return new LazyChild(logger, bindings) as unknown as ActorLog;
 }

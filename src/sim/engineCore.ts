@@ -1,25 +1,38 @@
 import type { Balance, Execution, Order, Position, Side } from '../domain/types.ts';
 import { roundToStep } from '../core/steps.ts';
+import { slippedPrice, tradeFee } from '../core/fills/slippage.ts';
 import type { Clock } from '../ports/clock.ts';
-import { Account, type PositionState } from './account.ts';
-import { accountBalance } from './margin.ts';
+import { Account, type PositionState } from '../core/account/account.ts';
+import { accountBalance } from '../core/account/balance.ts';
 import { positionView, stopOrderView, type StopKind } from './views.ts';
 import { TypedEmitter } from './emitter.ts';
 import { IdGenerator } from './ids.ts';
-import type { MarketGenerator } from './market.ts';
-import { averagePrice, money } from './money.ts';
+import type { SimMarket } from './simMarket.ts';
+import { averagePrice, money } from '../core/account/money.ts';
 import { OrderStore, type MutableOrder } from './orderStore.ts';
+
+/** A funding settlement charged to (payment > 0) or paid to (payment < 0) the account. */
+export interface FundingEvent {
+  readonly symbol: string;
+  readonly time: number;
+  readonly rate: number;
+  readonly mark: number;
+  /** Signed position size at the settlement. */
+  readonly size: number;
+  readonly payment: number;
+}
 
 export interface EngineEvents extends Record<string, unknown> {
   order: Order;
   execution: Execution;
   position: Position;
   wallet: Balance;
+  funding: FundingEvent;
 }
 
 export interface EngineOptions {
   readonly clock: Clock;
-  readonly market: MarketGenerator;
+  readonly market: SimMarket;
   readonly seed: number;
   readonly initialBalance: number;
   readonly takerFeeRate: number;
@@ -59,7 +72,7 @@ export class EngineCore {
       }
       qty = Math.min(qty, Math.abs(position.size));
     }
-    const fee = money(qty * price * (isMaker ? makerFeeRate : takerFeeRate));
+    const fee = tradeFee(qty, price, isMaker ? makerFeeRate : takerFeeRate);
     const before = position.size;
     const outcome = this.account.applyFill(order.symbol, order.side, qty, price, fee, instrument.qtyStep, time);
 
@@ -135,8 +148,7 @@ export class EngineCore {
   }
 
   slipped(price: number, side: Side, tickSize: number): number {
-    const factor = this.options.slippageBps / 10_000;
-    return roundToStep(side === 'Buy' ? price * (1 + factor) : price * (1 - factor), tickSize);
+    return slippedPrice(price, side, this.options.slippageBps, tickSize);
   }
 
   positionView(position: PositionState): Position {
@@ -146,6 +158,6 @@ export class EngineCore {
 
   balanceView(): Balance {
     const { market, takerFeeRate, clock } = this.options;
-    return accountBalance(this.account, this.orders.open(), (symbol) => market.lastPrice(symbol), takerFeeRate, clock.now());
+    return accountBalance(this.account, this.orders.open(), (p) => market.lastPrice(p.symbol), takerFeeRate, clock.now());
   }
 }

@@ -4,6 +4,7 @@ import { MatchingEngine } from './engine.ts';
 import { FaultController } from './faults.ts';
 import { MarketGenerator } from './market.ts';
 import { SimExchangePort } from './port.ts';
+import { ReplayMarket, type ReplaySymbol } from './replayMarket.ts';
 import type { FaultState, RegimeName } from './types.ts';
 
 export type { FaultState, RegimeName } from './types.ts';
@@ -11,6 +12,8 @@ export type { EngineEvents, AmendOrderRequest } from './engine.ts';
 export { MatchingEngine } from './engine.ts';
 export { FaultController } from './faults.ts';
 export { MarketGenerator } from './market.ts';
+export { ReplayMarket, type ReplaySymbol } from './replayMarket.ts';
+export type { FundingEvent } from './engineCore.ts';
 
 export interface SimExchangeOptions {
   readonly clock: Clock;
@@ -23,6 +26,8 @@ export interface SimExchangeOptions {
   readonly makerFeeRate: number;
   /** Market-order slippage in basis points. */
   readonly slippageBps: number;
+  /** Funding rate per 8-hour settlement (0.0001 = 0.01 %); 0 or absent = none. */
+  readonly fundingRate?: number;
   /** Forced regime per symbol; other symbols switch between trend and range by themselves. */
   readonly regimes: Readonly<Record<string, RegimeName>>;
   readonly faults: FaultState;
@@ -40,7 +45,7 @@ export interface SimExchange {
 /** Builds the in-process simulated Bybit: market generator, matching engine, fault gate, port. */
 export function createSimExchange(options: SimExchangeOptions): SimExchange {
   const { clock, seed } = options;
-  const market = new MarketGenerator({ clock, seed, origin: options.origin, regimes: options.regimes });
+  const market = new MarketGenerator({ clock, seed, origin: options.origin, regimes: options.regimes, fundingRate: options.fundingRate ?? 0 });
   const engine = new MatchingEngine({
     clock,
     market,
@@ -51,6 +56,49 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     slippageBps: options.slippageBps,
   });
   const faults = new FaultController(options.faults);
+  const port = new SimExchangePort({ clock, seed, engine, market, faults });
+  return { port, engine, faults, market };
+}
+
+export interface ReplayExchangeOptions {
+  readonly clock: Clock;
+  /** Seeds the order and execution ids (deterministic runs). */
+  readonly seed: number;
+  readonly symbols: ReadonlyMap<string, ReplaySymbol>;
+  readonly initialBalance: number;
+  readonly takerFeeRate: number;
+  readonly makerFeeRate: number;
+  readonly slippageBps: number;
+  readonly faults?: FaultState;
+}
+
+export interface ReplayExchange {
+  readonly port: ExchangePort;
+  readonly engine: MatchingEngine;
+  readonly faults: FaultController;
+  readonly market: ReplayMarket;
+}
+
+const NO_FAULTS: FaultState = { down: false, authRejected: false, latencyMs: 0, nanCandles: [], errorRate: 0 };
+
+/**
+ * The simulated Bybit over stored candles (backtests with `--engine actors`): the same
+ * matching engine and port as the generated market, replaying the bars with the core
+ * bar-level fill model (src/core/fills) that the fast backtest engine uses.
+ */
+export function createReplayExchange(options: ReplayExchangeOptions): ReplayExchange {
+  const { clock, seed } = options;
+  const market = new ReplayMarket({ clock, symbols: options.symbols });
+  const engine = new MatchingEngine({
+    clock,
+    market,
+    seed,
+    initialBalance: options.initialBalance,
+    takerFeeRate: options.takerFeeRate,
+    makerFeeRate: options.makerFeeRate,
+    slippageBps: options.slippageBps,
+  });
+  const faults = new FaultController(options.faults ?? NO_FAULTS);
   const port = new SimExchangePort({ clock, seed, engine, market, faults });
   return { port, engine, faults, market };
 }

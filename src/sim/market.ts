@@ -9,6 +9,8 @@ import { instrumentFor, isUsdtSymbol } from './instruments.ts';
 import { MINUTE_MS, pathPrice, pathRange, type MinuteBar } from './pricePath.ts';
 import { MinuteSeries } from './series.ts';
 import type { RegimeName } from './types.ts';
+import type { SimMarket } from './simMarket.ts';
+import { configuredSchedule, type FundingSchedule } from '../core/fills/funding.ts';
 
 const BASE_PRICES: Record<string, number> = { BTCUSDT: 60_000, ETHUSDT: 3_000, SOLUSDT: 150 };
 
@@ -28,6 +30,8 @@ export interface MarketOptions {
   /** Epoch ms (minute-aligned) of the first generated bar. */
   readonly origin: number;
   readonly regimes: Readonly<Record<string, RegimeName>>;
+  /** Funding rate per settlement (00:00, 08:00, 16:00 UTC); 0 = no funding. */
+  readonly fundingRate?: number;
 }
 
 /**
@@ -36,14 +40,29 @@ export interface MarketOptions {
  * the current price, tickers). Higher intervals are aggregated from the 1m bars, aligned to
  * epoch multiples of the interval, exactly as an exchange's klines are.
  */
-export class MarketGenerator {
+export class MarketGenerator implements SimMarket {
+  readonly model = 'path' as const;
   readonly origin: number;
+  private readonly fundingSchedule: FundingSchedule;
   private readonly series = new Map<string, MinuteSeries>();
   private readonly instruments = new Map<string, Instrument>();
 
   constructor(private readonly options: MarketOptions) {
     if (options.origin % MINUTE_MS !== 0) throw new InvalidRequestError(`origin ${options.origin} is not minute-aligned`);
     this.origin = options.origin;
+    this.fundingSchedule = configuredSchedule(options.fundingRate ?? 0, options.origin, Number.MAX_SAFE_INTEGER);
+  }
+
+  marketFill(symbol: string, now: number): { readonly price: number; readonly time: number } {
+    return { price: this.priceAt(symbol, now), time: now };
+  }
+
+  funding(): FundingSchedule {
+    return this.fundingSchedule;
+  }
+
+  markAt(symbol: string, time: number): number {
+    return this.priceAt(symbol, time);
   }
 
   /** Reference price at origin: the real neighbourhood for known symbols, else from the symbol's hash. */

@@ -9,7 +9,7 @@ import type { OrderAck, PlaceOrderRequest } from '../domain/types.ts';
 import { isOnStep } from '../core/steps.ts';
 import type { OrderLookup } from '../ports/exchange.ts';
 import type { EngineCore } from './engineCore.ts';
-import { money } from './money.ts';
+import { money } from '../core/account/money.ts';
 import type { MutableOrder } from './orderStore.ts';
 import { checkPrice, validateOrder } from './validation.ts';
 
@@ -83,9 +83,15 @@ export function placeOrder(core: EngineCore, request: PlaceOrderRequest): OrderA
   if (marketable && order.timeInForce === 'PostOnly') {
     core.cancel(order, 'EC_PostOnlyWillTakeLiquidity');
   } else if (marketable) {
-    const slipped = core.slipped(last, order.side, instrument.tickSize);
-    const price = order.orderType === 'Market' ? slipped : order.side === 'Buy' ? Math.min(order.price, slipped) : Math.max(order.price, slipped);
-    core.fill(order, price, false, now);
+    // The generated market fills at the current price; a replay at the open of the bar in progress.
+    const at = market.marketFill(request.symbol, now);
+    if (at === null) {
+      core.cancel(order, 'EC_NoImmediateQtyToFill');
+    } else {
+      const slipped = core.slipped(at.price, order.side, instrument.tickSize);
+      const price = order.orderType === 'Market' ? slipped : order.side === 'Buy' ? Math.min(order.price, slipped) : Math.max(order.price, slipped);
+      core.fill(order, price, false, at.time);
+    }
   } else if (order.timeInForce === 'IOC') {
     core.cancel(order, 'EC_NoImmediateQtyToFill');
   } else if (order.timeInForce === 'FOK') {

@@ -5,7 +5,7 @@ import { sleep, type Clock } from '../ports/clock.ts';
 import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../ports/exchange.ts';
 import type { MatchingEngine } from './engine.ts';
 import type { FaultController } from './faults.ts';
-import type { MarketGenerator } from './market.ts';
+import type { SimMarket } from './simMarket.ts';
 
 /** How many of the newest closed candles a `nanCandles` fault corrupts. */
 const NAN_CANDLES = 2;
@@ -14,7 +14,7 @@ export interface SimPortDeps {
   readonly clock: Clock;
   readonly seed: number;
   readonly engine: MatchingEngine;
-  readonly market: MarketGenerator;
+  readonly market: SimMarket;
   readonly faults: FaultController;
 }
 

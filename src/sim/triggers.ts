@@ -1,20 +1,57 @@
-import { liquidationPrice, type PositionState } from './account.ts';
+import { liquidationPrice, type PositionState } from '../core/account/account.ts';
+import { fundingPayment } from '../core/fills/funding.ts';
 import type { EngineCore } from './engineCore.ts';
+import type { MarketGenerator } from './market.ts';
 import type { MutableOrder } from './orderStore.ts';
 import { walkPath } from './pathWalk.ts';
+import { processBars } from './barTriggers.ts';
+import type { ReplayMarket } from './replayMarket.ts';
 import { closingSide, stopOrderView, type StopKind } from './views.ts';
 
 /**
- * Replays the price path of (from, now] for every symbol with resting orders or a
- * position, symbol by symbol in sorted order, so that resting limits, TP/SL and
- * liquidations happen at the simulated time they would have on a real exchange.
+ * Replays the market of (from, now] for every symbol with resting orders or a position,
+ * symbol by symbol in sorted order, so that resting limits, TP/SL, liquidations and funding
+ * happen at the simulated time they would have on a real exchange. A generated market is
+ * walked along its price path; stored candles are replayed bar by bar with the core fill
+ * model (barTriggers.ts). Funding settlements inside the span are charged in time order
+ * with the price events (bars ending at a settlement time first).
  */
 export function processTriggers(core: EngineCore, from: number, now: number): void {
+  const market = core.options.market;
   const symbols = new Set([...core.orders.restingSymbols(), ...core.account.open().map((p) => p.symbol)]);
   for (const symbol of [...symbols].sort()) {
-    const active = (): boolean => core.orders.open(symbol).length > 0 || core.account.position(symbol).size !== 0;
-    walkPath(core.options.market, symbol, from, now, (a, b, time) => onMove(core, symbol, a, b, time), active);
+    const schedule = market.funding(symbol);
+    let t = from;
+    for (let k = schedule.firstAfter(from); k < schedule.length && schedule.time(k) <= now; k++) {
+      const settlement = schedule.time(k);
+      replay(core, symbol, t, settlement);
+      chargeFunding(core, symbol, settlement, schedule.rate(k));
+      t = settlement;
+    }
+    replay(core, symbol, t, now);
   }
+}
+
+function replay(core: EngineCore, symbol: string, from: number, to: number): void {
+  if (to <= from) return;
+  const market = core.options.market;
+  if (market.model === 'bars') {
+    processBars(core, market as ReplayMarket, symbol, from, to);
+    return;
+  }
+  const active = (): boolean => core.orders.open(symbol).length > 0 || core.account.position(symbol).size !== 0;
+  walkPath(market as MarketGenerator, symbol, from, to, (a, b, time) => onMove(core, symbol, a, b, time), active);
+}
+
+/** A settlement: positions opened before it pay (or receive) value at mark x rate. */
+function chargeFunding(core: EngineCore, symbol: string, time: number, rate: number): void {
+  const position = core.account.position(symbol);
+  if (position.size === 0 || !(position.openedAt < time) || rate === 0) return;
+  const mark = core.options.market.markAt(symbol, time);
+  const payment = fundingPayment(position.size, mark, rate);
+  core.account.applyFunding(symbol, payment);
+  core.emitter.emit('funding', { symbol, time, rate, mark, size: position.size, payment });
+  core.emitter.emit('wallet', core.balanceView());
 }
 
 function onMove(core: EngineCore, symbol: string, from: number, to: number, time: number): void {
@@ -39,13 +76,13 @@ function onMove(core: EngineCore, symbol: string, from: number, to: number, time
   if (hitsFavourable(position.takeProfit)) crossed.push({ kind: 'TakeProfit', price: position.takeProfit });
   if (crossed.length === 0) return;
   crossed.sort((a, b) => (to < from ? b.price - a.price : a.price - b.price));
-  closeByTrigger(core, position, crossed[0]!.kind, crossed[0]!.price, time);
+  const { kind, price: trigger } = crossed[0]!;
+  const fill = kind === 'Liquidation' ? trigger : core.slipped(trigger, closingSide(position), tickSize);
+  closeByTrigger(core, position, kind, trigger, fill, time);
 }
 
-/** TP/SL (market close at the trigger price plus slippage) or liquidation (at liqPrice). */
-function closeByTrigger(core: EngineCore, position: PositionState, kind: StopKind | 'Liquidation', trigger: number, time: number): void {
-  const { tickSize } = core.options.market.instrument(position.symbol);
-  const side = closingSide(position);
+/** TP/SL (market close at `fillPrice`, the trigger or the open plus slippage) or liquidation (at liqPrice). */
+export function closeByTrigger(core: EngineCore, position: PositionState, kind: StopKind | 'Liquidation', trigger: number, fillPrice: number, time: number): void {
   let orderId = core.orderIds.next();
   let createdTime = time;
   if (kind !== 'Liquidation') {
@@ -64,6 +101,5 @@ function closeByTrigger(core: EngineCore, position: PositionState, kind: StopKin
     updatedTime: time,
   };
   core.orders.add(order);
-  const price = kind === 'Liquidation' ? trigger : core.slipped(trigger, side, tickSize);
-  core.fill(order, price, false, time, kind);
+  core.fill(order, fillPrice, false, time, kind);
 }

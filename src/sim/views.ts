@@ -1,6 +1,5 @@
-import type { Order, Position, Side } from '../domain/types.ts';
-import { liquidationPrice, unrealisedPnl, type PositionState } from './account.ts';
-import { money } from './money.ts';
+import type { Order, Side } from '../domain/types.ts';
+import type { PositionState } from '../core/account/account.ts';
 import type { MutableOrder } from './orderStore.ts';
 
 export type StopKind = 'StopLoss' | 'TakeProfit';
@@ -40,20 +39,4 @@ export function stopOrderView(position: PositionState, kind: StopKind, status: O
   };
 }
 
-export function positionView(position: PositionState, mark: number, tickSize: number): Position {
-  return {
-    symbol: position.symbol,
-    side: position.size > 0 ? 'Buy' : position.size < 0 ? 'Sell' : 'None',
-    size: Math.abs(position.size),
-    avgPrice: position.avgPrice,
-    markPrice: mark,
-    leverage: position.leverage,
-    positionValue: money(Math.abs(position.size) * position.avgPrice),
-    unrealisedPnl: unrealisedPnl(position, mark),
-    cumRealisedPnl: position.cumRealisedPnl,
-    stopLoss: position.stopLoss,
-    takeProfit: position.takeProfit,
-    liqPrice: liquidationPrice(position, tickSize),
-    updatedTime: position.updatedTime,
-  };
-}
+export { positionView } from '../core/account/positionView.ts';

@@ -63,15 +63,23 @@ describe('npm start (dry-run, built-in simulator)', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    await new Promise<void>((done) => {
+    const url = await new Promise<string>((done) => {
       const timer = setInterval(() => {
-        if (out.includes('"event":"startup"')) {
+        const m = /"ready":"(http:\/\/127\.0\.0\.1:\d+)\/ready"/.exec(out);
+        if (m) {
           clearInterval(timer);
-          done();
+          done(m[1]!);
         }
       }, 50);
     });
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Signal once every actor has finished its first iteration (the warm-up fetch and its
+    // indicators): tsx force-kills a child that does not acknowledge a relayed signal within
+    // 30 ms, which a loaded machine can exceed during that first, longest step.
+    for (let i = 0; i < 200; i++) {
+      const actors = ((await (await fetch(`${url}/actors`)).json()) as { actors: { counters: { iterations: number }; state: string }[] }).actors;
+      if (actors.every((a) => a.counters.iterations >= 1 && (a.state === 'cooldown' || a.state === 'idle'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('"why":"SIGTERM"');

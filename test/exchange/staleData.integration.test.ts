@@ -83,7 +83,7 @@ describe('stale data is never traded', () => {
     const context = validate(served, now);
     expect(context.quality).toMatchObject({ ok: false, severity: 'unusable' });
     expect(context.lastSkip).toMatchObject({ reason: 'STALE' });
-    expect(context.workingCandles).toBeNull();
+    expect(context.market).toBeNull();
     expect(shouldSkip(context)).toBe(true);
   }, 10_000);
 });

@@ -25,6 +25,7 @@ const order = (link: string): EntryOrder =>
     orderLinkId: link,
     candleStart: 0,
     entry: { allowed: true, side: 'Buy', qty: 0.01, entryPrice: 60_000, stopLoss: 59_000, takeProfit: 62_000, leverage: 1, notional: 600, riskAmount: 10, rewardRisk: 2, cappedBy: [], reason: '' },
+    signal: { score: 0.8, factors: { rangeQuality: 1, edgeProximity: 0.7, momentum: 0.6 }, mode: 'full' },
   }) as EntryOrder;
 
 const exec = (id: string, link: string, side: 'Buy' | 'Sell', price: number, qty: number, time: number, closedSize = 0, stopOrderType = 'Trade'): Execution => ({
@@ -64,6 +65,23 @@ describe('journal (SQLite)', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     again.close();
+  });
+
+  it('remembers a daily-loss pause until its 00:00 UTC, unless it ended or an operator resumed', () => {
+    const j = Journal.open(':memory:');
+    const day = Date.UTC(2026, 0, 5);
+    const rec = (kind: 'daily_loss_pause' | 'daily_loss_pause_end' | 'resumed', at: number) =>
+      j.recordEscalation({ level: 'system', kind, reason: kind, code: 'DAILY_LOSS_LIMIT', at, correlationId: `c${at}` });
+    expect(j.activePause(day)).toBeNull();
+    rec('daily_loss_pause', day + 10 * 3_600_000);
+    expect(j.activePause(day + 11 * 3_600_000)).toMatchObject({ at: day + 10 * 3_600_000, until: day + 86_400_000 });
+    expect(j.activePause(day + 86_400_000)).toBeNull();
+    rec('daily_loss_pause_end', day + 86_400_000);
+    expect(j.activePause(day + 11 * 3_600_000)).toBeNull();
+    rec('daily_loss_pause', day + 30 * 3_600_000);
+    rec('resumed', day + 31 * 3_600_000);
+    expect(j.activePause(day + 32 * 3_600_000)).toBeNull();
+    j.close();
   });
 
   it('records each fill once (execId), whatever the number of syncs', () => {

@@ -41,7 +41,7 @@ export function abstractState(snapshot: AnyMachineSnapshot): string {
     b: c.breaker.status,
     // The count keeps growing while the breaker re-opens (shown in /actors), but past the
     // threshold it no longer changes what the machine does.
-    f: Math.min(c.breaker.consecutiveFailures, c.breakerConfig.failureThreshold),
+    f: Math.min(c.breaker.consecutiveFailures, c.settings.breaker.failureThreshold),
     // After a signal, the same candle again is skipped (NO_NEW_CANDLE): that is state too.
     s: c.lastSignal !== null,
   });

@@ -101,6 +101,7 @@ async function entry(sim: ReturnType<typeof setup>['sim'], qty = 0.05, side: 'Bu
       cappedBy: [],
       reason: 'test',
     } as EntryOrder['entry'],
+    signal: { score: 1, factors: { rangeQuality: 1, edgeProximity: 1, momentum: 1 }, mode: 'full' },
   };
 }
 

@@ -72,6 +72,8 @@ type ModelEvent = EventObject & { readonly kind?: string; readonly [key: string]
 const MODEL_EVENTS: readonly ModelEvent[] = [
   { type: 'ESCALATE', level: 'system', symbol: 'BTCUSDT', actorId: 'BTCUSDT:test', record: { ...record('AUTH_REJECTED'), level: 'system' } },
   { type: 'ACCOUNT_ALERT', code: 'BALANCE_ZERO', reason: 'equity is 0', at: T0 },
+  { type: 'DAILY_LOSS_PAUSE', reason: 'equity 9400 is down more than 5% from the UTC day start 10000', at: T0, until: T0 + 12 * 3_600_000 },
+  { type: 'PAUSE_END' },
   { type: 'HALT', reason: 'operator', code: 'OPERATOR_HALT', correlationId: 'op#1' },
   ...['BTCUSDT', 'ETHUSDT'].map((symbol) => ({ type: 'STRATEGY_DISABLED', kind: symbol, symbol, actorId: `${symbol}:test`, record: record('BREAKER_TRIPS', symbol), allDisabled: true })),
   { type: 'STRATEGY_ENABLED', kind: 'BTCUSDT', symbol: 'BTCUSDT', actorId: 'BTCUSDT:test', record: record('OPERATOR_ENABLE') },
@@ -158,7 +160,7 @@ function harness() {
   const actor = createActor(machine, { input, clock });
   actor.on('escalation', (e) => emitted.push(e.record));
   actor.start();
-  return { actor, cancels, drains, emitted };
+  return { actor, clock, cancels, drains, emitted };
 }
 
 const visited = new Set<string>();
@@ -178,6 +180,9 @@ describe('system supervisor: generated paths replayed on the real root actor', (
         events: {
           ESCALATE: direct,
           ACCOUNT_ALERT: direct,
+          DAILY_LOSS_PAUSE: direct,
+          // The pause lifts by itself at 00:00 UTC (a delayed event on the actor's clock).
+          PAUSE_END: () => h.clock.advanceBy(12 * 3_600_000),
           HALT: direct,
           STRATEGY_DISABLED: direct,
           STRATEGY_ENABLED: direct,
@@ -242,7 +247,7 @@ describe('system supervisor: level-3 triggers', () => {
   it.each([
     ['ESCALATE', MODEL_EVENTS[0]!, 'AUTH_REJECTED'],
     ['ACCOUNT_ALERT', MODEL_EVENTS[1]!, 'BALANCE_ZERO'],
-    ['HALT', MODEL_EVENTS[2]!, 'OPERATOR_HALT'],
+    ['HALT', MODEL_EVENTS[4]!, 'OPERATOR_HALT'],
   ])('%s halts trading with an emergency_stop record and a correlation id', async (_name, event, code) => {
     const h = harness();
     h.actor.send(event as never);
@@ -262,13 +267,51 @@ describe('system supervisor: level-3 triggers', () => {
 
   it('two symbols disabled (the configured limit) stop the system; one does not', async () => {
     const h = harness();
-    h.actor.send(MODEL_EVENTS[3] as never);
+    h.actor.send(MODEL_EVENTS[5] as never);
     await flushAsync();
     expect(h.actor.getSnapshot().value).toBe('running');
-    h.actor.send(MODEL_EVENTS[4] as never);
+    h.actor.send(MODEL_EVENTS[6] as never);
     await flushAsync();
     expect(h.actor.getSnapshot().value).toBe('emergencyStop');
     expect(h.emitted.at(-1)).toMatchObject({ code: 'TOO_MANY_SYMBOLS_DISABLED' });
+    h.actor.stop();
+  });
+});
+
+describe('system supervisor: daily-loss pause', () => {
+  it('denies entries (REDUCING) until the given 00:00 UTC, records the pause and its end, and does not halt', async () => {
+    const h = harness();
+    h.actor.send(MODEL_EVENTS[2] as never);
+    await flushAsync();
+    expect(h.actor.getSnapshot().value).toBe('running');
+    expect(h.actor.getSnapshot().context.tradingState).toBe('REDUCING');
+    expect(h.actor.getSnapshot().context.pause).toMatchObject({ until: T0 + 12 * 3_600_000, code: 'DAILY_LOSS_LIMIT' });
+    expect(h.emitted.at(-1)).toMatchObject({ level: 'system', kind: 'daily_loss_pause', code: 'DAILY_LOSS_LIMIT' });
+    // A second alert the same day does not restart the pause.
+    h.actor.send(MODEL_EVENTS[2] as never);
+    expect(h.emitted.filter((r) => r.kind === 'daily_loss_pause')).toHaveLength(1);
+    await h.clock.advanceBy(12 * 3_600_000 - 1);
+    expect(h.actor.getSnapshot().context.tradingState).toBe('REDUCING');
+    await h.clock.advanceBy(1);
+    expect(h.actor.getSnapshot().context.tradingState).toBe('ACTIVE');
+    expect(h.actor.getSnapshot().context.pause).toBeNull();
+    expect(h.emitted.at(-1)).toMatchObject({ kind: 'daily_loss_pause_end', at: T0 + 12 * 3_600_000 });
+    h.actor.stop();
+  });
+
+  it('an emergency stop during a pause halts, and a resume does not bring the old pause back', async () => {
+    const h = harness();
+    h.actor.send(MODEL_EVENTS[2] as never);
+    h.actor.send(MODEL_EVENTS[4] as never);
+    await flushAsync();
+    expect(h.actor.getSnapshot().context.tradingState).toBe('HALTED');
+    h.cancels.shift()?.resolve('ok');
+    await flushAsync();
+    h.actor.send({ type: 'RESUME', correlationId: 'op' });
+    await flushAsync();
+    expect(h.actor.getSnapshot().context).toMatchObject({ tradingState: 'ACTIVE', pause: null });
+    await h.clock.advanceBy(12 * 3_600_000);
+    expect(h.emitted.some((r) => r.kind === 'daily_loss_pause_end')).toBe(false);
     h.actor.stop();
   });
 });

@@ -68,7 +68,11 @@ export interface StrategyDefinition<P, S> {
   /** Closed candles needed before `indicators` returns a value. */
   warmup(params: P): number;
   initState(params: P): S;
-  /** Advances the state by one closed candle (oldest to newest); may update `state` in place and return it. */
+  /**
+   * Advances the state by one closed candle (oldest to newest); may update `state` in place
+   * and return it. The candle may be an object the caller reuses for the next row (the
+   * strategy kernel does): read it during the call and copy what you keep.
+   */
   update(state: S, candle: Candle, params: P): S;
   /**
    * Current indicator values, or null while warming up. The result may be an object the

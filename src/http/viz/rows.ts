@@ -1,4 +1,4 @@
-import type { ActorEntry } from '../../runtime/actorRegistry.ts';
+import { TRANSITION_HISTORY, type ActorEntry } from '../../runtime/actorRegistry.ts';
 import type { SystemSnapshot } from '../../runtime/createRuntime.ts';
 import { SYMBOL_PREFIX } from '../../../supervisors/system.supervisor.ts';
 import type { DisabledEntry } from '../../../supervisors/escalation.ts';
@@ -40,7 +40,7 @@ export function vizActorRow(entry: ActorEntry, disabled: DisabledEntry | undefin
     failures: { consecutive: s.failures.consecutive, total: s.failures.total, skipped: s.failures.skipped },
     lastError: s.lastError ? { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at } : null,
     disabled: disabled ? { code: disabled.code, reason: disabled.reason } : null,
-    transitions: entry.transitions.length,
+    transitions: Math.min(entry.transitions.length, TRANSITION_HISTORY),
   };
 }
 

@@ -1,0 +1,174 @@
+import { performance } from 'node:perf_hooks';
+import { DAY_MS, utcDayStart } from '../../core/data/utcTime.ts';
+import { priceBars } from '../../core/fills/priceBars.ts';
+import type { PortfolioSnapshot } from '../../core/risk/types.ts';
+import type { AnyStrategyDefinition } from '../../core/strategy/contract.ts';
+import { getStrategy } from '../../core/strategy/registry.ts';
+import { intervalMs } from '../../domain/types.ts';
+import { buildSystemInput } from '../../runtime/systemInput.ts';
+import { EquityRecorder } from '../equityRecorder.ts';
+import { checkPeriodMs, type BacktestInput, type RunHooks } from '../input.ts';
+import { runSummary } from '../runSummary.ts';
+import { TradeBook } from '../tradeBook.ts';
+import type { BacktestRun } from '../types.ts';
+import { DailyLossWatch } from './dailyLossWatch.ts';
+import { FastAccount } from './fastAccount.ts';
+import type { FundingSchedule } from '../../core/fills/funding.ts';
+import { KernelSlot } from './kernelSlot.ts';
+import { decide, type Approved } from './decide.ts';
+import { sendEntry } from './orderDesk.ts';
+
+/**
+ * The fast backtest engine: one event loop over the merged timeline of every symbol's
+ * candles, with no XState, no timers, no promises and no allocation per candle (objects are
+ * allocated only for a signal, an order or a trade). It drives the same kernels, risk
+ * checks, send-time rules and fill model as the actors (see README, "Backtesting").
+ *
+ * At each instant T of the timeline, in this order (the order the live runtime's timers
+ * and the simulated venue produce them):
+ * 1. every symbol's bars that ended by T: stop-loss / take-profit / liquidation (core bar
+ *    fill model), then the mark (last close);
+ * 2. funding settlements at T;
+ * 3. the account check (on the grid of the smallest interval): a pause ends at its 00:00
+ *    UTC, the day's starting equity is observed, the daily loss limit pauses or halts;
+ * 4. every strategy whose candle closed at T ingests it; those that take the tick (at
+ *    T + actor.tickDelayMs; the run's first tick at T) decide against the account as it is
+ *    now, in the system's actor order (symbols in config order, then presets);
+ * 5. their approved entries are sent in that same order, each with the send-time checks
+ *    against the live account, and fill at the open of the next bar;
+ * 6. a point of the equity series.
+ */
+export interface FastEngineOptions extends RunHooks {
+  /** The strategy catalogue (default: the registry); the bench swaps in strategies that do nothing. */
+  readonly resolve?: (type: string) => AnyStrategyDefinition | undefined;
+}
+
+export function runFastEngine(input: BacktestInput, options: FastEngineOptions = {}): BacktestRun {
+  const resolve = options.resolve ?? getStrategy;
+  let instants = 0;
+  const started = performance.now();
+  const { config, from, to } = input;
+  const book = new TradeBook();
+  const account = new FastAccount(config.simulator.initialBalance, { takerFeeRate: config.simulator.takerFeeRate, slippageBps: config.simulator.slippageBps }, book);
+  const watch = new DailyLossWatch(config.risk.dailyLossLimitPct, config.risk.dailyLossAction);
+  const equity = new EquityRecorder();
+
+  // Per symbol (in account.symbols order): its funding schedule, the next settlement, what was charged.
+  const schedules: FundingSchedule[] = [];
+  const fundingNext: number[] = [];
+  const charged = new Map<string, { settlements: number; total: number }>();
+  for (const d of [...input.data.values()].sort((a, b) => a.symbol.localeCompare(b.symbol))) {
+    const finest = [...d.series].sort((a, b) => intervalMs(a.interval) - intervalMs(b.interval))[0]!;
+    account.addSymbol(d.symbol, d.instrument, priceBars(finest), intervalMs(finest.interval));
+    schedules.push(d.funding);
+    fundingNext.push(d.funding.firstAfter(from - 1));
+    charged.set(d.symbol, { settlements: 0, total: 0 });
+  }
+
+  const system = buildSystemInput(config, from);
+  const slots: KernelSlot[] = [];
+  for (const spec of system.symbols) {
+    for (const child of spec.children) {
+      if (system.initiallyDisabled?.[child.actorId]) continue;
+      const def = resolve(child.strategyType);
+      const data = input.data.get(child.symbol);
+      const series = data?.series.find((c) => c.interval === child.params.interval);
+      if (!def || !data || !series) throw new Error(`no ${child.params.interval}m candles of ${child.symbol} for ${child.actorId}`);
+      slots.push(
+        new KernelSlot(slots.length, child, def, series, account.get(child.symbol), {
+          cooldownMs: config.actor.cooldownMs,
+          tickDelayMs: config.actor.tickDelayMs,
+          disableAfterTrips: config.supervision.disableAfterTrips,
+          tripWindowMs: config.supervision.tripWindowMs,
+        }),
+      );
+    }
+  }
+
+  const checkPeriod = checkPeriodMs(input);
+  const approved: Approved[] = [];
+  let snapshot: PortfolioSnapshot | null = null;
+  const snapshotAt = (t: number): PortfolioSnapshot => {
+    if (snapshot === null) {
+      watch.tracker.observe(account.equity(), t);
+      snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+    }
+    return snapshot;
+  };
+
+  for (let t = from; t <= to; t = nextInstant(t)) {
+    // 1-2. Price bars and funding.
+    for (let i = 0; i < account.symbols.length; i++) {
+      const s = account.symbols[i]!;
+      account.advanceBars(s, t);
+      const schedule = schedules[i]!;
+      for (; fundingNext[i]! < schedule.length && schedule.time(fundingNext[i]!) <= t; fundingNext[i]!++) {
+        const payment = account.fund(s, schedule.time(fundingNext[i]!), schedule.rate(fundingNext[i]!));
+        if (payment !== 0) {
+          const c = charged.get(s.symbol)!;
+          c.settlements++;
+          c.total = Number((c.total + payment).toFixed(8));
+        }
+      }
+    }
+    // 3. The account check.
+    if ((t - from) % checkPeriod === 0 || t % DAY_MS === 0) watch.check(t, account.equity());
+    else watch.liftPause(t);
+    // 4. Strategies whose candle closed now.
+    const first = t === from;
+    const tick = first ? t : t + config.actor.tickDelayMs;
+    snapshot = null;
+    for (const slot of slots) {
+      const rows = slot.series;
+      if (first) {
+        let end = slot.row;
+        while (end < rows.length && rows.start[end]! + slot.stepMs <= t) end++;
+        slot.firstRow = Math.max(0, end - slot.warmupRows());
+        for (let i = slot.firstRow; i < end; i++) slot.ingestRow(i);
+        slot.row = end;
+      } else {
+        if (slot.row >= rows.length || rows.start[slot.row]! + slot.stepMs !== t) continue;
+        slot.ingestRow(slot.row++);
+      }
+      if (tick > to || watch.tradingState() === 'HALTED' || !slot.takesTick(tick, first)) continue;
+      decide(slot, tick, watch.tradingState(), snapshotAt, approved);
+    }
+    // 5. Entries, in actor order, with the send-time checks.
+    for (let i = 0; i < approved.length; i++) {
+      const a = approved[i]!;
+      book.noteEntry(a.orderLinkId, a.info);
+      const outcome = sendEntry(account, a.slot.price, { entry: a.entry, orderLinkId: a.orderLinkId, time: tick, maxLeverage: config.risk.maxLeverage });
+      if (outcome.kind === 'failed') a.slot.failed(tick, outcome.error.level === 'symbol');
+      else a.slot.succeeded();
+    }
+    approved.length = 0;
+    // 6. Mark to market.
+    equity.record(t, account.equity(), account.exposure());
+    if ((++instants & 0xfff) === 0) options.onProgress?.(t);
+  }
+
+  function nextInstant(t: number): number {
+    let next = utcDayStart(t) + DAY_MS;
+    for (let i = 0; i < account.symbols.length; i++) {
+      const s = account.symbols[i]!;
+      if (s.next < s.bars.length) next = Math.min(next, s.bars.start[s.next]! + s.stepMs);
+      if (fundingNext[i]! < schedules[i]!.length) next = Math.min(next, schedules[i]!.time(fundingNext[i]!));
+    }
+    for (const slot of slots) if (slot.row < slot.series.length) next = Math.min(next, slot.series.start[slot.row]! + slot.stepMs);
+    return next > t ? next : t + 1;
+  }
+
+  watch.finish(to);
+  book.closeAll(to, (symbol) => account.get(symbol).mark);
+  return runSummary({
+    engine: 'fast',
+    input,
+    startEquity: config.simulator.initialBalance,
+    endEquity: account.equity(),
+    trades: book.trades(),
+    equity: equity.series(),
+    pauses: watch.pauses,
+    elapsedMs: performance.now() - started,
+    funding: charged,
+  });
+}

@@ -1,0 +1,81 @@
+import type { Clock } from '../ports/clock.ts';
+
+interface Timer {
+  readonly id: number;
+  readonly at: number;
+  readonly fn: () => void;
+}
+
+/** One macrotask turn: every promise chain that can move without a timer moves. */
+const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The clock of `--engine actors` (DESIGN-backtest point 6): time jumps straight to the next
+ * timer, but only once the system is quiescent: no exchange call in flight (counted at the
+ * port decorator, src/exchange/inFlightPort.ts) and no promise chain still moving. Timers due
+ * at the same instant fire together, in creation order, before anything settles, so every
+ * actor ticked at a candle close reads the account as it was at that close. Zero latency:
+ * no simulated time passes while the actors work.
+ */
+export class LockStepClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+
+  constructor(
+    start: number,
+    private readonly busy: () => boolean,
+    /** Called whenever the system is quiescent; returns true when it started more work (e.g. released queued orders). */
+    private readonly onQuiescent: () => boolean = () => false,
+  ) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer: Timer = { id: ++this.seq, at: this.current + Math.max(0, ms), fn };
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1]!.at > timer.at) i--;
+    this.timers.splice(i, 0, timer);
+    return timer.id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    const i = this.timers.findIndex((t) => t.id === handle);
+    if (i >= 0) this.timers.splice(i, 1);
+  }
+
+  /**
+   * Waits until nothing moves any more: a macrotask turn runs every microtask chain that can
+   * move without a timer, so one turn that ends with no call in flight and nothing to
+   * release is quiescence (the simulated venue answers in microtasks).
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      await turn();
+      if (this.busy()) continue;
+      if (!this.onQuiescent()) return;
+    }
+  }
+
+  /** Runs every timer due up to `end` (inclusive), batch by batch, then sets the time to `end`. */
+  async runUntil(end: number, afterBatch?: (time: number) => void): Promise<void> {
+    await this.settle();
+    for (;;) {
+      const next = this.timers[0];
+      if (!next || next.at > end) break;
+      const at = next.at;
+      if (at > this.current) this.current = at;
+      const batch: Timer[] = [];
+      while (this.timers.length > 0 && this.timers[0]!.at === at) batch.push(this.timers.shift()!);
+      for (const timer of batch) timer.fn();
+      await this.settle();
+      afterBatch?.(at);
+    }
+    if (end > this.current) this.current = end;
+    await this.settle();
+  }
+}
