@@ -1,17 +1,32 @@
-import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
+import { intervalMs } from '../domain/types.ts';
+import { openHistoryStore, resolveHistoryDir } from '../history/index.ts';
+import type { CandleColumns } from '../history/types.ts';
 import { runActorEngine } from './actorEngine.ts';
 import { parseBacktestArgs, USAGE } from './cliArgs.ts';
 import { runFastEngine } from './fast/fastEngine.ts';
-import { openStore } from './openStore.ts';
+import type { BacktestInput } from './input.ts';
+import { summarize } from './metrics.ts';
+import { OutputFileError } from './outputFile.ts';
+import { createProgress } from './progress.ts';
+import { writeHtmlReport } from './report/writeHtmlReport.ts';
 import { planBacktest } from './runPlan.ts';
-import { runHeadline, runToJson } from './runJson.ts';
+import { printSummary, writeJson } from './summaryTable.ts';
 
 /**
  * `npm run backtest`: see USAGE (src/backtest/cliArgs.ts) and the README's "Backtesting".
- * Exit codes: 0 done, 2 bad arguments or configuration (one line per problem), 1 the run
- * failed (e.g. no stored candles for a series).
+ * The summary table goes to stdout, the progress bar (terminals only) and skipped presets to
+ * stderr. Exit codes: 0 done, 2 bad arguments or configuration (one line per problem), 1 the
+ * run failed (e.g. no stored candles for a series, a result file that cannot be written).
  */
+
+/** Symbol-candles the run will process (closing in (from, to]), for the progress bar. */
+function candlesInRun(input: BacktestInput): number {
+  let total = 0;
+  for (const d of input.data.values()) for (const s of d.series) total += Math.max(0, Math.floor((input.to - input.from) / intervalMs(s.interval)));
+  return total;
+}
+
 async function main(): Promise<number> {
   const parsed = parseBacktestArgs(process.argv.slice(2));
   if (!parsed.ok) {
@@ -23,27 +38,41 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.report) {
-    process.stderr.write('--report: the HTML report is not part of this build yet\n');
-    return 2;
-  }
   const loaded = loadConfig({ env: process.env, configPath: args.configPath, overrides: { log: { level: 'warn', pretty: 'never' } } });
   if (!loaded.ok) {
     process.stderr.write(`configuration invalid (${loaded.problems.length} problem(s)):\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
     return 2;
   }
-  const plan = await planBacktest(args, loaded.config, openStore);
+  const config = loaded.config;
+  const plan = await planBacktest({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config, async (dir) => openHistoryStore(dir));
   for (const line of plan.skipped) process.stderr.write(`skipped: ${line}\n`);
-  const run = args.engine === 'actors' ? await runActorEngine(plan.input) : runFastEngine(plan.input);
-  if (args.json) writeFileSync(args.json, `${JSON.stringify(runToJson(run), null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify({ ...runHeadline(run, plan.skipped), ...(args.json ? { written: args.json } : {}) })}\n`);
+
+  const total = candlesInRun(plan.input);
+  const span = Math.max(1, plan.input.to - plan.input.from);
+  const progress = createProgress({ total, label: args.engine === 'actors' ? 'backtest (actors)' : 'backtest' });
+  const onProgress = (time: number): void => progress.update(Math.round((total * (time - plan.input.from)) / span));
+  let run;
+  try {
+    run = args.engine === 'actors' ? await runActorEngine(plan.input, { onProgress }) : runFastEngine(plan.input, { onProgress });
+  } finally {
+    progress.stop();
+  }
+
+  const results = summarize(run);
+  printSummary(results);
+  if (args.json) process.stderr.write(`written: ${writeJson(results, args.json).path}\n`);
+  if (args.report) {
+    const prices: CandleColumns[] = [];
+    for (const d of plan.input.data.values()) prices.push(...d.series);
+    process.stderr.write(`written: ${writeHtmlReport(results, prices, args.report).path}\n`);
+  }
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`backtest failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`backtest failed${error instanceof OutputFileError ? ` (${error.code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

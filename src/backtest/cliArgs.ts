@@ -39,8 +39,9 @@ npm run data) or over the simulator's seeded synthetic market, and prints a summ
   --engine KIND        fast (default) or actors (the real runtime on a lock-step clock)
   --config FILE        YAML or JSON configuration (presets, risk, fees, slippage, funding)
   --history-dir DIR    history store (default <journal.dataDir>/history)
-  --json FILE          write the run (trades, equity, pauses, funding) as JSON
-  --report FILE.html   write the HTML report
+  --json FILE          write the results as JSON (schema bybot.backtest.v1: every figure,
+                       every trade, equity, pauses, funding)
+  --report FILE.html   write the self-contained HTML report (works offline)
   --help               show this help`;
 
 /** Five years. */

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gaussian, mulberry32 } from '../../src/core/rng.ts';
 
 /** `npm run backtest` as a user runs it, in a child process: help, argument errors, a multi-day synthetic run. */
 const root = resolve(import.meta.dirname, '../..');
@@ -10,10 +11,10 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 const dir = mkdtempSync(join(tmpdir(), 'bybot-backtest-'));
 const HOUR = 3_600_000;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], script = 'src/backtest/cli.ts'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_')));
   return new Promise((done) => {
-    const child = spawn(tsx, [join(root, 'src/backtest/cli.ts'), ...args], { env, cwd: dir });
+    const child = spawn(tsx, [join(root, script), ...args], { env, cwd: dir });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -36,19 +37,74 @@ describe('npm run backtest', () => {
     ]);
   }, 60_000);
 
-  it('a 72-hour synthetic run covers the 72 hours: trades and pauses on every day, equity to the end', async () => {
+  it('a 72-hour synthetic run covers the 72 hours: summary on stdout, trades and pauses on every day in --json, an HTML --report', async () => {
     const out = join(dir, 'run72.json');
-    const { code, stdout, stderr } = await run(['--market', 'synthetic', '--seed', '42', '--hours', '72', '--json', out]);
-    expect(stderr).toBe('');
+    const html = join(dir, 'run72.html');
+    const { code, stdout, stderr } = await run(['--market', 'synthetic', '--seed', '42', '--hours', '72', '--json', out, '--report', html]);
     expect(code).toBe(0);
-    const headline = JSON.parse(stdout) as { from: string; to: string; trades: number; pauses: { from: string; until: string | null }[] };
-    expect(headline).toMatchObject({ from: '2026-01-05T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z', written: out });
-    const run72 = JSON.parse(readFileSync(out, 'utf8')) as { from: number; trades: { entryTime: number }[]; equity: { time: number[] }; pauses: { from: number; until: number | null }[] };
-    const days = [0, 1, 2].map((d) => run72.trades.filter((t) => t.entryTime >= run72.from + d * 24 * HOUR && t.entryTime < run72.from + (d + 1) * 24 * HOUR).length);
+    expect(stderr.trim().split('\n')).toEqual([`written: ${out}`, `written: ${html}`]);
+    expect(stdout).toMatch(/^Backtest 2026-01-05T00:00:00.000Z -> 2026-01-08T00:00:00.000Z {2}engine fast {2}market synthetic seed 42\n/);
+    expect(stdout).toContain('PORTFOLIO');
+    expect(stdout).toMatch(/Speed: [\d,]+ candles in \d+ ms/);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      schema: string;
+      from: string;
+      to: string;
+      trades: { entryTime: number }[];
+      equityCurve: { time: string }[];
+      pauses: { from: string; until: string | null }[];
+      portfolio: { trades: number; netPnl: number };
+    };
+    expect(results).toMatchObject({ schema: 'bybot.backtest.v1', from: '2026-01-05T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z' });
+    const from = Date.parse(results.from);
+    const days = [0, 1, 2].map((d) => results.trades.filter((t) => t.entryTime >= from + d * 24 * HOUR && t.entryTime < from + (d + 1) * 24 * HOUR).length);
     expect(days.every((n) => n > 0), JSON.stringify(days)).toBe(true);
-    expect(run72.equity.time.at(-1)).toBe(run72.from + 72 * HOUR);
+    expect(results.portfolio.trades).toBe(results.trades.length);
+    expect(results.equityCurve.at(-1)?.time).toBe('2026-01-08T00:00:00.000Z');
     // The daily loss limit pauses until 00:00 UTC and trading resumes the next day (no silent stop on day 1).
-    expect(run72.pauses.length).toBeGreaterThanOrEqual(2);
-    for (const p of run72.pauses) expect(p.until === null || p.until % (24 * HOUR) === 0).toBe(true);
+    expect(results.pauses.length).toBeGreaterThanOrEqual(2);
+    for (const p of results.pauses) expect(p.until === null || Date.parse(p.until) % (24 * HOUR) === 0).toBe(true);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('id="kpi-netPnl"');
+    expect(page).toContain(`data-value="${results.portfolio.netPnl}"`);
+  }, 120_000);
+
+  it('imports CSV history with npm run data, then backtests it with the 1h presets file (README: Backtesting on real history)', async () => {
+    // Synthetic hourly candles in the layout of Bybit CSV exports (never real market data in tests).
+    const history = join(dir, 'history');
+    const start = Date.UTC(2024, 0, 1);
+    const files = ['BTCUSDT', 'ETHUSDT'].map((symbol, k) => {
+      const random = mulberry32(7 + k);
+      let price = k === 0 ? 40_000 : 2_500;
+      const rows = ['timestamp,Open,High,Low,Close,Volume'];
+      for (let i = 0; i < 90 * 24; i++) {
+        const open = price;
+        price *= Math.exp(0.006 * gaussian(random) + 0.001 * Math.sin(i / 40));
+        const high = Math.max(open, price) * (1 + Math.abs(0.002 * gaussian(random)));
+        const low = Math.min(open, price) * (1 - Math.abs(0.002 * gaussian(random)));
+        const time = new Date(start + i * HOUR).toISOString().replace('T', ' ').slice(0, 19);
+        rows.push([time, open.toFixed(2), high.toFixed(2), low.toFixed(2), price.toFixed(2), (100 * Math.exp(0.5 * gaussian(random))).toFixed(3)].join(','));
+      }
+      const file = join(dir, `${symbol}.csv`);
+      writeFileSync(file, `${rows.join('\n')}\n`);
+      return { symbol, file };
+    });
+    for (const { symbol, file } of files) {
+      const imported = await run(['import', '--file', file, '--symbol', symbol, '--interval', '60', '--history-dir', history], 'src/history/cli.ts');
+      expect(imported.code, imported.stderr).toBe(0);
+    }
+    const out = join(dir, 'history.json');
+    const bt = await run([
+      '--config', join(root, 'config/backtest-1h.yaml'), '--data', 'BTCUSDT:60,ETHUSDT:60',
+      '--from', '2024-02-15T00:00:00Z', '--to', '2024-03-31T00:00:00Z', '--history-dir', history, '--json', out,
+    ]);
+    expect(bt.code, bt.stderr).toBe(0);
+    expect(bt.stdout).toMatch(/^Backtest 2024-02-15T00:00:00.000Z -> 2024-03-31T00:00:00.000Z {2}engine fast {2}market history\n/);
+    for (const row of ['range-v1   range', 'mtf-v1     multiTimeframe', 'vwap-v1    volumeVwap']) expect(bt.stdout).toContain(row);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { market: string; data: { symbol: string; candles: number }[]; byPresetSymbol: unknown[] };
+    expect(results.market).toBe('history');
+    // Candles closing in [from, to]: the one closing at --from is the first decided on.
+    expect(results.data.map((d) => [d.symbol, d.candles])).toEqual([['BTCUSDT', 45 * 24 + 1], ['ETHUSDT', 45 * 24 + 1]]);
+    expect(results.byPresetSymbol).toHaveLength(6);
   }, 120_000);
 });
