@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { toBybotError } from '../domain/errors.ts';
 import { Journal } from './journal.ts';
-import { journalPath } from './openJournal.ts';
+import { journalPath, resolveDataDir } from './openJournal.ts';
 import { tradesToCsv } from './tradeCsv.ts';
 import { pruneLogFiles } from './logRetention.ts';
 
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
       const net = trades.reduce((sum, t) => sum + t.netPnl, 0);
       process.stdout.write(`${JSON.stringify({ written: out, trades: trades.length, netPnl: Number(net.toFixed(4)) })}\n`);
     } else if (command === 'backup') {
-      const out = resolve(args.flags.out ?? join(config.journal.dataDir, 'backups', `bybot-${stamp(Date.now())}.db`));
+      const out = resolve(args.flags.out ?? join(resolveDataDir(config), 'backups', `bybot-${stamp(Date.now())}.db`));
       await journal.backup(out);
       const check = Journal.open(out, { readonly: true });
       const report = check.verify();
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
       }
       const cutoff = Date.now() - days * 86_400_000;
       const removed = journal.prune(cutoff);
-      const logFiles = pruneLogFiles(resolve(config.journal.dataDir, 'logs'), cutoff);
+      const logFiles = pruneLogFiles(join(resolveDataDir(config), 'logs'), cutoff);
       process.stdout.write(`${JSON.stringify({ db: dbPath, olderThanDays: days, removed, logFiles })}\n`);
     } else {
       process.stdout.write(`${JSON.stringify({ db: dbPath, schemaVersion: journal.schemaVersion(), bytes: journal.sizeBytes(), rows: journal.counts() })}\n`);

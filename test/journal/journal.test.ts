@@ -55,7 +55,7 @@ describe('journal (SQLite)', () => {
   it('migrates to the current schema in WAL mode and keeps data across reopen', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);
-    expect(j.schemaVersion()).toBe(1);
+    expect(j.schemaVersion()).toBe(2);
     j.close();
     const again = Journal.open(path);
     expect(again.counts()).toMatchObject({ orders: 1, fills: 2, order_events: 5 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Balance, Candle, Execution, Instrument, Order, OrderStatus, Position, Ticker, TimeInForce } from '../../domain/types.ts';
+import { EXEC_TYPES, type Balance, type Candle, type ExecType, type Execution, type Instrument, type Order, type OrderStatus, type Position, type Ticker, type TimeInForce } from '../../domain/types.ts';
 import type {
   ExecutionSchema,
   InstrumentSchema,
@@ -127,9 +127,16 @@ export function toOrder(o: z.infer<typeof OrderSchema>): Order {
   };
 }
 
+/** Bybit's execType, kept: a 'Funding' row is a funding payment, never a Buy or Sell fill. */
+function toExecType(value: string | undefined): ExecType {
+  if (value === undefined || value === '') return 'Trade';
+  return (EXEC_TYPES as readonly string[]).includes(value) ? (value as ExecType) : 'Other';
+}
+
 export function toExecution(e: z.infer<typeof ExecutionSchema>): Execution {
   const stop = e.stopOrderType && e.stopOrderType !== 'UNKNOWN' ? e.stopOrderType : '';
   return {
+    execType: toExecType(e.execType),
     execId: e.execId,
     orderId: e.orderId,
     orderLinkId: e.orderLinkId,

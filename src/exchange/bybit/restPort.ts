@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DuplicateOrderError, ERROR_CODES, UnknownSymbolError, toBybotError, type BybotError } from '../../domain/errors.ts';
+import { DuplicateOrderError, ERROR_CODES, InvalidResponseError, UnknownSymbolError, toBybotError, type BybotError } from '../../domain/errors.ts';
 import type { Balance, Candle, Execution, Instrument, Order, OrderAck, PlaceOrderRequest, Position, Ticker } from '../../domain/types.ts';
 import { sleep, type Clock } from '../../ports/clock.ts';
 import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../../ports/exchange.ts';
@@ -12,6 +12,7 @@ import type { RestRequest, RestTransport } from './restTransport.ts';
 import { NOT_MODIFIED_CODES } from './retCodes.ts';
 import { backoffDelay, isTransient } from './retry.ts';
 import {
+  ApiKeyInfoSchema,
   CancelAllResultSchema,
   ExecutionsResultSchema,
   InstrumentsResultSchema,
@@ -203,6 +204,13 @@ export class BybitRestPort implements ExchangePort {
       stopLoss: request.stopLoss === undefined ? undefined : formatDecimal(request.stopLoss),
     };
     await this.post('setTradingStop', '/v5/position/trading-stop', body, 'position', EmptyResult, options);
+  }
+
+  /** The UID of the key's account (GET /v5/user/query-api `userID`). */
+  async accountId(options?: CallOptions): Promise<string> {
+    const { result } = await this.get('accountId', '/v5/user/query-api', true, {}, 'query', ApiKeyInfoSchema, options);
+    if (!result) throw new InvalidResponseError('accountId: empty /v5/user/query-api result', { details: { operation: 'accountId' } });
+    return String(result.userID);
   }
 
   async setLeverage(symbol: string, leverage: number, options?: CallOptions): Promise<void> {

@@ -120,6 +120,9 @@ export const OrderSchema = z.object({
 });
 export const OrdersResultSchema = z.object({ list: z.array(OrderSchema), nextPageCursor: z.string().optional() });
 
+/** GET /v5/user/query-api: only the account's UID is read. */
+export const ApiKeyInfoSchema = z.object({ userID: z.union([z.number(), z.string()]) });
+
 export const OrderAckSchema = z.object({ orderId: z.string(), orderLinkId: z.string() });
 export const CancelAllResultSchema = z.object({ list: z.array(OrderAckSchema) });
 
