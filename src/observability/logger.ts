@@ -33,6 +33,8 @@ export interface LoggerOptions {
   /** Defaults to stdout; tests pass a stream to capture lines. */
   readonly destination?: DestinationStream;
   readonly isTty?: boolean;
+  /** The `service` field of every line (default "bybot"; the simulator server says "exchange-sim"). */
+  readonly service?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'bybot' },
+      base: { service: options.service ?? 'bybot' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },

@@ -29,6 +29,12 @@ export interface AccessPolicyOptions {
   /** Name used in messages, e.g. "http.controlToken". */
   readonly controlTokenName?: string;
   readonly readTokenName?: string;
+  /**
+   * Only for a surface with no token at all on loopback (the simulator server's admin
+   * endpoints in tests and demos): control requests need no bearer, the other checks stay.
+   * The bot never sets it: its control token always exists (configured or generated).
+   */
+  readonly openControl?: boolean;
 }
 
 export interface AccessDenial {
@@ -87,7 +93,8 @@ export class AccessPolicy {
       if (bearer !== undefined && (sameSecret(bearer, this.o.readToken) || sameSecret(bearer, this.o.controlToken))) return null;
       return { status: 401, code: 'UNAUTHORIZED', message: `this endpoint needs Authorization: Bearer <${this.o.readTokenName ?? 'http.readToken'}>` };
     }
-    if (bearer === undefined || !sameSecret(bearer, this.o.controlToken)) {
+    const tokenless = this.o.openControl === true && this.o.controlToken === '';
+    if (!tokenless && (bearer === undefined || !sameSecret(bearer, this.o.controlToken))) {
       return { status: 401, code: 'UNAUTHORIZED', message: `control endpoints need Authorization: Bearer <${this.o.controlTokenName ?? 'control token'}>` };
     }
     const method = (request.method ?? 'GET').toUpperCase();
