@@ -15,6 +15,7 @@ import { runtimeFeed } from './viz/feed.ts';
 import { accessControl } from './access/plugin.ts';
 import { AccessPolicy } from './access/policy.ts';
 import { registerVizRoutes } from './viz/routes.ts';
+import { readiness } from './readiness.ts';
 
 export interface HttpDeps {
   readonly config: AppConfig;
@@ -112,22 +113,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.get('/ready', { config: { access: 'public' } }, async (_request, reply) => {
-    const exchange = deps.health.exchangeStatus();
-    const snapshot = runtime.snapshot();
-    const checks = {
-      config: { ok: true },
-      reconciliation: { ok: runtime.reconciliation.done, error: runtime.reconciliation.error, summary: runtime.reconciliation.summary },
-      exchange: { ok: exchange.ok, lastOkAt: iso(exchange.lastOkAt), latencyMs: exchange.latencyMs, error: exchange.error },
-      supervisors: { ok: runtime.supervisorsRunning(), state: String(snapshot.value), status: snapshot.status },
-      trading: { ok: snapshot.context.tradingState !== 'HALTED' && runtime.gate.current() !== 'HALTED', tradingState: runtime.gate.current(), halt: snapshot.context.halt?.reason ?? null },
-    };
-    const reconciliation = runtime.reconciliation;
-    const reasons: string[] = [];
-    if (!reconciliation.done) reasons.push(`start-up reconciliation not done${reconciliation.error ? `: ${reconciliation.error}` : ' yet'}`);
-    if (!checks.exchange.ok) reasons.push(`exchange does not answer: ${exchange.error ?? 'unknown'}`);
-    if (!checks.supervisors.ok) reasons.push(`supervisors are not running (system state ${checks.supervisors.state})`);
-    if (!checks.trading.ok) reasons.push(`trading is HALTED: ${runtime.gate.haltReason() || snapshot.context.halt?.reason || 'halted'}`);
-    return reply.code(reasons.length === 0 ? 200 : 503).send({ ready: reasons.length === 0, reasons, checks });
+    const r = readiness(runtime, deps.health, config, deps.clock);
+    return reply.code(r.ready ? 200 : 503).send(r);
   });
 
   app.get('/status', async () => ({

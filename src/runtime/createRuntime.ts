@@ -37,6 +37,7 @@ import {
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
 import { TradingGate } from './tradingGate.ts';
+import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
 
@@ -80,6 +81,8 @@ export class Runtime {
   readonly registry = new ActorRegistry();
   readonly gate = new TradingGate();
   readonly account = new AccountTracker();
+  /** Per-symbol market-data freshness (for /ready). */
+  readonly freshness: MarketFreshness;
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
   private started = false;
@@ -103,6 +106,7 @@ export class Runtime {
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
     this.startedAt = clock.now();
+    this.freshness = new MarketFreshness([...new Set(config.strategies.filter((p) => p.enabled).flatMap((p) => p.symbols))], this.startedAt);
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
@@ -132,6 +136,7 @@ export class Runtime {
       dailyLossLimitPct: config.risk.dailyLossLimitPct,
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
+      freshness: this.freshness,
       onDrained: (problems) => {
         this.drainProblems = [...problems];
       },

@@ -12,6 +12,7 @@ import type { OrderManager } from '../orders/orderManager.ts';
 import type { AccountTracker } from './accountTracker.ts';
 import type { InstrumentCache } from './instrumentCache.ts';
 import type { TradingGate } from './tradingGate.ts';
+import type { MarketFreshness } from './marketFreshness.ts';
 
 /**
  * The only place the machines touch the outside world: XState actor logic bound to the
@@ -33,13 +34,18 @@ export interface IoActorDeps {
   readonly cancelOpenOrdersOnShutdown: boolean;
   /** Told what the shutdown drain could not finish (empty: everything finished). */
   readonly onDrained?: (problems: readonly string[]) => void;
+  /** Per-symbol data freshness for /ready. */
+  readonly freshness?: MarketFreshness;
 }
 
 export function createFetchMarket(deps: IoActorDeps) {
   return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
     const { exchange } = deps;
     const [candles, instrument, balance, positions, openOrders] = await Promise.all([
-      exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }),
+      exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }).then((candles) => {
+        deps.freshness?.record(input.symbol, input.interval, candles, deps.clock.now());
+        return candles;
+      }),
       deps.instruments.get(input.symbol, { signal }),
       exchange.balance({ signal }),
       exchange.positions(undefined, { signal }),
