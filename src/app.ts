@@ -5,7 +5,6 @@ import type { ExchangePort } from './ports/exchange.ts';
 import { SystemClock } from './clock/systemClock.ts';
 import { hashString, mulberry32, type Random } from './core/rng.ts';
 import { getStrategy } from './core/strategy/registry.ts';
-import { BybotError, ERROR_CODES } from './domain/errors.ts';
 import { abortable, type AbortablePort } from './exchange/abortablePort.ts';
 import { buildExchange, type BuiltExchange } from './exchange/buildExchange.ts';
 import { instrumented } from './exchange/instrumentedPort.ts';
@@ -19,6 +18,7 @@ import { HealthMonitor } from './runtime/health.ts';
 import { startupStep } from './runtime/startupStep.ts';
 import { buildServer } from './http/server.ts';
 import { resolveControlToken, type ControlToken } from './http/access/controlToken.ts';
+import { assertPortFree, portInUse } from './http/portCheck.ts';
 import { simulatorControl } from './http/simulatorRoutes.ts';
 import type { SimExchange } from './sim/index.ts';
 
@@ -88,6 +88,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       `control token ${controlToken.source === 'generated' ? 'generated into' : 'read from'} ${controlToken.path}: POST endpoints need "Authorization: Bearer <that file's content>"`,
     );
   }
+
+  if (options.listen !== false) await startupStep('http.port', deadline, () => assertPortFree(config.http.host, config.http.port));
 
   let clock: Clock;
   let rawExchange: ExchangePort;
@@ -186,12 +188,7 @@ async function listen(server: FastifyInstance, config: AppConfig): Promise<strin
     return await server.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await server.close().catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new BybotError(ERROR_CODES.PORT_IN_USE, `http.port ${config.http.port} on ${config.http.host} is in use by another process; stop it or choose another port (--port N, or --port 0 for any free one)`, 'system', false, {
-        details: { host: config.http.host, port: config.http.port },
-      });
-    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(config.http.host, config.http.port);
     throw error;
   }
 }

@@ -136,7 +136,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     const entry = runtime.registry.get(request.params.id);
     if (!entry) return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}; actor ids look like BTCUSDT:range-v1`);
     const snapshot = runtime.snapshot();
-    return actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED');
+    // Transition and state times are on the bot's clock: say which one (the page labels them).
+    return { ...actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED'), clock: clockInfo(deps.clock, deps.clock.now()) };
   });
 
   app.get('/metrics', async (_request, reply) => {

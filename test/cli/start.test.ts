@@ -52,9 +52,16 @@ describe('npm start (dry-run, built-in simulator)', () => {
     expect(metrics).toContain('# TYPE bybot_actor_state gauge');
 
     expect(await exited).toBe(0);
-    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string });
+    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; [k: string]: unknown });
     expect(lines.filter((l) => l.event === 'order').length).toBeGreaterThan(0);
     expect(lines.at(-1)?.event).toBe('stopped');
+    // Every run ends with its summary: trades, fees and PnL per preset and for the account.
+    const summary = lines.find((l) => l.event === 'run_summary') as { account: Record<string, number>; byPreset: Record<string, Record<string, number>>; msg: string } | undefined;
+    expect(summary).toBeDefined();
+    expect(Object.keys(summary!.account).sort()).toEqual(['fees', 'funding', 'grossPnl', 'netPnl', 'netWithFunding', 'trades', 'wins']);
+    const presets = Object.values(summary!.byPreset);
+    expect(presets.reduce((n, p) => n + p.trades!, 0)).toBe(summary!.account.trades);
+    expect(summary!.msg).toMatch(/^run summary since \d{4}-\d{2}-\d{2}T.*Z: \d+ closed trade\(s\)/);
   }, 60_000);
 
   it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {

@@ -79,6 +79,25 @@ describe('start-up steps', () => {
     expect(r.ms).toBeLessThan(15_000);
   }, 40_000);
 
+  it('a busy HTTP port gives one clear error before anything connects (no [object Object] lines)', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as { port: number }).port;
+    const r = await new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--port', String(port)], { cwd: root, env: env({ BYBOT_JOURNAL_DATA_DIR: join(dir, 'busy') }), stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => done({ code, out }));
+    });
+    taken.close();
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('[object Object]');
+    expect(r.out).not.toContain('"level":"warn"');
+    expect(failure(r.out)).toMatchObject({ code: 'PORT_IN_USE' });
+    expect(failure(r.out)!.msg).toContain(`http.port ${port} on 127.0.0.1 is in use`);
+  }, 30_000);
+
   it('a zero-length journal file is refused like a corrupt one; npm run journal -- init creates a usable one', async () => {
     const data = join(dir, 'empty');
     mkdirSync(data);

@@ -135,9 +135,10 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
   const port = withMarketDataCache(rest, cache, { candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs });
 
-  const publicClient = createWsClient({ wsUrl: o.wsPublicUrl, credentials: null, recvWindowMs: o.recvWindowMs, logger: log, sanitize, ...(o.lookup ? { lookup: o.lookup } : {}) });
+  let closed = false;
+  const publicClient = createWsClient({ wsUrl: o.wsPublicUrl, credentials: null, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) });
   const privateClient = o.credentials
-    ? createWsClient({ wsUrl: o.wsPrivateUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, sanitize, ...(o.lookup ? { lookup: o.lookup } : {}) })
+    ? createWsClient({ wsUrl: o.wsPrivateUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) })
     : null;
   const wsClients: WebsocketClient[] = privateClient ? [publicClient, privateClient] : [publicClient];
   const streams = new BybitStreams({ publicClient, privateClient, rest, now: () => o.clock.now(), alerts, logger: log, sanitize });
@@ -149,7 +150,6 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
   });
 
   let heartbeatTimer: unknown;
-  let closed = false;
   const heartbeat = async (): Promise<void> => {
     try {
       await transport.syncClock();

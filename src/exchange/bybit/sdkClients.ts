@@ -87,10 +87,14 @@ export function createRestClient(o: RestClientOptions): SignedRestClient {
  * objects, strings and option objects that may hold the key, the secret or signed
  * requests: each is reduced to sanitized plain data (never "[object Object]").
  */
-export function sdkLogger(logger: Logger, sanitize: Sanitizer = sanitizeExchangeText): DefaultLogger {
+export function sdkLogger(logger: Logger, sanitize: Sanitizer = sanitizeExchangeText, closing: () => boolean = () => false): DefaultLogger {
   const describe = (params: unknown[]): { text: string; params: unknown[] } => {
     const clean = params.map((p) => sanitizeValue(p, sanitize));
-    const text = clean.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+    // The SDK sometimes interpolates an object into its own message text.
+    const text = clean
+      .map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))
+      .join(' ')
+      .replaceAll('[object Object]', '(error object)');
     return { text: text.length > 300 ? `${text.slice(0, 300)}...` : text, params: clean };
   };
   return {
@@ -101,7 +105,9 @@ export function sdkLogger(logger: Logger, sanitize: Sanitizer = sanitizeExchange
     },
     error: (...params: unknown[]) => {
       const d = describe(params);
-      logger.warn({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
+      // Sockets we are closing ourselves (shutdown, a failed start) report errors: not news.
+      if (closing()) logger.debug({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
+      else logger.warn({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
     },
   };
 }
@@ -113,6 +119,8 @@ export interface WsClientOptions {
   readonly lookup?: LookupFunction;
   readonly logger: Logger;
   readonly sanitize?: Sanitizer;
+  /** True once the adapter is closing: the SDK's errors about our own closing sockets go to debug. */
+  readonly closing?: () => boolean;
 }
 
 export function createWsClient(o: WsClientOptions): WebsocketClient {
@@ -124,6 +132,6 @@ export function createWsClient(o: WsClientOptions): WebsocketClient {
       ...(o.credentials ? { key: o.credentials.apiKey, secret: o.credentials.apiSecret, customSignMessageFn: signHmac } : {}),
       ...(o.lookup ? { wsOptions: { lookup: o.lookup } } : {}),
     },
-    sdkLogger(o.logger, o.sanitize),
+    sdkLogger(o.logger, o.sanitize, o.closing),
   );
 }
