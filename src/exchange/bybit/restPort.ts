@@ -85,7 +85,8 @@ export class BybitRestPort implements ExchangePort {
 
   async balance(options?: CallOptions): Promise<Balance> {
     const { result } = await this.get('balance', '/v5/account/wallet-balance', true, { accountType: 'UNIFIED', coin: SETTLE_COIN }, 'query', WalletResultSchema, options);
-    const balance = toBalance(result ?? { list: [] }, SETTLE_COIN, this.o.clock.now());
+    // Asked for coin=USDT: a classic account without a USDT row has none of it.
+    const balance = toBalance(result ?? { list: [] }, SETTLE_COIN, this.o.clock.now()) ?? { coin: SETTLE_COIN, equity: 0, walletBalance: 0, availableBalance: 0, unrealisedPnl: 0, time: this.o.clock.now() };
     if (balance.equity <= 0) this.o.alerts.raise('account', 'balance_zero', `${SETTLE_COIN} equity is ${balance.equity}`, { equity: balance.equity });
     return balance;
   }

@@ -114,7 +114,9 @@ export class BybitStreams {
       else if (topic === 'position' || topic.startsWith('position.')) for (const p of z.array(WsPositionSchema).parse(data)) this.emit({ type: 'position', position: toPosition(p) });
       else if (topic === 'wallet') {
         const result = WalletResultSchema.parse({ list: data });
-        this.emit({ type: 'wallet', balance: toBalance(result, 'USDT', this.o.now()) });
+        // A push without the USDT row (and no unified totals) says nothing about USDT.
+        const balance = toBalance(result, 'USDT', this.o.now());
+        if (balance) this.emit({ type: 'wallet', balance });
       }
     } catch (error) {
       this.o.logger.warn({ event: 'ws_frame_invalid', topic, err: toBybotError(error).message.slice(0, 300) }, `ignored a malformed ${topic} frame`);
