@@ -161,6 +161,8 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
     if (!state.down && previous.down) comeUp();
     if (!state.hang && previous.hang) releaseHung();
     if (patch.disconnectWebSockets) hub.dropAll();
+    // After the answer to the request that asked for it has left.
+    if (patch.dropConnections) admin.schedule(dropConnections, 20);
     logger?.info({ faults: state }, 'exchange-sim faults changed');
   });
   if (Object.keys(scenario.faults).length > 0) faults.set(scenario.faults);
