@@ -84,12 +84,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     const up = await waitForOutput(run, (out) => botUrl(out) !== undefined, 60_000);
     if (!up) throw new Error(`bot instance ${instance} did not start (exit ${run.child.exitCode}):\n${run.out.slice(-3000)}`);
     const started: Bot = { run, client: new BotClient(botUrl(run.out)!, join(dataDir, 'control.token')), startedAt, instance };
-    void run.exited.then(async (code) => {
-      if (run.expectedExit || stopping) return;
-      tallies.processCrashes.push(`instance ${started.instance} exited by itself with code ${code}: ${lastLines(run.out, 5)}`);
-      log(`soak: bot instance ${started.instance} crashed (exit ${code}); restarting`);
-      if (bot === started) bot = await startBot();
-    });
+    void run.exited
+      .then(async (code) => {
+        if (run.expectedExit || stopping) return;
+        tallies.processCrashes.push(`instance ${started.instance} exited by itself with code ${code}: ${lastLines(run.out, 5)}`);
+        log(`soak: bot instance ${started.instance} crashed (exit ${code}); restarting`);
+        if (bot === started) bot = await startBot();
+      })
+      .catch((error: unknown) => tallies.processCrashes.push(`restart after a crash failed: ${error instanceof Error ? error.message.slice(0, 500) : String(error)}`));
     return started;
   };
 
