@@ -2,6 +2,7 @@ import { assign, enqueueActions, fromCallback, fromPromise, setup, type DoneActo
 import type { TradingState } from '../src/domain/types.ts';
 import type { SymbolSupervisorInput, SymbolSupervisorMachine, SymbolSupervisorOutput, SymbolToSystemEvent } from './symbol.supervisor.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
+import { reconfigureSystem, type SystemReconfigureEvent } from './reconfigure.ts';
 
 /**
  * The root of the actor tree: one symbol supervisor per traded symbol, plus an account
@@ -67,7 +68,8 @@ export type SystemSupervisorEvent =
   | { readonly type: 'RESUME'; readonly correlationId: string }
   | { readonly type: 'SHUTDOWN' }
   | { readonly type: 'ENABLE_STRATEGY'; readonly actorId: string; readonly correlationId: string }
-  | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string };
+  | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string }
+  | SystemReconfigureEvent;
 
 export type SystemEmitted = { readonly type: 'escalation'; readonly record: EscalationRecord };
 
@@ -316,6 +318,7 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
               if (ref) enqueue.sendTo(ref, event);
             }),
           },
+          RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, true)) },
           'xstate.done.actor.*': [
             { guard: 'symbolGiveUpExceedsLimit', target: 'emergencyStop', actions: ['markSymbolEscalated', 'haltOnSymbolEscalated'] },
             { actions: 'markSymbolEscalated' },
@@ -342,10 +345,11 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
             })),
           },
         },
-        on: { SHUTDOWN: 'stopping' },
+        on: { SHUTDOWN: 'stopping', RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, false)) } },
       },
       halted: {
         on: {
+          RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, false)) },
           RESUME: {
             target: 'running',
             actions: [
