@@ -16,6 +16,8 @@ import { HealthMonitor } from './runtime/health.ts';
 import { buildServer } from './http/server.ts';
 import type { SimulatorControl } from './http/simulatorRoutes.ts';
 import type { SimExchange } from './sim/index.ts';
+import type { LoadResult } from '../config/load.ts';
+import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -29,6 +31,10 @@ export interface AppOptions {
   readonly random?: Random;
   /** Skip listening on a socket (tests use app.server.inject). */
   readonly listen?: boolean;
+  /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
+  readonly reloadConfig?: () => LoadResult;
+  /** Wall clock of the cockpit's sampling, delivery retries and Telegram pacing (tests may inject one). */
+  readonly timers?: Clock;
 }
 
 export interface App {
@@ -40,6 +46,8 @@ export interface App {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator?: SimExchange;
+  /** Alerts, Telegram, reload and shadow, dashboard. */
+  readonly cockpit: Cockpit;
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (empty when not listening). */
   readonly url: string;
   stop(): Promise<void>;
@@ -116,7 +124,23 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
   }
 
+  const bybit = built?.bybit;
+  const cockpit = createCockpit({
+    config,
+    logger,
+    clock,
+    metrics,
+    runtime,
+    health,
+    exchange,
+    venue: built?.venueLabel ?? exchange.venue,
+    ...(journal ? { journal } : {}),
+    ...(bybit ? { bybit: { alerts: bybit.alerts, clockSync: bybit.clockSync, rest: bybit.rest } } : {}),
+    ...(options.reloadConfig ? { reloadConfig: options.reloadConfig } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const server = await buildServer({
+    cockpit,
     config,
     runtime,
     health,
@@ -133,6 +157,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     await server.ready();
   }
   runtime.start();
+  cockpit.start();
 
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
@@ -144,9 +169,11 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       venue: venueLabel,
       configSources: options.sources ?? [],
       actors,
-      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz` } : {},
+      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz`, dashboard: `${url}/dashboard`, alerts: `${url}/alerts` } : {},
+      configVersion: cockpit.live.version(),
+      telegram: config.telegram.enabled,
     },
-    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz)`,
+    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
 
   let stopped = false;
@@ -159,11 +186,13 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     clock,
     exchange,
     ...(simulator ? { simulator } : {}),
+    cockpit,
     url,
     async stop() {
       if (stopped) return;
       stopped = true;
       await runtime.stop();
+      await cockpit.stop();
       health.stop();
       await server.close();
       await built?.close();

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
     ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
     ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
   };
-  const loaded = loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const load = () => loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const loaded = load();
   if (!loaded.ok) {
     process.stderr.write(`configuration invalid (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n`);
     for (const problem of loaded.problems) process.stderr.write(`  ${problem}\n`);
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
     // Loaded only after the configuration is valid: a config error exits 2 at once,
     // without starting to load the runtime, the simulator or the HTTP server.
     const { startApp } = await import('./app.ts');
-    app = await startApp({ config, logger, sources: loaded.sources });
+    app = await startApp({ config, logger, sources: loaded.sources, reloadConfig: load });
   } catch (error) {
     const typed = toBybotError(error);
     logger.fatal({ event: 'startup_failed', code: typed.code, err: typed.message }, `start-up failed (${typed.code}): ${typed.message}; not trading`);
@@ -80,6 +81,10 @@ async function main(): Promise<number> {
     // First signal: graceful stop. A second one while stopping: exit at once.
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP: re-read the configuration file and environment, apply what can change live.
+    process.on('SIGHUP', () => {
+      if (!stopping) running.cockpit.reloader.reload('SIGHUP');
+    });
     if (parsed.args.durationMs !== undefined) {
       setTimeout(() => stop(`--duration ${parsed.args.durationMs} ms elapsed`), parsed.args.durationMs);
     }

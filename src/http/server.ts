@@ -12,6 +12,8 @@ import { registerOrderRoutes } from './orderRoutes.ts';
 import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
 import { runtimeFeed } from './viz/feed.ts';
 import { registerVizRoutes } from './viz/routes.ts';
+import type { Cockpit } from '../cockpit/cockpit.ts';
+import { registerCockpitControlRoutes, registerCockpitReadRoutes } from './cockpitRoutes.ts';
 
 export interface HttpDeps {
   readonly config: AppConfig;
@@ -24,6 +26,8 @@ export interface HttpDeps {
   readonly venue: string;
   /** Present in dry-run against the in-process simulator: fault injection for demos and tests. */
   readonly simulator?: SimulatorControl;
+  /** Alerts, reload, shadow, dashboard (src/cockpit); absent in tools that build the API alone. */
+  readonly cockpit?: Cockpit;
 }
 
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
@@ -166,5 +170,9 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerOrderRoutes(app, runtime.orders, requireControl, sendError);
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, requireControl, sendError);
   registerVizRoutes(app, runtimeFeed(runtime), sendError);
+  if (deps.cockpit) {
+    registerCockpitReadRoutes(app, deps.cockpit, sendError);
+    registerCockpitControlRoutes(app, deps.cockpit, requireControl, sendError);
+  }
   return app;
 }

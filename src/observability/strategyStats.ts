@@ -45,6 +45,7 @@ export interface FactorObserver {
 export class StrategyStats {
   private readonly latency = new Map<string, Ring<number>>();
   private readonly factors = new Map<string, Ring<FactorSample>>();
+  private readonly entries = new Map<string, number>();
   private unsubscribe: () => void = () => undefined;
 
   constructor(
@@ -86,7 +87,13 @@ export class StrategyStats {
     let ring = this.factors.get(strategy);
     if (!ring) this.factors.set(strategy, (ring = new Ring(this.factorWindow)));
     ring.push(sample);
+    this.entries.set(strategy, (this.entries.get(strategy) ?? 0) + 1);
     for (const [factor, value] of Object.entries(sample.factors)) this.factorMetric?.observe({ strategy, factor }, value);
+  }
+
+  /** Entry signals seen per preset since the start (actor restarts do not reset it). */
+  entrySignals(strategy: string): number {
+    return this.entries.get(strategy) ?? 0;
   }
 
   latencies(): LatencySummary[] {

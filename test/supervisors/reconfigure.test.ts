@@ -21,8 +21,8 @@ describe('hot reconfiguration plans', () => {
     );
     expect(plan.stopNow).toEqual(['BTCUSDT:b']);
     expect(plan.startNow).toEqual(['BTCUSDT:d']);
-    expect(plan.pending.sort()).toEqual(['BTCUSDT:a', 'BTCUSDT:c']);
-    expect(plan.running.sort()).toEqual(['BTCUSDT:a', 'BTCUSDT:c', 'BTCUSDT:d']);
+    expect([...plan.pending].sort()).toEqual(['BTCUSDT:a', 'BTCUSDT:c']);
+    expect([...plan.running].sort()).toEqual(['BTCUSDT:a', 'BTCUSDT:c', 'BTCUSDT:d']);
     expect(plan.order).toEqual(['BTCUSDT:a', 'BTCUSDT:b', 'BTCUSDT:d']);
   });
 
