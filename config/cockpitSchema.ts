@@ -23,8 +23,8 @@ export const AlertThresholdsSchema = z
     latencyWindow: z.number().int().min(5).max(10_000).default(100),
     /** Resident set size of the process, MB (10^6 bytes). */
     rssMb: z.number().positive().default(800),
-    /** Event-loop delay p99 over the last second, wall ms. */
-    eventLoopLagMs: z.number().positive().default(200),
+    /** Event-loop delay p99 (per second, wall ms) sustained over 3 consecutive evaluations. */
+    eventLoopLagMs: z.number().positive().default(500),
     /** |local clock - exchange clock|, ms (the offset signatures are corrected by). */
     clockSkewMs: z.number().positive().default(1_000),
     /** A symbol whose newest closed candle is older than this (bot clock) has stale data. 0 = actor.maxStalenessMs. */

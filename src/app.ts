@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/schema.ts';
 import type { Clock } from './ports/clock.ts';
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly listen?: boolean;
   /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
   readonly reloadConfig?: () => LoadResult;
+  /** DNS lookup for the Bybit adapter (tests inject DNS failures with createFaultyLookup). */
+  readonly exchangeLookup?: LookupFunction;
   /** Wall clock of the cockpit's sampling, delivery retries and Telegram pacing (tests may inject one). */
   readonly timers?: Clock;
 }
@@ -78,7 +81,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock = options.clock ?? new SystemClock();
     rawExchange = options.exchange;
   } else {
-    built = await buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}) });
+    built = await buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}), ...(options.exchangeLookup ? { lookup: options.exchangeLookup } : {}) });
     clock = built.clock;
     rawExchange = built.port;
   }

@@ -50,12 +50,17 @@ export interface AlertSourceDeps {
  * skew, cycle latency per strategy, stale data per symbol, positions without a stop, API
  * key expiry. The sampler also keeps the cockpit's gauges current.
  */
+/** Consecutive samples the event-loop lag must exceed its threshold in (the lowest of them is compared). */
+const LAG_SAMPLES = 3;
+
 export class AlertSources {
   private readonly offs: (() => void)[] = [];
   private sampleTimer: unknown;
   private keyTimer: unknown;
   private stopped = false;
   private apiKeyExpiresAt: number | null = null;
+  /** Recent event-loop lag readings: a start-up hiccup is not an alert, lag sustained over LAG_SAMPLES samples is. */
+  private readonly lagReadings: number[] = [];
 
   constructor(private readonly d: AlertSourceDeps) {}
 
@@ -125,15 +130,24 @@ export class AlertSources {
     const { runtime } = this.d;
     if (!runtime.supervisorsRunning()) return [];
     const disabled = runtime.snapshot().context.disabled;
-    const newest = new Map<string, number | null>();
+    // Per actor: how far its newest closed candle lags behind the newest candle of its interval
+    // that has closed by now (0 while it keeps up; one interval during the tick delay after a close).
+    const lag = new Map<string, number | null>();
     for (const entry of runtime.registry.list()) {
       if (entry.status !== 'active' || disabled[entry.actorId]) continue;
+      const stepMs = intervalMs(entry.context.params.interval);
       const start = entry.context.lastCandleStart;
-      const close = start === null ? null : start + intervalMs(entry.context.params.interval);
-      const seen = newest.get(entry.symbol);
-      newest.set(entry.symbol, close === null ? (seen ?? null) : Math.max(seen ?? -Infinity, close));
+      const behind = start === null ? null : Math.max(0, Math.floor(now / stepMs) * stepMs - (start + stepMs));
+      const seen = lag.get(entry.symbol);
+      lag.set(entry.symbol, behind === null ? (seen ?? null) : Math.min(seen ?? Infinity, behind));
     }
-    return [...newest.entries()].map(([symbol, close]) => ({ symbol, ageMs: close === null ? null : Math.max(0, now - close) }));
+    return [...lag.entries()].map(([symbol, ageMs]) => ({ symbol, ageMs }));
+  }
+
+  private sustainedLag(): number {
+    this.lagReadings.push(this.d.health.eventLoopLagMs());
+    if (this.lagReadings.length > LAG_SAMPLES) this.lagReadings.shift();
+    return this.lagReadings.length < LAG_SAMPLES ? 0 : Math.min(...this.lagReadings);
   }
 
   private sample(): AlertSample {
@@ -143,7 +157,7 @@ export class AlertSources {
     return {
       now,
       rssBytes: d.rssBytes ? d.rssBytes() : process.memoryUsage().rss,
-      eventLoopLagMs: d.health.eventLoopLagMs(),
+      eventLoopLagMs: this.sustainedLag(),
       journalBytes: d.journalBytes ? d.journalBytes() : null,
       clockOffsetMs: d.bybit && d.bybit.clockSync.lastMeasuredAt() !== null ? d.bybit.clockSync.offsetMs() : null,
       latency: d.stats.latencies().map((l) => ({ strategy: l.strategy, p95Ms: l.p95Ms, samples: l.samples })),
@@ -155,7 +169,7 @@ export class AlertSources {
 
   private updateGauges(s: AlertSample): void {
     const { metrics, runtime } = this.d;
-    for (const f of s.freshness) if (f.ageMs !== null) metrics.marketDataAge.set({ symbol: f.symbol }, f.ageMs / 1000);
+    for (const f of s.freshness) if (f.ageMs !== null) metrics.marketDataLag.set({ symbol: f.symbol }, f.ageMs / 1000);
     if (s.clockOffsetMs !== null) metrics.clockOffset.set(s.clockOffsetMs / 1000);
     if (s.apiKeyExpiresAt !== null) metrics.apiKeyExpiry.set((s.apiKeyExpiresAt - s.now) / 1000);
     const account = runtime.accountSnapshot;

@@ -10,6 +10,11 @@ export interface AlertChannel {
   targets(): string[];
   /** Resolves once the target accepted the message; rejects on failure (retried later). */
   send(target: string, payload: AlertPayload): Promise<void>;
+  /**
+   * The channel queues, paces and orders its own sends (Telegram: by priority, then in
+   * order, per chat): every due delivery is handed over at once instead of one by one.
+   */
+  readonly selfOrdered?: boolean;
 }
 
 export interface DeliverySettings {
@@ -35,6 +40,8 @@ export class DeliveryQueue {
   private readonly memory: PendingDelivery[] = [];
   private nextMemoryId = 1;
   private readonly busy = new Set<string>();
+  /** Deliveries handed to a self-ordered channel and not settled yet. */
+  private readonly handedOver = new Set<number>();
   private timer: unknown;
   private wakeAt = Infinity;
   private stopped = false;
@@ -78,8 +85,10 @@ export class DeliveryQueue {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
+  /** Most severe first, then in the order they were recorded (a P1 never waits behind P3 chatter). */
   private pending(): PendingDelivery[] {
-    return this.o.store ? this.o.store.pendingDeliveries() : [...this.memory];
+    const list = this.o.store ? this.o.store.pendingDeliveries() : [...this.memory];
+    return this.o.store ? list : list.sort((a, b) => a.event.alert.priority.localeCompare(b.event.alert.priority) || a.id - b.id);
   }
 
   private schedule(delay: number): void {
@@ -97,20 +106,21 @@ export class DeliveryQueue {
   private pass(): void {
     if (this.stopped) return;
     const now = this.o.timers.now();
-    const all = this.pending();
     let earliest = Infinity;
-    const byChannel = new Map<string, PendingDelivery[]>();
-    for (const d of all) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
-    for (const [name, list] of byChannel) {
+    const channels = new Set<string>();
+    for (const d of this.pending()) {
+      if (d.nextAttemptAt > now) earliest = Math.min(earliest, d.nextAttemptAt);
+      channels.add(d.channel);
+    }
+    for (const name of channels) {
       if (this.busy.has(name)) continue;
       const channel = this.channel(name);
       if (!channel) {
-        for (const d of list) this.finish(d, 'expired', d.attempts, `channel ${name} is not configured`);
+        for (const d of this.pending().filter((x) => x.channel === name)) this.finish(d, 'expired', d.attempts, `channel ${name} is not configured`);
         continue;
       }
-      const due = list.filter((d) => d.nextAttemptAt <= now);
-      for (const d of list) if (d.nextAttemptAt > now) earliest = Math.min(earliest, d.nextAttemptAt);
-      if (due.length > 0) this.track(this.work(channel, list));
+      if (channel.selfOrdered) this.handOver(channel);
+      else this.track(this.work(channel));
     }
     if (earliest < Infinity) this.schedule(earliest - now);
   }
@@ -120,38 +130,64 @@ export class DeliveryQueue {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async work(channel: AlertChannel, list: readonly PendingDelivery[]): Promise<void> {
+  private handOver(channel: AlertChannel): void {
+    const now = this.o.timers.now();
+    for (const d of this.pending()) {
+      if (d.channel !== channel.name || d.nextAttemptAt > now || this.handedOver.has(d.id)) continue;
+      this.handedOver.add(d.id);
+      const attempts = d.attempts + 1;
+      this.track(
+        channel.send(d.target, alertPayload(d.event.id, { type: d.event.change, at: d.event.at, alert: d.event.alert, note: d.event.note }, d.event.text)).then(
+          () => this.finish(d, 'delivered', attempts),
+          (error: unknown) => this.failed(d, attempts, error),
+        ).finally(() => {
+          this.handedOver.delete(d.id);
+          if (!this.stopped) this.schedule(0);
+        }),
+      );
+    }
+  }
+
+  private failed(d: PendingDelivery, attempts: number, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const settings = this.o.settings();
+    const now = this.o.timers.now();
+    if (now - d.createdAt >= settings.maxAgeMs) this.finish(d, 'expired', attempts, message);
+    else this.retry(d, attempts, now + Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** (attempts - 1)), message);
+  }
+
+  /**
+   * The next delivery of a channel: the first pending one of each target (per target the
+   * order is kept: nothing overtakes a delivery waiting for its retry), if it is due.
+   */
+  private next(channel: string, failed: ReadonlySet<string>): PendingDelivery | undefined {
+    const now = this.o.timers.now();
+    const seen = new Set<string>();
+    for (const d of this.pending()) {
+      if (d.channel !== channel || seen.has(d.target)) continue;
+      seen.add(d.target);
+      if (!failed.has(d.target) && d.nextAttemptAt <= now) return d;
+    }
+    return undefined;
+  }
+
+  private async work(channel: AlertChannel): Promise<void> {
     this.busy.add(channel.name);
-    const blocked = new Set<string>();
+    const failed = new Set<string>();
     try {
-      for (const d of list) {
-        if (this.stopped) return;
-        if (blocked.has(d.target)) continue;
-        if (d.nextAttemptAt > this.o.timers.now()) {
-          // Keep the order per target: nothing overtakes a delivery that waits for its retry.
-          blocked.add(d.target);
-          continue;
-        }
+      // Re-read after each send: a P1 raised meanwhile goes next.
+      for (let d = this.next(channel.name, failed); d && !this.stopped; d = this.next(channel.name, failed)) {
         const attempts = d.attempts + 1;
         try {
           await channel.send(d.target, alertPayload(d.event.id, { type: d.event.change, at: d.event.at, alert: d.event.alert, note: d.event.note }, d.event.text));
           this.finish(d, 'delivered', attempts);
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          blocked.add(d.target);
-          const settings = this.o.settings();
-          const now = this.o.timers.now();
-          if (now - d.createdAt >= settings.maxAgeMs) {
-            this.finish(d, 'expired', attempts, message);
-          } else {
-            const delay = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** (attempts - 1));
-            this.retry(d, attempts, now + delay, message);
-          }
+          failed.add(d.target);
+          this.failed(d, attempts, error);
         }
       }
     } finally {
       this.busy.delete(channel.name);
-      // New deliveries may have arrived while this worker ran.
       if (!this.stopped) this.schedule(0);
     }
   }

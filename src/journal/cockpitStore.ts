@@ -99,12 +99,13 @@ export class CockpitStore {
     return id;
   }
 
+  /** Pending deliveries, most severe first, then in the order they were recorded. */
   pendingDeliveries(limit = 500): PendingDelivery[] {
     const rows = this.db
       .prepare(
         `SELECT d.id AS did, d.channel, d.target, d.attempts, d.next_attempt_at, d.created_at, e.*
          FROM alert_deliveries d JOIN alert_events e ON e.id = d.event_id
-         WHERE d.status = 'pending' ORDER BY d.id LIMIT ?`,
+         WHERE d.status = 'pending' ORDER BY e.priority, d.id LIMIT ?`,
       )
       .all(limit) as (EventRow & { did: number; channel: string; target: string; attempts: number; next_attempt_at: number; created_at: number })[];
     return rows.map((r) => ({ id: r.did, channel: r.channel, target: r.target, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at, event: toEvent(r) }));

@@ -24,7 +24,7 @@ export function cockpitMetrics(registry: Registry) {
     positionSize: new Gauge({ name: 'bybot_position_size', help: 'Open position size per symbol and side (base coin)', labelNames: ['symbol', 'side'] as const, registers }),
     positionStopLoss: new Gauge({ name: 'bybot_position_stop_loss', help: 'Stop-loss price of the open position per symbol (0 = none)', labelNames: ['symbol', 'side'] as const, registers }),
     positionsUnprotected: new Gauge({ name: 'bybot_positions_unprotected', help: 'Open positions without a stop-loss', registers }),
-    marketDataAge: new Gauge({ name: 'bybot_market_data_age_seconds', help: 'Age of the newest closed candle the running actors of a symbol saw (bot clock)', labelNames: ['symbol'] as const, registers }),
+    marketDataLag: new Gauge({ name: 'bybot_market_data_lag_seconds', help: 'How far the newest closed candle the running actors of a symbol saw lags behind the newest candle closed by now (bot clock; one interval right after a close)', labelNames: ['symbol'] as const, registers }),
     clockOffset: new Gauge({ name: 'bybot_exchange_clock_offset_seconds', help: 'Exchange clock minus the local wall clock, as measured by the REST heartbeat (signatures are corrected by it)', registers }),
     apiKeyExpiry: new Gauge({ name: 'bybot_api_key_expiry_seconds', help: 'Seconds until the API key expires (absent when it never expires)', registers }),
     reconciliationMismatches: new Gauge({ name: 'bybot_reconciliation_mismatches', help: 'Mismatches found by the last start-up reconciliation (adopted, never reached, foreign orders, unprotected positions)', registers }),

@@ -78,7 +78,8 @@ export class TelegramAdmin {
         const s = this.o.settings();
         return (s.alertChatIds.length > 0 ? s.alertChatIds : s.allowedChatIds).map(String);
       },
-      send: (target, payload) => this.queue.enqueue(Number(target), payload.text),
+      send: (target, payload) => this.queue.enqueue(Number(target), payload.text, undefined, Number(payload.priority.slice(1)) || 3),
+      selfOrdered: true,
     };
   }
 
@@ -127,8 +128,9 @@ export class TelegramAdmin {
     await next();
   }
 
+  /** Replies go ahead of waiting alerts of P2 and P3 (an operator is waiting for them). */
   private say(chatId: number, text: string, extra?: Record<string, unknown>): void {
-    this.queue.enqueue(chatId, text, extra).catch((error: unknown) => this.o.logger.warn({ event: 'telegram_reply_failed', chatId, err: this.clean(error instanceof Error ? error.message : String(error)) }, 'Telegram reply not delivered'));
+    this.queue.enqueue(chatId, text, extra, 1).catch((error: unknown) => this.o.logger.warn({ event: 'telegram_reply_failed', chatId, err: this.clean(error instanceof Error ? error.message : String(error)) }, 'Telegram reply not delivered'));
   }
 
   private who(ctx: Context): string {

@@ -25,6 +25,8 @@ export interface TelegramFailure {
 export type Sender = (chatId: number, text: string, extra: Record<string, unknown> | undefined) => Promise<void>;
 
 interface Item {
+  /** Lower goes first (alerts: 1 = P1); equal priorities keep their order. */
+  readonly priority: number;
   readonly text: string;
   readonly extra: Record<string, unknown> | undefined;
   readonly resolve: () => void;
@@ -60,14 +62,19 @@ export class TelegramSendQueue {
     },
   ) {}
 
-  /** Queues a message; resolves once Telegram accepted it. */
-  enqueue(chatId: number, text: string, extra?: Record<string, unknown>): Promise<void> {
+  /**
+   * Queues a message; resolves once Telegram accepted it. Per chat, a more urgent message
+   * (lower `priority`) overtakes waiting ones; the one in flight is never displaced.
+   */
+  enqueue(chatId: number, text: string, extra?: Record<string, unknown>, priority = 2): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('telegram queue stopped'));
     const body = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 20)}\n...(truncated)` : text;
     return new Promise<void>((resolve, reject) => {
       let chat = this.chats.get(chatId);
       if (!chat) this.chats.set(chatId, (chat = { items: [], busy: false, nextAt: 0 }));
-      chat.items.push({ text: body, extra, resolve, reject, attempts: 0 });
+      let at = chat.items.length;
+      while (at > (chat.busy ? 1 : 0) && chat.items[at - 1]!.priority > priority) at--;
+      chat.items.splice(at, 0, { priority, text: body, extra, resolve, reject, attempts: 0 });
       this.pump();
     });
   }

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/clock/manualClock.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { startApp, type App } from '../../src/app.ts';
+import { startApp, type App, type AppOptions } from '../../src/app.ts';
 
 export const SIM_START = Date.UTC(2026, 0, 5, 0, 0);
 
@@ -20,6 +20,8 @@ export interface AppHarness {
   readonly app: App;
   readonly clock: ManualClock;
   readonly logs: LogLine[];
+  /** performance.now() when each log line was written (same index as logs). */
+  readonly logTimes: number[];
   readonly rawLog: string[];
   get(path: string): Promise<{ status: number; body: unknown; text: string; contentType: string }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
@@ -31,11 +33,21 @@ export interface AppHarness {
  * The whole application (config, simulator, runtime, HTTP on 127.0.0.1:0) driven by a
  * ManualClock, so minutes of trading take milliseconds and every run is the same.
  */
-export async function startTestApp(overrides: Record<string, unknown> = {}): Promise<AppHarness> {
+export interface TestAppOptions {
+  /** A YAML/JSON file under the harness's own settings (POST /config/reload and SIGHUP re-read it). */
+  readonly configFile?: string;
+  /** Share a clock with a simulator server the test started (venue local). */
+  readonly clock?: ManualClock;
+  readonly exchangeLookup?: AppOptions['exchangeLookup'];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startTestApp(overrides: Record<string, unknown> = {}, options: TestAppOptions = {}): Promise<AppHarness> {
   // Each app gets its own journal in a temporary directory: tests never touch ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'bybot-app-'));
-  const loaded = loadConfig({
-    env: {},
+  const load = () => loadConfig({
+    env: options.env ?? {},
+    ...(options.configFile ? { configPath: options.configFile } : {}),
     overrides: deepMergeOverrides(
       // exchange.transport 'inproc': the ManualClock drives everything and runs stay
       // deterministic; the wire transport has its own test (test/exchange/wireApp.test.ts).
@@ -43,10 +55,12 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
       overrides,
     ),
   });
+  const loaded = load();
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.problems.join('; ')}`);
   const config: AppConfig = loaded.config;
-  const clock = new ManualClock(SIM_START);
+  const clock = options.clock ?? new ManualClock(SIM_START);
   const logs: LogLine[] = [];
+  const logTimes: number[] = [];
   const rawLog: string[] = [];
   const logger = createLogger({
     level: config.log.level,
@@ -55,10 +69,11 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
       write(line: string) {
         rawLog.push(line);
         logs.push(JSON.parse(line) as LogLine);
+        logTimes.push(performance.now());
       },
     },
   });
-  const app = await startApp({ config, logger, clock });
+  const app = await startApp({ config, logger, clock, reloadConfig: load, ...(options.exchangeLookup ? { exchangeLookup: options.exchangeLookup } : {}) });
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`);
     const text = await response.text();
@@ -78,7 +93,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
       await new Promise((resolve) => (realPauseMs > 0 ? setTimeout(resolve, realPauseMs) : setImmediate(resolve)));
     }
   };
-  return { app, clock, logs, rawLog, get, post, run };
+  return { app, clock, logs, logTimes, rawLog, get, post, run };
 }
 
 function deepMergeOverrides(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {

@@ -67,4 +67,12 @@ describe('Telegram send queue', () => {
     await net;
     expect(sent.map((m) => [m.text, m.at])).toEqual([['net', 3_000]]); // after 1 s and 2 s backoffs
   });
+
+  it('a more urgent message overtakes waiting ones of its chat, never the one in flight', async () => {
+    const { clock, sent, queue } = setup();
+    const done = [queue.enqueue(1, 'p3-a', undefined, 3), queue.enqueue(1, 'p3-b', undefined, 3), queue.enqueue(1, 'p2', undefined, 2), queue.enqueue(1, 'p1', undefined, 1), queue.enqueue(1, 'p1-b', undefined, 1)];
+    await clock.advanceBy(10_000);
+    await Promise.all(done);
+    expect(sent.map((m) => m.text)).toEqual(['p3-a', 'p1', 'p1-b', 'p2', 'p3-b']);
+  });
 });

@@ -138,7 +138,7 @@ export interface StrategyLatency {
 
 export interface SymbolFreshness {
   readonly symbol: string;
-  /** Age of the newest closed candle any running actor of the symbol saw; null before the first. */
+  /** How far the newest closed candle the symbol's running actors saw lags behind the newest one closed by now; null before the first. */
   readonly ageMs: number | null;
 }
 
@@ -151,6 +151,7 @@ export interface UnprotectedPosition {
 export interface AlertSample {
   readonly now: number;
   readonly rssBytes: number;
+  /** Event-loop lag sustained over the last few samples (their lowest p99). */
   readonly eventLoopLagMs: number;
   readonly journalBytes: number | null;
   /** Exchange clock minus the local wall clock (ClockSync); null without a Bybit connection. */
@@ -174,7 +175,7 @@ export function sampleObservations(s: AlertSample, t: AlertThresholds): LevelObs
   const out: LevelObservation[] = [];
   const rssMb = s.rssBytes / MB;
   out.push(level('process', 'rss', 'P2', `Memory (RSS) above ${t.rssMb} MB`, rssMb > t.rssMb, `RSS ${rssMb.toFixed(0)} MB (threshold ${t.rssMb} MB)`));
-  out.push(level('process', 'event_loop_lag', 'P2', `Event-loop lag above ${t.eventLoopLagMs} ms`, s.eventLoopLagMs > t.eventLoopLagMs, `event-loop lag p99 ${s.eventLoopLagMs.toFixed(1)} ms (threshold ${t.eventLoopLagMs} ms)`));
+  out.push(level('process', 'event_loop_lag', 'P2', `Event-loop lag above ${t.eventLoopLagMs} ms`, s.eventLoopLagMs > t.eventLoopLagMs, `event-loop lag p99 at least ${s.eventLoopLagMs.toFixed(1)} ms in each of the last samples (threshold ${t.eventLoopLagMs} ms)`));
   if (s.journalBytes !== null) {
     out.push(level('process', 'journal_size', 'P2', `Journal larger than ${(t.journalSizeBytes / MB).toFixed(0)} MB`, s.journalBytes > t.journalSizeBytes, `journal ${(s.journalBytes / MB).toFixed(1)} MB (threshold ${(t.journalSizeBytes / MB).toFixed(0)} MB)`));
   }
@@ -188,7 +189,7 @@ export function sampleObservations(s: AlertSample, t: AlertThresholds): LevelObs
   }
   for (const f of s.freshness) {
     const breached = f.ageMs !== null && f.ageMs > t.staleDataMs;
-    out.push(level('data', `stale:${f.symbol}`, 'P2', `Stale market data for ${f.symbol}`, breached, f.ageMs === null ? 'no candle yet' : `newest closed candle is ${humanDuration(f.ageMs)} old (threshold ${humanDuration(t.staleDataMs)})`));
+    out.push(level('data', `stale:${f.symbol}`, 'P2', `Stale market data for ${f.symbol}`, breached, f.ageMs === null ? 'no candle yet' : `market data is ${humanDuration(f.ageMs)} behind the newest closed candle (threshold ${humanDuration(t.staleDataMs)})`));
   }
   for (const p of s.unprotected) {
     out.push(level('position', `unprotected:${p.symbol}`, 'P1', `Position without a stop-loss: ${p.symbol}`, true, `${p.side} ${p.size} ${p.symbol} has no stop-loss`, t.unprotectedPositionMs));
