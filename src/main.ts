@@ -35,6 +35,9 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
 
   let app: App | undefined;
+  // Installed at once: a SIGHUP's default action would end the process.
+  let reloadOnHangup = (): void => logger.warn({ event: 'sighup' }, 'SIGHUP before the start-up finished: ignored');
+  process.on('SIGHUP', () => reloadOnHangup());
   process.on('uncaughtException', (error) => {
     logger.fatal({ event: 'uncaught_exception', err: error.message, stack: error.stack }, 'uncaught exception');
     app?.runtime.onUncaught(error);
@@ -82,9 +85,9 @@ async function main(): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
     // SIGHUP: re-read the configuration file and environment, apply what can change live.
-    process.on('SIGHUP', () => {
+    reloadOnHangup = () => {
       if (!stopping) running.cockpit.reloader.reload('SIGHUP');
-    });
+    };
     if (parsed.args.durationMs !== undefined) {
       setTimeout(() => stop(`--duration ${parsed.args.durationMs} ms elapsed`), parsed.args.durationMs);
     }
