@@ -4,6 +4,7 @@
 import { renderChart } from './chart.js';
 import { createDetailLoader } from './detail.js';
 import { createTree } from './tree.js';
+import { wireHeaderButtons } from './ops.js';
 
 const $ = (id) => document.getElementById(id);
 const charts = new Map(); // machine name -> { graph, view }
@@ -144,6 +145,7 @@ function connect() {
   });
 }
 
+wireHeaderButtons();
 $('filters').addEventListener('input', () => tree.setFilter(readFilter()));
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 loadMachines().then(connect, (error) => { $('chart').textContent = `could not load machines: ${error}`; connect(); });
