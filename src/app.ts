@@ -128,7 +128,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   }
 
   const bybit = built?.bybit;
-  const cockpit = createCockpit({
+  const cockpit = await createCockpit({
     config,
     logger,
     clock,

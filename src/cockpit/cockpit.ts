@@ -20,7 +20,7 @@ import { StrategyStats } from '../observability/strategyStats.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
-import { TelegramAdmin } from '../telegram/adminBot.ts';
+import type { TelegramAdmin } from '../telegram/adminBot.ts';
 import { cockpitView } from './cockpitView.ts';
 import { TradeStats } from './tradeStats.ts';
 import type { CockpitActions, CockpitView } from './types.ts';
@@ -66,7 +66,7 @@ export interface Cockpit {
   stop(): Promise<void>;
 }
 
-export function createCockpit(p: CockpitParts): Cockpit {
+export async function createCockpit(p: CockpitParts): Promise<Cockpit> {
   const timers = p.timers ?? new SystemClock();
   const live = new LiveConfig(p.config);
   const store = p.journal ? new CockpitStore(p.journal) : null;
@@ -84,7 +84,10 @@ export function createCockpit(p: CockpitParts): Cockpit {
   // The view needs the alert service, which needs the channels, which include Telegram, which needs the view.
   let view: CockpitView | undefined;
   const lazyView: CockpitView = { status: () => view!.status(), openOrders: () => view!.openOrders(), presets: () => view!.presets(), recentAlerts: (n) => view!.recentAlerts(n) };
-  const telegram = p.config.telegram.enabled ? new TelegramAdmin({ settings: () => live.get().telegram, view: lazyView, actions, logger: p.logger.child({ component: 'telegram' }), timers }) : null;
+  // grammY is loaded only when the admin bot is enabled.
+  const telegram = p.config.telegram.enabled
+    ? new (await import('../telegram/adminBot.ts')).TelegramAdmin({ settings: () => live.get().telegram, view: lazyView, actions, logger: p.logger.child({ component: 'telegram' }), timers })
+    : null;
   const alertsConfig = () => live.get().alerts;
   const channels: AlertChannel[] = [
     webhookChannel({ url: () => alertsConfig().webhook.url, secret: () => alertsConfig().webhook.secret, timeoutMs: () => alertsConfig().webhook.timeoutMs }),

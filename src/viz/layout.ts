@@ -1,4 +1,3 @@
-import elkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK as ElkInstance, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { GraphEdge, GraphNode } from './machineGraph.ts';
 
@@ -81,10 +80,19 @@ function labelSize(lines: readonly string[]): { width: number; height: number } 
   };
 }
 
-// elkjs is CommonJS: depending on the loader its default export is the class or holds it.
 type ElkClass = new (args?: ELKConstructorArguments) => ElkInstance;
-const ELK = ((elkModule as unknown as { default?: ElkClass }).default ?? elkModule) as unknown as ElkClass;
-const elk = new ELK();
+let engine: Promise<ElkInstance> | undefined;
+
+/** ELK is loaded on the first layout, not at start-up: the bundle alone takes a second to load. */
+function elkEngine(): Promise<ElkInstance> {
+  engine ??= import('elkjs/lib/elk.bundled.js').then((m) => {
+    // elkjs is CommonJS: depending on the loader the default export is the class or holds it.
+    const loaded = m.default as unknown as { default?: ElkClass } & ElkClass;
+    const ELK = loaded.default ?? loaded;
+    return new ELK();
+  });
+  return engine;
+}
 
 export async function elkLayout(root: string, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Promise<Layout> {
   const states = nodes.filter((n) => n.id !== root);
@@ -123,7 +131,7 @@ export async function elkLayout(root: string, nodes: readonly GraphNode[], edges
       return { id: r.id, sources: [source], targets: [target], labels: [{ id: `${r.id}:label`, text: r.lines.join('\n'), ...labelSize(r.lines) }] };
     }),
   };
-  const out = await elk.layout(graph);
+  const out = await (await elkEngine()).layout(graph);
 
   const ys = [...new Set((out.children ?? []).map((c) => Math.round(c.y ?? 0)))].sort((a, b) => a - b);
   const boxes: Record<string, Box> = {};

@@ -43,7 +43,7 @@ function analyse(expr: string): { metrics: string[]; errors: number } {
   do {
     if (cursor.type.isError) errors++;
     if (cursor.name === 'VectorSelector' && cursor.firstChild()) {
-      if (cursor.name === 'Identifier') metrics.push(expr.slice(cursor.from, cursor.to));
+      if ((cursor.name as string) === 'Identifier') metrics.push(expr.slice(cursor.from, cursor.to));
       cursor.parent();
     }
   } while (cursor.next());

@@ -68,7 +68,7 @@ describe.skipIf(skipBrowser)('dashboard end to end (headless Chromium)', () => {
     await page.waitForTimeout(300);
     const frame = await shownFrame();
     // Latency: one row and a p50/p95/p99 line per strategy, matching the server's percentiles.
-    const latencyRows = await page.locator('#latency tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
+    const latencyRows = await page.locator('#latency tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(latencyRows.sort()).toEqual(['mtf-v1', 'range-v1', 'vwap-v1']);
     for (const l of frame.latency) {
       expect(l.samples).toBeGreaterThan(10);

@@ -43,8 +43,6 @@ type SendError = (reply: FastifyReply, status: number, code: string, message: st
 export function registerVizRoutes(app: FastifyInstance, feed: VizFeed, sendError: SendError): void {
   const assets = loadAssets();
   const page = assets.get('index.html');
-  // Lay the charts out now (ELK takes about a second the first time), not on the first page load.
-  for (const name of MACHINE_NAMES) void machineGraphOf(name);
 
   app.get('/viz', async (_request, reply) => {
     if (!page) return sendError(reply, 500, 'VIZ_MISSING', 'src/viz/public/index.html is missing');
