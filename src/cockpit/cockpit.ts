@@ -161,6 +161,20 @@ export async function createCockpit(p: CockpitParts): Promise<Cockpit> {
     venue: p.venue,
   });
 
+  // Retention of the cockpit's journal tables, once a day (wall clock), on the journal's setting.
+  let pruneTimer: unknown;
+  const prune = (): void => {
+    try {
+      const removed = store?.prune(p.clock.now() - live.get().journal.retentionDays * 86_400_000) ?? {};
+      const total = Object.values(removed).reduce((a, b) => a + b, 0);
+      if (total > 0) p.logger.info({ event: 'journal_retention', removed }, `journal retention removed ${total} cockpit row(s)`);
+    } catch (error) {
+      p.logger.warn({ event: 'journal_retention_failed', err: error instanceof Error ? error.message : String(error) }, 'cockpit journal retention failed');
+    }
+    pruneTimer = timers.setTimeout(prune, 86_400_000);
+    (pruneTimer as { unref?: () => void } | undefined)?.unref?.();
+  };
+
   return {
     live,
     alerts,
@@ -178,8 +192,10 @@ export async function createCockpit(p: CockpitParts): Promise<Cockpit> {
       // Deliveries the previous run could not make are retried now.
       delivery.kick();
       telegram?.start();
+      if (store) prune();
     },
     async stop() {
+      timers.clearTimeout(pruneTimer);
       sources.stop();
       reloader!.stop();
       stats.stop();

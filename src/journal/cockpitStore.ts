@@ -132,6 +132,21 @@ export class CockpitStore {
     return (this.db.prepare('SELECT * FROM alert_events ORDER BY id DESC LIMIT ?').all(limit) as EventRow[]).map(toEvent);
   }
 
+  /**
+   * Retention (journal.retentionDays): alert changes and reloads older than the cutoff (bot
+   * clock) go, with their settled deliveries; a change whose delivery is still pending stays.
+   */
+  prune(cutoff: number): Record<string, number> {
+    const removed: Record<string, number> = {};
+    this.db.transaction(() => {
+      const old = `SELECT id FROM alert_events WHERE at < ? AND id NOT IN (SELECT event_id FROM alert_deliveries WHERE status = 'pending')`;
+      removed.alert_deliveries = this.db.prepare(`DELETE FROM alert_deliveries WHERE event_id IN (${old})`).run(cutoff).changes;
+      removed.alert_events = this.db.prepare(`DELETE FROM alert_events WHERE id IN (${old})`).run(cutoff).changes;
+      removed.config_reloads = this.db.prepare('DELETE FROM config_reloads WHERE at < ?').run(cutoff).changes;
+    })();
+    return removed;
+  }
+
   recordReload(row: ConfigReloadRow): void {
     this.db
       .prepare('INSERT INTO config_reloads (at, trigger, result, version_before, version_after, changes, message) VALUES (?, ?, ?, ?, ?, ?, ?)')

@@ -114,3 +114,24 @@ describe('webhook alert channel', () => {
     expect(((await h.get('/alerts')).body as { deliveries: { byStatus: Record<string, number> } }).deliveries.byStatus.delivered).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });
+
+describe('cockpit journal retention', () => {
+  it('removes old alert changes with their settled deliveries and old reloads, never a pending delivery', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bybot-retention-'));
+    const h = await startTestApp({ journal: { dataDir } });
+    try {
+      const store = h.app.cockpit.store!;
+      const change = (at: number, key: string) => ({ type: 'raised' as const, at, note: '', newOccurrences: 1, alert: { key, priority: 'P2' as const, source: 't', title: key, message: '', kind: 'event' as const, count: 1, firstAt: at, lastAt: at, resolvedAt: null } });
+      const delivered = store.recordAlert(change(1_000, 'old-delivered'), 't', [{ channel: 'webhook', target: 'x' }], 0);
+      store.recordAlert(change(1_000, 'old-pending'), 't', [{ channel: 'webhook', target: 'x' }], 0);
+      store.recordAlert(change(9_000, 'recent'), 't', [], 0);
+      const pending = store.pendingDeliveries();
+      store.markDelivered(pending.find((d) => d.event.id === delivered)!.id, 1, 0);
+      store.recordReload({ at: 1_000, trigger: 't', result: 'applied', versionBefore: 'a', versionAfter: 'b', changes: [], message: '' });
+      expect(store.prune(5_000)).toEqual({ alert_deliveries: 1, alert_events: 1, config_reloads: 1 });
+      expect(store.recentAlertEvents(10).map((e) => e.alert.key).sort()).toEqual(['old-pending', 'recent']);
+    } finally {
+      await h.app.stop();
+    }
+  });
+});
