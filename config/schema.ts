@@ -3,6 +3,7 @@ import { INTERVALS } from '../src/domain/types.ts';
 import { STRATEGIES } from '../src/core/strategy/registry.ts';
 import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
 import { isLoopbackHost } from './hosts.ts';
+import { AlertsSchema, TelegramSchema, checkCockpitConfig } from './cockpitSchema.ts';
 
 /**
  * The one configuration schema (backlog: "one schema-driven configuration source").
@@ -259,8 +260,13 @@ export const AppConfigSchema = z
         maxEventLoopLagMs: positiveMs.default(2_000),
       })
       .prefault({}),
+    /** Alert rules, thresholds and routes (config/cockpitSchema.ts). */
+    alerts: AlertsSchema,
+    /** The Telegram admin bot (config/cockpitSchema.ts). */
+    telegram: TelegramSchema,
   })
   .superRefine((config, ctx) => {
+    checkCockpitConfig(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const seen = new Set<string>();
     config.strategies.forEach((preset, i) => {
       if (seen.has(preset.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `duplicate preset id "${preset.id}"` });

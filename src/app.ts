@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/schema.ts';
 import type { Clock } from './ports/clock.ts';
@@ -21,6 +22,8 @@ import { resolveControlToken, type ControlToken } from './http/access/controlTok
 import { assertPortFree, portInUse } from './http/portCheck.ts';
 import { simulatorControl } from './http/simulatorRoutes.ts';
 import type { SimExchange } from './sim/index.ts';
+import type { LoadResult } from '../config/load.ts';
+import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
 
 export type { ShutdownReport } from './runtime/createRuntime.ts';
 
@@ -36,6 +39,12 @@ export interface AppOptions {
   readonly random?: Random;
   /** Skip listening on a socket (tests use app.server.inject). */
   readonly listen?: boolean;
+  /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
+  readonly reloadConfig?: () => LoadResult;
+  /** DNS lookup for the Bybit adapter (tests inject DNS failures with createFaultyLookup). */
+  readonly exchangeLookup?: LookupFunction;
+  /** Wall clock of the cockpit's sampling, delivery retries and Telegram pacing (tests may inject one). */
+  readonly timers?: Clock;
 }
 
 /** What a shutdown past its deadline cut off. */
@@ -54,6 +63,8 @@ export interface App {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator?: SimExchange;
+  /** Alerts, Telegram, reload and shadow, dashboard. */
+  readonly cockpit: Cockpit;
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (empty when not listening). */
   readonly url: string;
   /** The data directory in use (journal, control token, logs). */
@@ -98,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock = options.clock ?? new SystemClock();
     rawExchange = options.exchange;
   } else {
-    built = await startupStep('exchange.connect', deadline, () => buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}) }));
+    built = await startupStep('exchange.connect', deadline, () => buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}), ...(options.exchangeLookup ? { lookup: options.exchangeLookup } : {}) }));
     clock = built.clock;
     rawExchange = built.port;
   }
@@ -156,7 +167,25 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
     }
 
+    const bybit = built?.bybit;
+    const cockpit = await startupStep('cockpit', deadline, () =>
+      createCockpit({
+        config,
+        logger,
+        clock,
+        metrics,
+        runtime,
+        health: monitor,
+        exchange,
+        venue: built?.venueLabel ?? exchange.venue,
+        ...(journal ? { journal } : {}),
+        ...(bybit ? { bybit: { alerts: bybit.alerts, clockSync: bybit.clockSync, rest: bybit.rest } } : {}),
+        ...(options.reloadConfig ? { reloadConfig: options.reloadConfig } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+      }),
+    );
     const server = await buildServer({
+      cockpit,
       config,
       runtime,
       health,
@@ -174,8 +203,9 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
-    logStartup(options, built, exchange, runtime, url);
-    return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, url, dataDir, controlToken, calls, built, journal, logger });
+    cockpit.start();
+    logStartup(options, built, exchange, runtime, cockpit, url);
+    return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger });
   } catch (error) {
     health?.stop();
     journal?.close();
@@ -193,7 +223,7 @@ async function listen(server: FastifyInstance, config: AppConfig): Promise<strin
   }
 }
 
-function logStartup(options: AppOptions, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, url: string): void {
+function logStartup(options: AppOptions, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, cockpit: Cockpit, url: string): void {
   const { config, logger } = options;
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
@@ -205,9 +235,11 @@ function logStartup(options: AppOptions, built: BuiltExchange | undefined, excha
       venue: venueLabel,
       configSources: options.sources ?? [],
       actors,
-      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz` } : {},
+      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz`, dashboard: `${url}/dashboard`, alerts: `${url}/alerts` } : {},
+      configVersion: cockpit.live.version(),
+      telegram: config.telegram.enabled,
     },
-    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz)`,
+    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
 }
 
@@ -220,6 +252,7 @@ interface HandleParts {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator: SimExchange | undefined;
+  readonly cockpit: Cockpit;
   readonly url: string;
   readonly dataDir: string;
   readonly controlToken: ControlToken;
@@ -246,12 +279,15 @@ function appHandle(p: HandleParts): App {
     clock: p.clock,
     exchange: p.exchange,
     ...(p.simulator ? { simulator: p.simulator } : {}),
+    cockpit: p.cockpit,
     url: p.url,
     dataDir: p.dataDir,
     controlTokenPath: p.controlToken.path,
     stop() {
       stopping ??= (async () => {
         const report = await p.runtime.stop();
+        // After the actors: the last alerts of the shutdown are still delivered (or kept pending).
+        await p.cockpit.stop();
         p.health.stop();
         await p.server.close();
         await p.built?.close();
@@ -265,6 +301,7 @@ function appHandle(p: HandleParts): App {
       const pendingOrders = p.runtime.gate.pending();
       const { notSent } = p.runtime.abort(reason);
       p.health.stop();
+      void p.cockpit.stop().catch(() => undefined);
       void p.server.close().catch(() => undefined);
       void p.built?.close().catch(() => undefined);
       closeJournal();

@@ -29,7 +29,8 @@ async function main(): Promise<number> {
     ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
     ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
   };
-  const loaded = loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const load = () => loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const loaded = load();
   if (!loaded.ok) {
     process.stderr.write(`configuration invalid (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n`);
     for (const problem of loaded.problems) process.stderr.write(`  ${problem}\n`);
@@ -37,9 +38,23 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
-  processSignals.onHangup(() => logger.warn({ event: 'sighup' }, 'SIGHUP received: ignored, the bot keeps running (configuration reload is not implemented)'));
 
   let app: App | undefined;
+  let stopping = false;
+  // SIGHUP: re-read the configuration file and environment, apply what can change live
+  // (the cockpit's reloader journals and alerts every attempt). Before the start-up
+  // finished, or while stopping, there is nothing to reload into: say so and keep running.
+  processSignals.onHangup(() => {
+    if (!app) logger.warn({ event: 'sighup' }, 'SIGHUP before the start-up finished: ignored');
+    else if (stopping) logger.warn({ event: 'sighup' }, 'SIGHUP while stopping: ignored');
+    else {
+      try {
+        app.cockpit.reloader.reload('SIGHUP');
+      } catch (error) {
+        logger.error({ event: 'reload_failed', err: toBybotError(error).message }, 'SIGHUP reload failed; the configuration in force is unchanged');
+      }
+    }
+  });
   process.on('uncaughtException', (error) => {
     logger.fatal({ event: 'uncaught_exception', err: error.message, stack: error.stack }, 'uncaught exception');
     app?.runtime.onUncaught(error);
@@ -74,6 +89,7 @@ async function main(): Promise<number> {
     const stop = (why: string): void => {
       if (stopStartedAt !== null) return;
       stopStartedAt = Date.now();
+      stopping = true;
       logger.info({ event: 'shutdown', why, deadlineMs }, `stopping (${why}); deadline ${deadlineMs} ms`);
       setTimeout(() => abortNow(`shutdown deadline of ${deadlineMs} ms passed`), deadlineMs).unref();
       if (!app) return; // start-up still running: it stops the app as soon as it is up
@@ -92,7 +108,7 @@ async function main(): Promise<number> {
     // Loaded only after the configuration is valid: a config error exits 2 at once,
     // without starting to load the runtime, the simulator or the HTTP server.
     import('./app.ts')
-      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources }))
+      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, reloadConfig: load }))
       .then(
         (started) => {
           app = started;
