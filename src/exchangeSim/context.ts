@@ -16,8 +16,6 @@ export interface SimDeps {
   readonly clock: Clock;
   readonly faults: WireFaultController;
   readonly stats: ServerStats;
-  /** Symbols listed by instruments-info / tickers without a symbol: defaults plus any seen. */
-  readonly knownSymbols: Set<string>;
   /** Wall clock: the edge simulating Bybit's servers (signature windows, envelope time). */
   readonly wallNow: () => number;
 }

@@ -23,16 +23,23 @@ export interface HttpHandlerDeps {
   readonly waitWhileHung: () => Promise<void>;
 }
 
+/**
+ * The request body as text. An oversized body is read to its end but not kept, then
+ * refused (HTTP 413 with a Bybit envelope), so the client gets an answer instead of a reset
+ * connection and the server never holds more than MAX_BODY bytes of it.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) reject(new BybitApiError(10001, 'request body too large', 413));
-      else chunks.push(chunk);
+      if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(new BybitApiError(10001, `params error: request body of ${size} bytes is larger than ${MAX_BODY}`, 413));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
@@ -66,7 +73,14 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = req.method ?? 'GET';
-    const rawBody = await readBody(req);
+    let rawBody: string;
+    try {
+      rawBody = await readBody(req);
+    } catch (error) {
+      // Refused before any route runs: an oversized or broken body still gets Bybit's envelope.
+      const apiError = toBybitError(error);
+      return send(res, apiError.httpStatus, JSON.stringify(fail(apiError, deps.wallNow())), 'application/json');
+    }
 
     if (path.startsWith('/__sim/')) {
       const reply = handleAdmin(method, path, rawBody, h.admin);

@@ -43,8 +43,6 @@ export interface ExchangeSimServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
-
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
@@ -69,7 +67,7 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const faults = new WireFaultController(sim.faults);
   const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, rateLimited: { retCode10006: 0, http403: 0 } };
-  const deps: SimDeps = { sim, clock, faults, stats, knownSymbols: new Set(DEFAULT_SYMBOLS), wallNow: () => Date.now() };
+  const deps: SimDeps = { sim, clock, faults, stats, wallNow: () => Date.now() };
   const limiter = new RateLimiter(scenario.limits.endpoints, scenario.limits.ip ?? DEFAULT_IP_LIMIT);
 
   // Hung requests wait here until the hang fault is cleared.
