@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { SimExchange } from '../sim/index.ts';
 import type { WireFaultController } from './faults.ts';
+import type { FundingLedger } from './fundingLedger.ts';
 
 /** Counters the admin endpoint /__sim/state reports. */
 export interface ServerStats {
@@ -16,6 +17,8 @@ export interface SimDeps {
   readonly clock: Clock;
   readonly faults: WireFaultController;
   readonly stats: ServerStats;
+  /** Funding settlements charged to the account, as execution rows. */
+  readonly funding: FundingLedger;
   /** Wall clock: the edge simulating Bybit's servers (signature windows, envelope time). */
   readonly wallNow: () => number;
 }

@@ -127,6 +127,13 @@ export function toOrder(o: z.infer<typeof OrderSchema>): Order {
   };
 }
 
+/** Execution rows that are not fills (funding settlements, deliveries): the port's executions are fills only. */
+const NOT_FILLS = new Set(['Funding', 'Settle', 'Delivery']);
+
+export function isFill(e: z.infer<typeof ExecutionSchema>): boolean {
+  return e.execType === undefined || !NOT_FILLS.has(e.execType);
+}
+
 export function toExecution(e: z.infer<typeof ExecutionSchema>): Execution {
   const stop = e.stopOrderType && e.stopOrderType !== 'UNKNOWN' ? e.stopOrderType : '';
   return {

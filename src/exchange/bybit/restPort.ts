@@ -6,7 +6,7 @@ import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, Executi
 import type { Random } from '../../core/rng.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ChannelAlerts } from './channelAlerts.ts';
-import { formatDecimal, toBalance, toCandles, toExecution, toInstrument, toOrder, toPosition, toTicker } from './mapping.ts';
+import { formatDecimal, isFill, toBalance, toCandles, toExecution, toInstrument, toOrder, toPosition, toTicker } from './mapping.ts';
 import type { LimitGroup } from './rateLimiter.ts';
 import type { RestRequest, RestTransport } from './restTransport.ts';
 import { NOT_MODIFIED_CODES } from './retCodes.ts';
@@ -144,7 +144,7 @@ export class BybitRestPort implements ExchangePort {
   async executions(query: ExecutionQuery, options?: CallOptions): Promise<Execution[]> {
     const params = { category: CATEGORY, symbol: query.symbol, startTime: query.startTime, limit: Math.min(100, Math.max(1, query.limit ?? 50)) };
     const { result } = await this.get('executions', '/v5/execution/list', true, params, 'query', ExecutionsResultSchema, options);
-    return (result?.list ?? []).map(toExecution);
+    return (result?.list ?? []).filter(isFill).map(toExecution);
   }
 
   async placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<OrderAck> {

@@ -5,7 +5,7 @@ import { intervalMs, type Balance, type Candle, type Execution, type Interval, t
 import type { ExchangePort } from '../../ports/exchange.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ChannelAlerts } from './channelAlerts.ts';
-import { toBalance, toExecution, toOrder, toPosition, wsKlineToCandle } from './mapping.ts';
+import { isFill, toBalance, toExecution, toOrder, toPosition, wsKlineToCandle } from './mapping.ts';
 import { ExecutionSchema, OrderSchema, WalletResultSchema, WsKlineSchema, WsPositionSchema, WsTickerSchema } from './schemas.ts';
 
 /**
@@ -107,7 +107,7 @@ export class BybitStreams {
       if (topic.startsWith('kline.')) this.onKline(topic, data);
       else if (topic.startsWith('tickers.')) this.onTicker(data, frame.data.ts ?? this.o.now());
       else if (topic === 'order' || topic.startsWith('order.')) for (const o of z.array(OrderSchema).parse(data)) this.emit({ type: 'order', order: toOrder(o) });
-      else if (topic === 'execution' || topic.startsWith('execution.')) for (const e of z.array(ExecutionSchema).parse(data)) this.emit({ type: 'execution', execution: toExecution(e) });
+      else if (topic === 'execution' || topic.startsWith('execution.')) for (const e of z.array(ExecutionSchema).parse(data).filter(isFill)) this.emit({ type: 'execution', execution: toExecution(e) });
       else if (topic === 'position' || topic.startsWith('position.')) for (const p of z.array(WsPositionSchema).parse(data)) this.emit({ type: 'position', position: toPosition(p) });
       else if (topic === 'wallet') {
         const result = WalletResultSchema.parse({ list: data });

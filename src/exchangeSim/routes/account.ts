@@ -1,6 +1,7 @@
 import type { Route, SimDeps } from '../context.ts';
 import { BybitApiError, paramsError } from '../envelope.ts';
 import { dec, executionView, positionView, walletView } from '../format.ts';
+import { fundingExecutionView } from '../fundingLedger.ts';
 import { executionsQuery, feeRateQuery, paginate, parse, positionsQuery, setLeverageBody, switchModeBody, tradingStopBody, walletQuery } from '../schemas.ts';
 import { instrumentOf } from './market.ts';
 import { scopeSymbol } from './orders.ts';
@@ -30,12 +31,17 @@ export const accountRoutes: Route[] = [
       const start = q.startTime ?? end - 7 * DAY;
       if (end - start > 7 * DAY) throw paramsError('params error: the time range between startTime and endTime cannot exceed 7 days');
       const { engine } = deps.sim;
-      const fills = engine
-        .executions({ symbol, startTime: start, limit: 1000 })
-        .filter((e) => e.execTime <= end && (!q.orderId || e.orderId === q.orderId) && (!q.orderLinkId || e.orderLinkId === q.orderLinkId))
-        .filter((e) => !q.execType || (q.execType === 'Trade' ? e.stopOrderType !== 'Liquidation' : q.execType === 'BustTrade' && e.stopOrderType === 'Liquidation'));
-      const { page, nextPageCursor } = paginate(fills, q.limit, q.cursor);
-      const list = page.map((e) => executionView(e, engine.findOrder({ symbol: e.symbol, orderId: e.orderId }), deps.sim.market.instrument(e.symbol)));
+      const byOrder = (e: { orderId: string; orderLinkId: string }): boolean => (!q.orderId || e.orderId === q.orderId) && (!q.orderLinkId || e.orderLinkId === q.orderLinkId);
+      const trades = q.execType === 'Funding' ? [] : engine.executions({ symbol, startTime: start, limit: 1000 }).filter((e) => e.execTime <= end && byOrder(e));
+      const fills = trades.filter((e) => !q.execType || (q.execType === 'Trade' ? e.stopOrderType !== 'Liquidation' : q.execType === 'BustTrade' && e.stopOrderType === 'Liquidation'));
+      // Funding settlements are executions too on Bybit (execType Funding, no order).
+      const funding = !q.execType || q.execType === 'Funding' ? (q.orderId || q.orderLinkId ? [] : deps.funding.list(symbol, start, end)) : [];
+      const rows = [
+        ...fills.map((e) => ({ time: e.execTime, view: () => executionView(e, engine.findOrder({ symbol: e.symbol, orderId: e.orderId }), deps.sim.market.instrument(e.symbol)) })),
+        ...funding.map((f) => ({ time: f.time, view: () => fundingExecutionView(f, deps.sim.market.instrument(f.symbol)) })),
+      ].sort((a, b) => b.time - a.time);
+      const { page, nextPageCursor } = paginate(rows, q.limit, q.cursor);
+      const list = page.map((r) => r.view());
       return { category: 'linear', list, nextPageCursor };
     },
   },
