@@ -94,8 +94,10 @@ interface StartParts {
 }
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
-  const { config, logger } = options;
+  const { logger } = options;
   const { metrics, random, clock, rawExchange, built, simulator } = parts;
+  // A replay fits the presets to its data (and lock-step sets the account-check grid): the runtime runs on that.
+  const config = built?.config ?? options.config;
   let health: HealthMonitor | undefined;
   const exchange = instrumented(
     rawExchange,
@@ -104,7 +106,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   );
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = openJournal(config, logger);
-  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}) });
+  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}), ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}) });
   // Channel alerts go to the journal too.
   if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
   // Push updates (private streams, or the in-process engine) keep the journal current.
@@ -133,6 +135,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     await server.ready();
   }
   runtime.start();
+  built?.startClock?.();
 
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;

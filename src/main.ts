@@ -1,4 +1,4 @@
-import { parseArgs, USAGE } from './cli/args.ts';
+import { parseArgs, simulatorOverrides, USAGE } from './cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger } from './observability/logger.ts';
 import type { App } from './app.ts';
@@ -23,6 +23,7 @@ async function main(): Promise<number> {
   const overrides = {
     ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
     ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
+    ...simulatorOverrides(parsed.args),
   };
   const loaded = loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
   if (!loaded.ok) {
