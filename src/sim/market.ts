@@ -167,7 +167,9 @@ export class MarketGenerator implements SimMarket {
 
     const now = this.options.clock.now();
     if (now < this.origin) return [];
-    const first = klineCeil(interval, this.origin);
+    // The candle that contains the origin is served from the origin on (a listing's first
+    // weekly or monthly candle is partial on Bybit too).
+    const first = klineStart(interval, this.origin);
     const upper = klineStart(interval, Math.min(query.end ?? now, now));
     const starts: number[] = [];
     if (query.start !== undefined) {
@@ -182,7 +184,7 @@ export class MarketGenerator implements SimMarket {
   private candleAt(symbol: string, start: number, next: number, now: number): Candle {
     const series = this.seriesOf(symbol);
     const { tickSize, qtyStep } = this.instrument(symbol);
-    const first = this.minuteIndex(start);
+    const first = Math.max(0, this.minuteIndex(start));
     const end = this.minuteIndex(next);
     const current = this.minuteIndex(now);
     const closedEnd = Math.min(end, current);
