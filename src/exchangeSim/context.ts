@@ -7,6 +7,8 @@ import type { FundingLedger } from './fundingLedger.ts';
 export interface ServerStats {
   duplicateOrderLinkIdRejected: number;
   requests: number;
+  /** Order ops served over the WS trade API (/v5/trade), whatever their outcome. */
+  wsTradeOps: number;
   /** Rate-limit answers sent: per-UID 10006 (limit or storm) and IP-limit HTTP 403. */
   rateLimited: { retCode10006: number; http403: number };
 }

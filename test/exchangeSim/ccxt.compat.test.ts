@@ -90,12 +90,14 @@ describe('ccxt (default settings) against the simulator', () => {
     }
     const since = f.clock.now() - 12 * 60 * MINUTE;
     const first = await ex.fetchOHLCV(SYMBOL, '5m', since, 10);
-    expect(first[0]![0]).toBe(since - (since % (5 * MINUTE)) + (since % (5 * MINUTE) === 0 ? 0 : 5 * MINUTE));
-    const next = await ex.fetchOHLCV(SYMBOL, '5m', first.at(-1)![0] + 5 * MINUTE, 10);
-    expect(next[0]![0]).toBe(first.at(-1)![0] + 5 * MINUTE);
-    expect(first.map((c) => c[0]).concat(next.map((c) => c[0]))).toEqual(Array.from({ length: 20 }, (_, i) => first[0]![0] + i * 5 * MINUTE));
+    const t0 = Number(first[0]![0]);
+    expect(t0).toBe(since - (since % (5 * MINUTE)) + (since % (5 * MINUTE) === 0 ? 0 : 5 * MINUTE));
+    const t9 = Number(first.at(-1)![0]);
+    const next = await ex.fetchOHLCV(SYMBOL, '5m', t9 + 5 * MINUTE, 10);
+    expect(Number(next[0]![0])).toBe(t9 + 5 * MINUTE);
+    expect(first.map((c) => c[0]).concat(next.map((c) => c[0]))).toEqual(Array.from({ length: 20 }, (_, i) => t0 + i * 5 * MINUTE));
     const daily = await ex.fetchOHLCV(SYMBOL, '1d', f.clock.now() - 2 * DAY, 5);
-    expect(daily[0]![0] % DAY).toBe(0);
+    expect(Number(daily[0]![0]) % DAY).toBe(0);
   });
 
   it('fetches tickers, the order book with depth, public trades and funding', async () => {
@@ -132,11 +134,11 @@ describe('ccxt (default settings) against the simulator', () => {
     expect(limit.clientOrderId).toBe('ccxt-limit-1');
     const open = await ex.fetchOpenOrders(SYMBOL);
     expect(open.map((o) => o.clientOrderId)).toContain('ccxt-limit-1');
-    const amended = await ex.editOrder(limit.id, SYMBOL, 'limit', 'buy', 0.02, Number(ex.priceToPrecision(SYMBOL, price * 0.99)));
+    const amended = await ex.editOrder(limit.id!, SYMBOL, 'limit', 'buy', 0.02, Number(ex.priceToPrecision(SYMBOL, price * 0.99)));
     expect(amended.id).toBe(limit.id);
-    const afterAmend = await ex.fetchOpenOrder(limit.id, SYMBOL);
+    const afterAmend = await ex.fetchOpenOrder(limit.id!, SYMBOL);
     expect(afterAmend).toMatchObject({ amount: 0.02, status: 'open', clientOrderId: 'ccxt-limit-1' });
-    await ex.cancelOrder(limit.id, SYMBOL);
+    await ex.cancelOrder(limit.id!, SYMBOL);
     const closed = await ex.fetchCanceledAndClosedOrders(SYMBOL);
     expect(closed.find((o) => o.id === limit.id)?.status).toBe('canceled');
     await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, price, { clientOrderId: 'ccxt-limit-2' });
@@ -204,12 +206,12 @@ describe('ccxt (default settings) against the simulator', () => {
 
     const price = Number(ex.priceToPrecision(SYMBOL, last * 0.9));
     const resting = await ex.createOrderWs(SYMBOL, 'limit', 'buy', 0.01, price, { clientOrderId: 'ccxt-ws-2' });
-    await ex.editOrderWs(resting.id, SYMBOL, 'limit', 'buy', 0.02, price);
-    expect((await ex.fetchOpenOrder(resting.id, SYMBOL)).amount).toBe(0.02);
-    await ex.cancelOrderWs(resting.id, SYMBOL);
+    await ex.editOrderWs(resting.id!, SYMBOL, 'limit', 'buy', 0.02, price);
+    expect((await ex.fetchOpenOrder(resting.id!, SYMBOL)).amount).toBe(0.02);
+    await ex.cancelOrderWs(resting.id!, SYMBOL);
     expect(await ex.fetchOpenOrders(SYMBOL)).toEqual([]);
     // Bybit's error codes come back over the WS trade API too.
-    await expect(ex.cancelOrderWs(resting.id, SYMBOL)).rejects.toThrow(/110001/);
+    await expect(ex.cancelOrderWs(resting.id!, SYMBOL)).rejects.toThrow(/110001/);
     await ex.createOrder(SYMBOL, 'market', 'sell', 0.02, undefined, { reduceOnly: true });
   });
 });

@@ -70,6 +70,7 @@ export function tradeOp(c: WsConnection, message: TradeMessage, ctx: TradeApiCon
     connId: c.id,
   });
   if (!path) return reply(10404, `op ${message.op} is not supported`);
+  deps.stats.wsTradeOps++;
   if (!c.authenticated) return reply(10003, 'Please authenticate first');
   const reqId = message.reqId === undefined ? '' : String(message.reqId);
   if (reqId !== '') {
