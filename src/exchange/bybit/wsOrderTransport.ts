@@ -78,10 +78,44 @@ export class WsOrderTransport implements RestTransport {
     return this.o.timers.now() < this.restUntil;
   }
 
-  request<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
+  async request<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
     const op = spec.method === 'POST' ? WS_OPS[spec.endpoint] : undefined;
     if (!op || this.fallingBack()) return this.o.rest.request(spec);
+    // Nothing has been sent until the socket is open and authenticated: a failure here is a
+    // known outcome, so the order goes over REST at once.
+    if (!(await this.ready(spec.operation))) return this.o.rest.request(spec);
     return this.o.rest.requestOver(spec, () => this.send(op, spec));
+  }
+
+  /** Opens and authenticates the trade socket (or finds it so) within the request timeout. */
+  private async ready(operation: string): Promise<boolean> {
+    const key = WS_KEY_MAP.v5PrivateTrade;
+    if (this.o.client.isConnected(key)) return true;
+    let timer: unknown;
+    try {
+      await Promise.race([
+        (async () => {
+          await this.o.client.assertIsConnected(key);
+          await this.o.client.assertIsAuthenticated(key);
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = this.o.timers.setTimeout(() => reject(new Error(`the WS trade API did not connect within ${this.o.requestTimeoutMs} ms`)), this.o.requestTimeoutMs);
+        }),
+      ]);
+      return true;
+    } catch (error) {
+      this.fallBack(operation, error);
+      return false;
+    } finally {
+      this.o.timers.clearTimeout(timer);
+    }
+  }
+
+  private fallBack(operation: string, error: unknown): string {
+    this.restUntil = this.o.timers.now() + this.o.fallbackMs;
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : 'WS trade API call failed';
+    this.o.logger.warn({ event: 'ws_order_fallback', operation, err: reason, fallbackMs: this.o.fallbackMs }, `${operation} cannot use the WS trade API (${reason}); orders go over REST for ${this.o.fallbackMs} ms`);
+    return reason;
   }
 
   requestWithRetry<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
@@ -106,9 +140,7 @@ export class WsOrderTransport implements RestTransport {
       throw new Error('WS trade API answered without a retCode');
     } catch (error) {
       if (isFrame(error)) return envelopeOf(error);
-      this.restUntil = this.o.timers.now() + this.o.fallbackMs;
-      const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : 'WS trade API call failed';
-      this.o.logger.warn({ event: 'ws_order_fallback', operation: spec.operation, err: reason, fallbackMs: this.o.fallbackMs }, `${spec.operation} over the WS trade API failed; orders go over REST for ${this.o.fallbackMs} ms`);
+      const reason = this.fallBack(spec.operation, error);
       if (error instanceof TimeoutError) throw error;
       // The frame may have been sent before the socket failed: an unknown outcome, like a REST timeout.
       throw new ExchangeUnavailableError(`${spec.operation} over the WS trade API failed: ${reason}`, { details: { operation: spec.operation, transport: 'connect' } });
