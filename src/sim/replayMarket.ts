@@ -120,24 +120,13 @@ export class ReplayMarket implements SimMarket {
     const baseStep = intervalMs(base.interval);
     const closed = upperBound(base.start, base.length, now - baseStep);
     if (closed === 0) return [];
-    const first = stored ? base.start[0]! : klineCeil(interval, base.start[0]!);
+    const first = klineStart(interval, base.start[0]!);
     const upper = klineStart(interval, Math.min(query.end ?? now, now));
-    const starts: number[] = [];
-    if (stored) {
-      const hi = upperBound(base.start, closed, upper);
-      const lo = query.start === undefined ? Math.max(0, hi - limit) : upperBound(base.start, closed, query.start - 1);
-      for (let i = lo; i < hi && starts.length < limit; i++) starts.push(base.start[i]!);
-    } else if (query.start !== undefined) {
-      for (let s = Math.max(first, klineCeil(interval, query.start)); s <= upper && starts.length < limit; s = klineNext(interval, s)) starts.push(s);
-    } else {
-      for (let s = upper; s >= first && starts.length < limit; s = klineStart(interval, s - 1)) starts.push(s);
-      starts.reverse();
-    }
     const out: Candle[] = [];
-    for (const s of starts) {
+    const build = (s: number): Candle | null => {
       const lo = upperBound(base.start, closed, s - 1);
       const hi = upperBound(base.start, closed, klineNext(interval, s) - 1);
-      if (hi <= lo) continue;
+      if (hi <= lo) return null;
       let high = -Infinity;
       let low = Infinity;
       let volume = 0;
@@ -148,7 +137,21 @@ export class ReplayMarket implements SimMarket {
         volume += base.volume[i]!;
         turnover += storedTurnover(base.turnover[i]!);
       }
-      out.push({ start: s, open: base.open[lo]!, high, low, close: base.close[hi - 1]!, volume, turnover });
+      return { start: s, open: base.open[lo]!, high, low, close: base.close[hi - 1]!, volume, turnover };
+    };
+    // Periods without a closed bar (not yet begun, or a gap in the data) have no candle.
+    if (query.start !== undefined) {
+      const from = Math.max(first, stored ? query.start : klineCeil(interval, query.start));
+      for (let s = stored ? (base.start[upperBound(base.start, closed, from - 1)] ?? Infinity) : from; s <= upper && out.length < limit; s = klineNext(interval, s)) {
+        const c = build(s);
+        if (c) out.push(c);
+      }
+    } else {
+      for (let s = upper; s >= first && out.length < limit; s = klineStart(interval, s - 1)) {
+        const c = build(s);
+        if (c) out.push(c);
+      }
+      out.reverse();
     }
     return out;
   }
