@@ -135,8 +135,10 @@ interface StartParts {
 }
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
-  const { config, logger } = options;
+  const { logger } = options;
   const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  // A replay fits the presets to its data (and lock-step sets the account-check grid): the runtime runs on that.
+  const config = built?.config ?? options.config;
   const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
   const calls: AbortablePort = abortable(rawExchange);
@@ -154,6 +156,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       resolveStrategy: getStrategy,
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
+      ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
     });
     // Channel alerts go to the journal too.
     if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
@@ -203,6 +206,8 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
+    // Lock-step and replays: simulated time starts once the actors exist.
+    built?.startClock?.();
     cockpit.start();
     logStartup(options, built, exchange, runtime, cockpit, url);
     return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger });
