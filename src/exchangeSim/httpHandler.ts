@@ -55,6 +55,7 @@ function readBody(req: IncomingMessage): Promise<string> {
         reject(new BodyTooLargeError());
       } else chunks.push(chunk);
     });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
