@@ -233,10 +233,10 @@ export class Journal implements OrderEventSink {
     this.tx(() => {
       this.db
         .prepare(
-          `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason, regime)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason);
+        .run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason, signal.regime ?? null);
     });
   }
 

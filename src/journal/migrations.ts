@@ -132,4 +132,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'signals.regime: the market regime at each decision (trendingUp, trendingDown, ranging, volatile, unknown)',
+    sql: `ALTER TABLE signals ADD COLUMN regime TEXT;`,
+  },
 ];
