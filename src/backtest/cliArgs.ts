@@ -48,7 +48,7 @@ npm run data) or over the simulator's seeded synthetic market, and prints a summ
 const MAX_HOURS = 24 * 366 * 5;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseSeries(text: string, problems: string[]): DataSeriesSpec[] {
+export function parseSeries(text: string, problems: string[]): DataSeriesSpec[] {
   const out: DataSeriesSpec[] = [];
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [symbol, interval] = item.split(':');

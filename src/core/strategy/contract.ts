@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import type { RegimeLabel } from '../indicators/regime.ts';
+import type { SearchSpace } from './searchSpace.ts';
 
 /**
  * The layer contract every strategy follows (backlog B4.1 / C1):
@@ -73,6 +74,8 @@ export interface StrategyDefinition<P, S> {
   readonly factorNames: readonly [string, string, string];
   /** Validates and defaults a preset's `params`; unknown keys are errors. */
   readonly paramsSchema: z.ZodType<P>;
+  /** The parameters `npm run optimize` searches by default, and their ranges (searchSpace.ts). */
+  readonly searchSpace?: SearchSpace;
   /** Closed candles needed before `indicators` returns a value. */
   warmup(params: P): number;
   initState(params: P): S;

@@ -3,6 +3,7 @@ import type { Candle } from '../../domain/types.ts';
 import { meanCloseOf, priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
 import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampDown, rampUp } from './factors.ts';
 import { fmt, stopBeyond, targetAtRewardRisk, type EntrySide } from './levels.ts';
@@ -46,6 +47,17 @@ const shape = {
 };
 
 export type MultiTimeframeParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the trend EMAs and threshold, the pullback, the exits. */
+export const MTF_SPACE: SearchSpace = {
+  fastEma: { min: 4, max: 20, step: 1 },
+  slowEma: { min: 15, max: 60, step: 3 },
+  pullbackRsiLong: { min: 30, max: 50, step: 2 },
+  pullbackRsiShort: { min: 50, max: 70, step: 2 },
+  minTrendAtr: { min: 0, max: 1.5, step: 0.1 },
+  takeProfitR: { min: 1.5, max: 4, step: 0.25 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+};
 
 export function timeframeRatio(p: Pick<MultiTimeframeParams, 'interval' | 'higherTimeframeMinutes'>): number {
   return Math.max(1, Math.round(p.higherTimeframeMinutes / Number(p.interval)));
@@ -160,6 +172,7 @@ export const multiTimeframeStrategy: StrategyDefinition<MultiTimeframeParams, Mu
   description: 'Higher-timeframe EMA trend (built from base candles), base-timeframe RSI pullback entries',
   factorNames: MTF_FACTORS.names,
   paramsSchema: MultiTimeframeParamsSchema,
+  searchSpace: MTF_SPACE,
   warmup: multiTimeframeWarmup,
   initState: (p) => new MultiTimeframeState(p),
   update: (s, candle) => s.update(candle),

@@ -3,6 +3,7 @@ import type { Candle } from '../../domain/types.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
 import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { blend, closeLocation, rampDown } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
@@ -58,6 +59,18 @@ const shape = {
 };
 
 export type RangeParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the band, the box, the trend veto, the exits. */
+export const RANGE_SPACE: SearchSpace = {
+  bbPeriod: { min: 10, max: 50, step: 2 },
+  bbStdDev: { min: 1.5, max: 3, step: 0.25 },
+  donchianPeriod: { min: 12, max: 96, step: 6 },
+  boxEdgeZone: { min: 0.1, max: 0.4, step: 0.05 },
+  adxMax: { min: 22, max: 45, step: 1 },
+  entryZone: { min: 0, max: 0.2, step: 0.02 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+  target: { values: ['middle', 'opposite'] },
+};
 
 export function rangeWarmup(p: RangeParams): number {
   return Math.max(p.bbPeriod, p.donchianPeriod, 2 * p.adxPeriod, p.rsiPeriod + 1, p.atrPeriod + 1, p.volumePeriod + 1);
@@ -170,6 +183,7 @@ export const rangeStrategy: StrategyDefinition<RangeParams, RangeState> = {
   description: 'Range trading v1: Bollinger/Donchian edges in a low-ADX market, soft volume and RSI filters',
   factorNames: RANGE_FACTORS.names,
   paramsSchema: RangeParamsSchema,
+  searchSpace: RANGE_SPACE,
   warmup: rangeWarmup,
   initState: (p) => new RangeState(p),
   update: (s, candle) => s.update(candle),

@@ -5,6 +5,7 @@ import { typicalPrice } from '../indicators/sessionVwap.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
 import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampUp } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
@@ -47,6 +48,15 @@ const shape = {
 };
 
 export type VolumeVwapParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the stretch, its floor, the volume rules, the stop. */
+export const VWAP_SPACE: SearchSpace = {
+  deviationStd: { min: 1, max: 3.5, step: 0.25 },
+  stdFloorAtr: { min: 0, max: 2, step: 0.25 },
+  volumeSpikeRatio: { min: 1.5, max: 4, step: 0.5 },
+  minVolumeRatio: { min: 0, max: 2, step: 0.25 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+};
 
 export function volumeVwapWarmup(p: VolumeVwapParams): number {
   return Math.max(p.volumePeriod + 1, p.atrPeriod + 1, p.minSessionCandles);
@@ -157,6 +167,7 @@ export const volumeVwapStrategy: StrategyDefinition<VolumeVwapParams, VolumeVwap
   description: 'Session VWAP reversion: stretched price (sd or %) back to VWAP, volume spike as soft confirmation',
   factorNames: VWAP_FACTORS.names,
   paramsSchema: VolumeVwapParamsSchema,
+  searchSpace: VWAP_SPACE,
   warmup: volumeVwapWarmup,
   initState: (p) => new VolumeVwapState(p),
   update: (s, candle) => s.update(candle),
