@@ -36,7 +36,7 @@ export function pickPreset(config: AppConfig, source: Pick<ResearchSource, 'pres
   const def = getStrategy(type);
   if (!def) throw new ResearchInputError([`--strategy ${type}: unknown (known: range, multiTimeframe, volumeVwap)`]);
   const interval = source.data[0]?.interval ?? '60';
-  return { id: `${type.toLowerCase()}-opt`, type, symbols: [...new Set(source.data.map((d) => d.symbol))], params: def.paramsSchema.parse({ interval }), enabled: true } as StrategyPreset;
+  return { id: type.toLowerCase(), type, symbols: [...new Set(source.data.map((d) => d.symbol))], params: def.paramsSchema.parse({ interval }), enabled: true } as StrategyPreset;
 }
 
 /** Rows of warm-up the widest corner of the space needs (each numeric dimension at its max, alone). */

@@ -105,7 +105,9 @@ export function resolveSpace(space: SearchSpace, def: AnyStrategyDefinition, bas
       const values = dim.step !== undefined ? gridOf(dim.min, dim.max, dim.step) : evenly(dim.min, dim.max, CONTINUOUS_GRID_POINTS, log);
       resolved = { key, path, kind: dim.step !== undefined ? 'grid' : 'continuous', values, min: dim.min, max: dim.max, log };
     }
-    const probes: ParamValue[] = resolved.kind === 'choice' ? [...resolved.values] : [resolved.min, resolved.max, ...(resolved.kind === 'continuous' ? [(resolved.min + resolved.max) / 2 + 1e-3 * (resolved.max - resolved.min)] : resolved.values.slice(1, 2))];
+    // The bounds, plus one value off the integers when the grid (a fractional step) or a continuous range makes them.
+    const between = resolved.kind === 'continuous' ? [(resolved.min + resolved.max) / 2 + 1e-3 * (resolved.max - resolved.min)] : resolved.values.filter((v) => !Number.isInteger(v)).slice(0, 1);
+    const probes: ParamValue[] = resolved.kind === 'choice' ? [...resolved.values] : [resolved.min, resolved.max, ...(Number.isInteger(resolved.min) && Number.isInteger(resolved.max) ? between : [])];
     for (const value of probes) {
       const parsed = def.paramsSchema.safeParse(withValue(base, path, value));
       if (parsed.success) continue;
