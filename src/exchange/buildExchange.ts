@@ -153,7 +153,7 @@ export async function buildExchange(o: BuildExchangeOptions): Promise<BuiltExcha
   }
 
   const endpoints = resolveEndpoints(ex.venue, ex.restUrls, ex.wsUrl);
-  const clock = o.clock ?? (ex.venue === 'local' ? await syncedSimClock(endpoints.restUrls[0]!, ex.requestTimeoutMs) : new SystemClock());
+  const clock = o.clock ?? (ex.venue === 'local' ? await syncedSimClock(endpoints.restUrls, ex.requestTimeoutMs) : new SystemClock());
   const venue = ex.venue === 'local' ? 'bybit-local' : `bybit-${ex.venue}`;
   const bybit = await startAdapter({ venue, ...endpoints, apiKey: ex.apiKey, apiSecret: ex.apiSecret }, o, clock);
   return {

@@ -134,6 +134,28 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    description: 'journal identity (mode, venue, account) and funding payments kept apart from fills',
+    sql: `
+      CREATE TABLE journal_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE funding (
+        exec_id TEXT PRIMARY KEY,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        position_qty REAL NOT NULL,
+        mark_price REAL NOT NULL,
+        fee REAL NOT NULL,
+        pnl REAL NOT NULL,
+        exec_time INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL
+      );
+      CREATE INDEX funding_time ON funding(exec_time);
+    `,
+  },
+  {
+    version: 3,
     description: 'signals.regime: the market regime at each decision (trendingUp, trendingDown, ranging, volatile, unknown)',
     sql: `ALTER TABLE signals ADD COLUMN regime TEXT;`,
   },

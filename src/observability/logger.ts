@@ -12,11 +12,26 @@ export const REDACT_PATHS = [
   'apiSecret',
   'secret',
   'key',
+  'token',
+  'controlToken',
+  'readToken',
+  'adminToken',
   '*.apiKey',
   '*.apiSecret',
   '*.secret',
+  '*.token',
+  '*.controlToken',
+  '*.readToken',
+  '*.adminToken',
+  // The configuration logged whole ({ config }) or by section ({ exchange }, { http }).
+  '*.*.apiKey',
+  '*.*.apiSecret',
+  '*.*.controlToken',
+  '*.*.readToken',
   'config.exchange.apiKey',
   'config.exchange.apiSecret',
+  'config.http.controlToken',
+  'config.http.readToken',
   'headers["x-bapi-api-key"]',
   'headers["x-bapi-sign"]',
   '*.headers["x-bapi-api-key"]',
@@ -33,6 +48,8 @@ export interface LoggerOptions {
   /** Defaults to stdout; tests pass a stream to capture lines. */
   readonly destination?: DestinationStream;
   readonly isTty?: boolean;
+  /** The `service` field of every line (default "bybot"; the simulator server says "exchange-sim"). */
+  readonly service?: string;
 }
 
 /**
@@ -49,7 +66,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'bybot' },
+      base: { service: options.service ?? 'bybot' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },

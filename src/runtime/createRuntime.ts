@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { resolveDataDir } from '../journal/openJournal.ts';
 import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
@@ -17,7 +18,6 @@ import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
-import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
@@ -38,6 +38,9 @@ import {
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
 import { TradingGate } from './tradingGate.ts';
+import { MarketFreshness } from './marketFreshness.ts';
+import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
+import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -61,14 +64,26 @@ export interface RuntimeOptions {
    * observer only observes); the trading gate follows the system supervisor either way.
    */
   readonly observeActors?: boolean;
+  /**
+   * Every run trades a new simulated account (the built-in simulator): a halt recorded by
+   * an earlier run does not apply to it. Live and external accounts keep their halts.
+   */
+  readonly freshAccount?: boolean;
+}
+
+/** What a graceful stop finished and what it had to cut short. */
+export interface ShutdownReport {
+  /** One sentence per step that did not finish (empty: a clean stop). */
+  readonly problems: readonly string[];
+  /** Order intents that were never sent, marked NotSent in the journal. */
+  readonly notSent: number;
+  /** Trades, fees and PnL of this run (null without a journal). */
+  readonly summary: RunSummary | null;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
 
-/** A source of exchange channel alerts (the Bybit adapter's ChannelAlerts). */
-export interface AlertSource {
-  onAlert(listener: (alert: { readonly channel: string; readonly reason: string; readonly priority: string; readonly message: string }) => void): () => void;
-}
+export type { AlertSource } from './journalFeeds.ts';
 
 /**
  * Builds the supervision tree for a configuration and a set of ports. Live, dry-run,
@@ -78,6 +93,8 @@ export class Runtime {
   readonly registry = new ActorRegistry();
   readonly gate = new TradingGate();
   readonly account = new AccountTracker();
+  /** Per-symbol market-data freshness (for /ready). */
+  readonly freshness: MarketFreshness;
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
   private started = false;
@@ -94,9 +111,14 @@ export class Runtime {
   /** Start-up reconciliation state, for /ready and /status. */
   reconciliation: { readonly done: boolean; readonly error: string | null; readonly summary: ReconcileSummary | null } = { done: false, error: null, summary: null };
   private lastResortDone = false;
+  private drainProblems: string[] = [];
+  /** Bot-clock time the runtime was built: the run summary covers trades closed since. */
+  private readonly startedAt: number;
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
+    this.startedAt = clock.now();
+    this.freshness = new MarketFreshness([...new Set(config.strategies.filter((p) => p.enabled).flatMap((p) => p.symbols))], this.startedAt);
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
@@ -130,6 +152,10 @@ export class Runtime {
       dailyLossAction: config.risk.dailyLossAction,
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
+      freshness: this.freshness,
+      onDrained: (problems) => {
+        this.drainProblems = [...problems];
+      },
     };
     const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy }).provide({
       actors: { fetchMarket: createFetchMarket(io), placeEntry: createPlaceEntry(io) },
@@ -193,7 +219,7 @@ export class Runtime {
         intervalMs: config.journal.syncIntervalMs,
         retentionDays: config.journal.retentionDays,
         sizeAlertBytes: config.journal.sizeAlertMb * 1e6,
-        logDir: resolve(config.journal.dataDir, 'logs'),
+        logDir: join(resolveDataDir(config), 'logs'),
       });
     }
     // The root must always have an error observer: without one XState rethrows the error
@@ -213,32 +239,13 @@ export class Runtime {
    */
   followAccount(stream: AccountStream): () => void {
     const { journal, clock } = this.options;
-    if (!journal) return () => undefined;
-    const guard = this.journalGuard.run;
-    const offs = [
-      stream.onExecution((execution) => guard('execution', () => journal.recordFills([execution], clock.now()))),
-      stream.onOrder((order) => {
-        if (order.orderLinkId.startsWith(ORDER_LINK_PREFIX)) guard('order', () => journal.orderUpdate(order, clock.now()));
-      }),
-    ];
-    return () => offs.forEach((off) => off());
+    return journal ? journalAccountStream(stream, journal, clock, this.journalGuard) : () => undefined;
   }
 
-  /**
-   * Journals the exchange channel's degradation alerts, at most one row per channel and
-   * reason per minute (a dead DNS raises one on every request).
-   */
+  /** Journals the exchange channel's degradation alerts (throttled, see journalFeeds). */
   journalAlerts(source: AlertSource): () => void {
     const { journal, clock } = this.options;
-    if (!journal) return () => undefined;
-    const lastRecorded = new Map<string, number>();
-    return source.onAlert((alert) => {
-      const key = `${alert.channel}:${alert.reason}`;
-      const now = clock.now();
-      if (now - (lastRecorded.get(key) ?? -Infinity) < 60_000) return;
-      lastRecorded.set(key, now);
-      this.journalGuard.run('alert', () => journal.recordAlert(now, alert.priority, alert.channel, `${alert.reason}: ${alert.message}`));
-    });
+    return journal ? journalChannelAlerts(source, journal, clock, this.journalGuard) : () => undefined;
   }
 
   start(): void {
@@ -257,6 +264,8 @@ export class Runtime {
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         this.reconciliation = { done: false, error: null, summary: null };
+        // The journal belongs to one exchange account: refuse another account's.
+        if (journal && exchange.accountId) journal.bindAccount(await exchange.accountId());
         const summary = await reconcile({ exchange, orders: this.orders, clock, logger, ...(journal ? { journal } : {}) });
         this.reconciliation = { done: true, error: null, summary };
         break;
@@ -275,7 +284,8 @@ export class Runtime {
     this.rootStarted = true;
     this.root.start();
     // A halt is lifted by an operator, never by a restart (crash-only does not mean amnesia).
-    const halt = journal?.activeHalt();
+    // Unless this run trades a new simulated account: the halt was about another account.
+    const halt = this.options.freshAccount ? null : journal?.activeHalt();
     if (halt) {
       logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
       this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
@@ -317,23 +327,63 @@ export class Runtime {
     this.root.send({ type: 'DISABLE_STRATEGY', actorId, reason, correlationId });
   }
 
-  /** Graceful stop: no new signals, in-flight orders finished or cancelled, then the tree stops. */
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop within shutdown.deadlineMs (real time): no new signals, in-flight orders
+   * finished or cancelled, the tree stopped, a last fill sync, and intents that were never
+   * sent marked NotSent. Steps that run out of time are cut short and listed in the report.
+   */
+  async stop(): Promise<ShutdownReport> {
+    const { config, logger, journal, clock } = this.options;
+    const budgetMs = config.shutdown.deadlineMs;
+    const started = Date.now();
+    const problems: string[] = [];
     this.stopping = true;
     this.gate.beginShutdown();
     const snapshot = this.root.getSnapshot();
     if (this.rootStarted && snapshot.status === 'active') {
       this.root.send({ type: 'SHUTDOWN' });
       try {
-        await waitFor(this.root, (s) => s.status !== 'active', { timeout: this.options.config.shutdown.deadlineMs + 5_000 });
+        await waitFor(this.root, (s) => s.status !== 'active', { timeout: Math.round(budgetMs * 0.85) });
       } catch {
-        this.options.logger.error({ event: 'shutdown_timeout' }, 'supervision tree did not stop before the deadline');
+        problems.push('the supervision tree did not stop in time');
+        logger.error({ event: 'shutdown_timeout' }, 'supervision tree did not stop before the deadline');
       }
     }
+    problems.push(...this.drainProblems);
     this.root.stop();
     this.journalSync.stop();
-    // Last look at the fills, so the journal ends where the exchange does.
-    if (this.rootStarted) await this.journalSync.tick().catch(() => undefined);
+    // Last look at the fills, so the journal ends where the exchange does (bounded).
+    if (this.rootStarted) {
+      const left = Math.max(0, Math.round(budgetMs * 0.95) - (Date.now() - started));
+      const ok = await this.journalSync.tick(AbortSignal.timeout(Math.max(1, left)));
+      if (!ok) problems.push('the final fill sync did not finish');
+    }
+    const notSent = journal ? this.guarded(() => journal.markUnsentIntents('not sent before shutdown', clock.now()), 0) : 0;
+    const summary = journal ? this.guarded(() => summarizeRun(journal.closedTrades(), journal.fundingPnl(this.startedAt), this.startedAt), null) : null;
+    return { problems, notSent, summary };
+  }
+
+  /** The shutdown deadline passed: stop everything now and mark what was never sent. */
+  abort(reason: string): { readonly notSent: number } {
+    this.stopping = true;
+    this.gate.beginShutdown();
+    try {
+      this.root.stop();
+    } catch {
+      // already stopped
+    }
+    this.journalSync.stop();
+    const { journal, clock } = this.options;
+    return { notSent: journal ? this.guarded(() => journal.markUnsentIntents(reason, clock.now()), 0) : 0 };
+  }
+
+  private guarded<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.journalGuard.report(error, 'shutdown');
+      return fallback;
+    }
   }
 
   /**

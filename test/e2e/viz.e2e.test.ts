@@ -83,6 +83,9 @@ describe.skipIf(skipBrowser)('visualiser end to end (headless Chromium)', () => 
     await page.waitForSelector('#detail[data-state="broken"]');
     const transitions = await page.locator('#detail table.transitions').innerText();
     expect(transitions).toContain('xstate.error.actor.fetchMarket');
+    // Simulated times are labelled as such (dry-run), in the header and the transition table.
+    expect(transitions).toContain('time (UTC, simulated');
+    expect(await page.locator('#clock').innerText()).toContain('simulated');
     expect(transitions).toContain('broken');
     expect(await page.locator('#detail').innerText()).toContain('EXCHANGE_UNAVAILABLE');
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/manualClock.ts';
@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startApp, type App } from '../../src/app.ts';
+import type { ExchangePort } from '../../src/ports/exchange.ts';
 
 export const SIM_START = Date.UTC(2026, 0, 5, 0, 0);
 
@@ -21,7 +22,10 @@ export interface AppHarness {
   readonly clock: ManualClock;
   readonly logs: LogLine[];
   readonly rawLog: string[];
+  /** The control token (generated into <dataDir>/control.token unless configured). */
+  readonly controlToken: string;
   get(path: string): Promise<{ status: number; body: unknown; text: string; contentType: string }>;
+  /** POST with the control token and a JSON body, as an operator's client sends it. */
   post(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Advances simulated time in steps, letting the actors' I/O settle between steps (realPauseMs of real time per step for wire tests). */
   run(simulatedMs: number, stepMs?: number, realPauseMs?: number): Promise<void>;
@@ -31,7 +35,14 @@ export interface AppHarness {
  * The whole application (config, simulator, runtime, HTTP on 127.0.0.1:0) driven by a
  * ManualClock, so minutes of trading take milliseconds and every run is the same.
  */
-export async function startTestApp(overrides: Record<string, unknown> = {}): Promise<AppHarness> {
+export interface TestAppOptions {
+  /** Continue on this clock (a restart of the same bot) instead of a new one at SIM_START. */
+  readonly clock?: ManualClock;
+  /** Trade on this port instead of building the simulator from the config (live-mode tests). */
+  readonly exchange?: ExchangePort;
+}
+
+export async function startTestApp(overrides: Record<string, unknown> = {}, options: TestAppOptions = {}): Promise<AppHarness> {
   // Each app gets its own journal in a temporary directory: tests never touch ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'bybot-app-'));
   const loaded = loadConfig({
@@ -45,7 +56,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
   });
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.problems.join('; ')}`);
   const config: AppConfig = loaded.config;
-  const clock = new ManualClock(SIM_START);
+  const clock = options.clock ?? new ManualClock(SIM_START);
   const logs: LogLine[] = [];
   const rawLog: string[] = [];
   const logger = createLogger({
@@ -58,15 +69,20 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
       },
     },
   });
-  const app = await startApp({ config, logger, clock });
+  const app = await startApp({ config, logger, clock, ...(options.exchange ? { exchange: options.exchange } : {}) });
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`);
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     return { status: response.status, text, contentType, body: contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
   };
+  const controlToken = app.controlTokenPath ? readFileSync(app.controlTokenPath, 'utf8').trim() : config.http.controlToken;
   const post = async (path: string, body: unknown = {}) => {
-    const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${app.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${controlToken}` },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as unknown };
   };
   const run = async (simulatedMs: number, stepMs = 1_000, realPauseMs = 0) => {
@@ -78,7 +94,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}): Pro
       await new Promise((resolve) => (realPauseMs > 0 ? setTimeout(resolve, realPauseMs) : setImmediate(resolve)));
     }
   };
-  return { app, clock, logs, rawLog, get, post, run };
+  return { app, clock, logs, rawLog, controlToken, get, post, run };
 }
 
 function deepMergeOverrides(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {

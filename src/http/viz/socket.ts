@@ -36,7 +36,10 @@ export interface VizSnapshotMessage {
  * Fastify's through the `upgrade` event for /viz/ws only. A new client gets a snapshot of
  * every actor, then batches of changed rows (see UpdateBatcher). Clients only listen.
  */
-export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: BatchTimer = realTimer): void {
+/** Decides whether an upgrade request may open the feed (Host, Origin, read token). */
+export type SocketAuthorizer = (request: IncomingMessage) => { readonly status: number; readonly message: string } | null;
+
+export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: BatchTimer = realTimer, authorize?: SocketAuthorizer): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   const clients = new Set<WebSocket>();
 
@@ -74,6 +77,12 @@ export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: Batc
     if (path !== VIZ_WS_PATH) {
       // Not ours: nobody else handles upgrades on this server, so refuse instead of hanging.
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const denial = authorize?.(request);
+    if (denial) {
+      // A cross-site page may not read the feed (cross-site WebSocket hijacking).
+      socket.end(`HTTP/1.1 ${denial.status} Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${denial.message}\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

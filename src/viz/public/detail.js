@@ -25,13 +25,19 @@ function signalHtml(signal) {
   );
 }
 
-function transitionsHtml(transitions) {
+/** "simulated, 300x" or "wall clock": the times of the bot's clock (dry-run runs on simulated time). */
+export function clockLabel(clock) {
+  if (!clock || clock.source !== 'simulated') return 'UTC, wall clock';
+  return `UTC, simulated${clock.speed ? ` ${clock.speed}x` : ''}`;
+}
+
+function transitionsHtml(transitions, clock) {
   if (!transitions.length) return '<p class="muted">no transitions yet</p>';
   const rows = [...transitions]
     .reverse()
     .map((t) => `<tr data-to="${esc(t.to)}"><td>${esc(t.at)}</td><td>${esc(t.from)} &rarr; <b>${esc(t.to)}</b></td><td><code>${esc(t.event)}</code></td><td class="muted">${esc(t.correlationId)}</td></tr>`)
     .join('');
-  return `<table class="transitions"><tr><th>time (UTC, simulated)</th><th>transition</th><th>caused by event</th><th>correlation id</th></tr>${rows}</table>`;
+  return `<table class="transitions"><tr><th>time (${esc(clockLabel(clock))})</th><th>transition</th><th>caused by event</th><th>correlation id</th></tr>${rows}</table>`;
 }
 
 export function renderDetail(container, actor) {
@@ -42,7 +48,7 @@ export function renderDetail(container, actor) {
     <h2>${esc(actor.id)} <span class="badge" data-state="${esc(actor.state)}">${esc(actor.state)}</span></h2>
     ${kv([
       ['status', actor.status + (actor.disabled ? ` (${actor.disabled.code}: ${actor.disabled.reason})` : '')],
-      ['state since', actor.stateSince],
+      ['state since', `${actor.stateSince} (${clockLabel(actor.clock)})`],
       ['strategy', `${actor.strategy} (${actor.strategyType}, ${actor.interval}m candles)`],
       ['breaker', `${b.status}, ${b.consecutiveFailures}/${b.failureThreshold} consecutive failures, ${b.trips} trips, opened ${b.openedAt ?? '-'}`],
       ['failures', `${actor.failures.total} failed, ${actor.failures.skipped} skipped; by code ${JSON.stringify(actor.failures.byCode)}`],
@@ -55,7 +61,7 @@ export function renderDetail(container, actor) {
       ['risk', actor.lastRiskDecision ? `${actor.lastRiskDecision.allowed ? 'allowed' : `denied ${actor.lastRiskDecision.code}`}: ${actor.lastRiskDecision.reason}` : '-'],
       ['order', actor.lastOrder ? `${actor.lastOrder.side} ${actor.lastOrder.qty} ${actor.lastOrder.status} (${actor.lastOrder.orderLinkId})` : '-'],
     ])}
-    <h3>Last ${actor.transitions.length} transitions (newest first)</h3>${transitionsHtml(actor.transitions)}
+    <h3>Last ${actor.transitions.length} transitions (newest first)</h3>${transitionsHtml(actor.transitions, actor.clock)}
     <h3>Context snapshot</h3>
     <details open><summary>counters, data quality, indicators, params, risk</summary><pre>${esc(
       JSON.stringify({ counters: actor.counters, dataQuality: actor.dataQuality, lastIndicators: actor.lastIndicators, params: actor.params, risk: actor.risk }, null, 2),

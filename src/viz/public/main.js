@@ -2,7 +2,7 @@
 // and the selected actor's detail. No framework and no build step: the bot serves these
 // files as they are.
 import { renderChart } from './chart.js';
-import { createDetailLoader } from './detail.js';
+import { clockLabel, createDetailLoader } from './detail.js';
 import { createTree } from './tree.js';
 
 const $ = (id) => document.getElementById(id);
@@ -143,6 +143,12 @@ function connect() {
     setTimeout(connect, 1000);
   });
 }
+
+// Dry-run runs on simulated time, live on the wall clock: label the page's times once.
+fetch('/health')
+  .then((r) => r.json())
+  .then((health) => { $('clock').textContent = `times: ${clockLabel(health.clock)}`; $('clock').dataset.source = health.clock?.source ?? ''; })
+  .catch(() => { $('clock').textContent = 'times: UTC'; });
 
 $('filters').addEventListener('input', () => tree.setFilter(readFilter()));
 $('filters').addEventListener('submit', (e) => e.preventDefault());
