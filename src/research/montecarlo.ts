@@ -13,7 +13,7 @@ import { percentileSorted } from './stats.ts';
  * - `shuffle`: each run is a random order of the same trades: the final equity is the
  *   record's (a product does not depend on its order), only the path varies;
  * - `blocks`: each run strings together blocks of `block` consecutive daily returns drawn
- *   with replacement (a moving-block bootstrap keeps a bad week together).
+ *   with replacement, wrapping round the end (a circular block bootstrap keeps a bad week together).
  *
  * Per run: final equity, maximum drawdown (% below the running peak), the longest losing
  * streak (trades, or days for `blocks`) and whether equity ever fell to the ruin floor.
