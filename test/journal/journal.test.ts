@@ -100,7 +100,7 @@ describe('journal (SQLite)', () => {
     expect(() => Journal.open(path)).toThrow(/checksum chain at event id 3/);
   });
 
-  it('records the market regime of each signal (schema 2)', () => {
+  it('records the market regime of each signal (migration 3)', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);
     const base = { action: 'long', mode: 'full', score: 0.5, factors: { a: 1, b: 0, c: 0 }, price: 1, stopLoss: 0.9, takeProfit: 1.2, reason: 'r', strategyId: 'range-v1', strategyType: 'range', symbol: 'BTCUSDT' } as const;
