@@ -125,13 +125,20 @@ const random = mulberry32(7);
 const record = Float64Array.from({ length: MC_TRADES }, () => 0.002 + 0.02 * gaussian(random));
 const mc = (method: 'shuffle' | 'trades') => {
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < RUNS; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     monteCarlo(record, 10_000, { method, runs: 10_000, seed: r + 1, block: 5, floorPct: 50 });
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { runs: 10_000, trades: MC_TRADES, ms: { min: Number(sorted[0]!.toFixed(1)), median: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(1)), repeats: sorted.length } };
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { min: Number(sorted[0]!.toFixed(1)), median: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(1)), repeats: sorted.length };
+  };
+  return { runs: 10_000, trades: MC_TRADES, ms: summary(ms), cpuMs: summary(cpu) };
 };
 
 process.stdout.write(
