@@ -11,6 +11,8 @@ import { parseMcRecord } from '../../src/research/montecarloInput.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
+/** The child reads its configuration from the environment: none of the test run's BYBOT_ and BYBIT_ variables (BYBOT_SKIP_BROWSER is not a setting). */
+const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_'))), NO_COLOR: '1' };
 
 const returnsOf = (seed: number, n: number, mean: number, sd: number) => {
   const random = mulberry32(seed);
@@ -131,7 +133,7 @@ describe('npm run montecarlo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bybot-mc-'));
     const pnls = Array.from(returnsOf(8, 60, 5, 60), (x) => Math.round(x * 100) / 100);
     const file = recordFile(dir, pnls);
-    const out = spawnSync(tsx, ['src/research/montecarloCli.ts', '--results', file, '--runs', '2000', '--json', join(dir, 'mc.json'), '--report', join(dir, 'mc.html')], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const out = spawnSync(tsx, ['src/research/montecarloCli.ts', '--results', file, '--runs', '2000', '--json', join(dir, 'mc.json'), '--report', join(dir, 'mc.html')], { cwd: root, encoding: 'utf8', env });
     expect(out.stderr).toContain('written:');
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/^Monte Carlo \(trades\) of .*r\.json: p 2024-01-01/);
@@ -144,17 +146,17 @@ describe('npm run montecarlo', () => {
     for (const key of ['finalEquity', 'returnPct', 'maxDrawdownPct', 'longestLosingStreak']) expect(html).toMatch(new RegExp(`id="chart-${key}"[^>]*data-points="\\d+"`));
     expect(html).toContain('id="risk-of-ruin"');
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schema: 'bybot.backtest.v1' }));
-    const bad = spawnSync(tsx, ['src/research/montecarloCli.ts', '--results', join(dir, 'bad.json')], { cwd: root, encoding: 'utf8' });
+    const bad = spawnSync(tsx, ['src/research/montecarloCli.ts', '--results', join(dir, 'bad.json')], { cwd: root, encoding: 'utf8', env });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: startEquity: /);
-    const help = spawnSync(tsx, ['src/research/montecarloCli.ts', '--help'], { cwd: root, encoding: 'utf8' });
+    const help = spawnSync(tsx, ['src/research/montecarloCli.ts', '--help'], { cwd: root, encoding: 'utf8', env });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--method M\s+trades/);
   }, 60_000);
 
   it('--synthetic N runs the presets over N simulated markets with different seeds and regimes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bybot-mcs-'));
-    const out = spawnSync(tsx, ['src/research/montecarloCli.ts', '--synthetic', '4', '--hours', '48', '--data', 'BTCUSDT:5', '--json', join(dir, 's.json')], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const out = spawnSync(tsx, ['src/research/montecarloCli.ts', '--synthetic', '4', '--hours', '48', '--data', 'BTCUSDT:5', '--json', join(dir, 's.json')], { cwd: root, encoding: 'utf8', env });
     expect(out.stderr).toContain('written:');
     expect(out.status).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
