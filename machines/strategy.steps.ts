@@ -141,7 +141,7 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
         orderLinkId,
         candleStart: signal.candleStart,
         entry: decision,
-        signal: { score: signal.score, factors: signal.factors, mode: signal.mode },
+        signal: { score: signal.score, factors: signal.factors, mode: signal.mode, ...(signal.regime !== undefined ? { regime: signal.regime } : {}) },
       },
     };
   } catch (error) {

@@ -63,7 +63,7 @@ export interface EntryOrder {
   readonly candleStart: number;
   readonly entry: ApprovedEntry;
   /** The signal behind the entry (score, confluence factors, full or degraded), for journals and backtest trade lists. */
-  readonly signal: { readonly score: number; readonly factors: Readonly<Record<string, number>>; readonly mode: string };
+  readonly signal: { readonly score: number; readonly factors: Readonly<Record<string, number>>; readonly mode: string; readonly regime?: string };
 }
 
 /** Output of the placeEntry actor. */

@@ -88,6 +88,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
           score: order.signal.score,
           factors: order.signal.factors,
           signalMode: order.signal.mode,
+          regime: order.signal.regime ?? 'unknown',
         }),
     },
   });

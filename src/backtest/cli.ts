@@ -3,11 +3,16 @@ import { intervalMs } from '../domain/types.ts';
 import { openHistoryStore, resolveHistoryDir } from '../history/index.ts';
 import type { CandleColumns } from '../history/types.ts';
 import { runActorEngine } from './actorEngine.ts';
-import { parseBacktestArgs, USAGE } from './cliArgs.ts';
+import { parseBacktestArgs, USAGE, type BacktestArgs } from './cliArgs.ts';
+import type { AppConfig } from '../../config/schema.ts';
+import { ResearchInputError } from '../domain/errors.ts';
+import { runCompare, type CompareOutput } from '../research/compareRun.ts';
+import { renderCompareReport } from '../research/compareReport.ts';
+import { formatCompareRun } from '../research/compareSummary.ts';
 import { runFastEngine } from './fast/fastEngine.ts';
 import type { BacktestInput } from './input.ts';
 import { summarize } from './metrics.ts';
-import { OutputFileError } from './outputFile.ts';
+import { OutputFileError, writeFileAtomic } from './outputFile.ts';
 import { createProgress } from './progress.ts';
 import { writeHtmlReport } from './report/writeHtmlReport.ts';
 import { planBacktest } from './runPlan.ts';
@@ -44,6 +49,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loaded.config;
+  if (args.compare) return compare({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config);
   const plan = await planBacktest({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config, async (dir) => openHistoryStore(dir));
   for (const line of plan.skipped) process.stderr.write(`skipped: ${line}\n`);
 
@@ -66,6 +72,24 @@ async function main(): Promise<number> {
     for (const d of plan.input.data.values()) prices.push(...d.series);
     process.stderr.write(`written: ${writeHtmlReport(results, prices, args.report).path}\n`);
   }
+  return 0;
+}
+
+/** `--compare A B` (src/research/compareRun.ts): both runs, the paired comparison, the verdict. */
+async function compare(args: BacktestArgs, config: AppConfig): Promise<number> {
+  let run;
+  try {
+    run = await runCompare(args, config, async (dir) => openHistoryStore(dir));
+  } catch (error) {
+    if (!(error instanceof ResearchInputError)) throw error;
+    for (const p of error.problems) process.stderr.write(`${p}\n`);
+    return 2;
+  }
+  for (const line of run.skipped) process.stderr.write(`skipped: ${line}\n`);
+  process.stdout.write(formatCompareRun(run));
+  const output: CompareOutput = { schema: 'bybot.compare.v1', labels: run.labels, comparison: run.comparison, a: run.a, b: run.b };
+  if (args.json) process.stderr.write(`written: ${writeFileAtomic(args.json, `${JSON.stringify(output, null, 2)}\n`, '--json').path}\n`);
+  if (args.report) process.stderr.write(`written: ${writeFileAtomic(args.report, renderCompareReport(run), '--report').path}\n`);
   return 0;
 }
 

@@ -19,6 +19,11 @@ export interface BacktestArgs {
   readonly historyDir?: string;
   readonly json?: string;
   readonly report?: string;
+  /** A/B comparison: two config files or two preset ids of --config (src/research/compare.ts). */
+  readonly compare?: readonly [string, string];
+  readonly bootstrap?: number;
+  readonly blockDays?: number;
+  readonly bootstrapSeed?: number;
 }
 
 export type BacktestArgsResult = { readonly ok: true; readonly args: BacktestArgs } | { readonly ok: false; readonly problems: readonly string[] };
@@ -42,13 +47,20 @@ npm run data) or over the simulator's seeded synthetic market, and prints a summ
   --json FILE          write the results as JSON (schema bybot.backtest.v1: every figure,
                        every trade, equity, pauses, funding)
   --report FILE.html   write the self-contained HTML report (works offline)
+  --compare A B        A/B test on the same data: A and B are config files (a.yaml b.yaml)
+                       or two preset ids of --config; prints both, the paired daily and
+                       per-trade differences, bootstrap 95 % intervals of the Sharpe and net
+                       PnL differences and a verdict (--json / --report: the comparison)
+  --bootstrap N        bootstrap resamples of --compare (default 5000)
+  --block-days N       days per bootstrap block (default 5; keeps runs of days together)
+  --bootstrap-seed N   the bootstrap's seed (default 1)
   --help               show this help`;
 
 /** Five years. */
 const MAX_HOURS = 24 * 366 * 5;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseSeries(text: string, problems: string[]): DataSeriesSpec[] {
+export function parseSeries(text: string, problems: string[]): DataSeriesSpec[] {
   const out: DataSeriesSpec[] = [];
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [symbol, interval] = item.split(':');
@@ -77,6 +89,14 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (name === 'compare' && eq < 0) {
+      const pair = [argv[i + 1], argv[i + 2]];
+      if (pair.some((v) => v === undefined || v.startsWith('--'))) problems.push('--compare: expected two configs or presets, e.g. --compare a.yaml b.yaml');
+      else if (raw.has('compare')) problems.push('--compare: given twice');
+      else raw.set('compare', `${pair[0]}\u0000${pair[1]}`);
+      i += pair.filter((v) => v !== undefined && !v.startsWith('--')).length;
+      continue;
+    }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i] : undefined;
     if (value === undefined || value === '') problems.push(`--${name}: expected a value`);
     else if (raw.has(name)) problems.push(`--${name}: given twice`);
@@ -84,7 +104,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
   }
   if (help) return { ok: true, args: { help: true, market: 'synthetic', engine: 'fast', data: [] } };
 
-  const known = new Set(['data', 'from', 'to', 'start', 'market', 'seed', 'hours', 'engine', 'config', 'history-dir', 'json', 'out', 'report']);
+  const known = new Set(['data', 'from', 'to', 'start', 'market', 'seed', 'hours', 'engine', 'config', 'history-dir', 'json', 'out', 'report', 'compare', 'bootstrap', 'block-days', 'bootstrap-seed']);
   for (const name of raw.keys()) if (!known.has(name)) problems.push(`--${name}: unknown option (try --help)`);
   const time = (name: string): number | undefined => {
     const v = raw.get(name);
@@ -133,6 +153,12 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
     if (raw.has('history-dir')) problems.push('--history-dir: only for the history market');
   }
   if (from !== undefined && to !== undefined && !(to > from)) problems.push('--to: must be after --from');
+  const bootstrap = number('bootstrap', (n) => Number.isInteger(n) && n >= 100 && n <= 1_000_000, 'a whole number from 100 to 1000000');
+  const blockDays = number('block-days', (n) => Number.isInteger(n) && n >= 1 && n <= 365, 'a whole number of days from 1 to 365');
+  const bootstrapSeed = number('bootstrap-seed', (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31, 'an integer');
+  const compare = raw.get('compare')?.split('\u0000') as [string, string] | undefined;
+  if (!compare) for (const name of ['bootstrap', 'block-days', 'bootstrap-seed']) if (raw.has(name)) problems.push(`--${name}: only with --compare`);
+  if (compare && engine === 'actors') problems.push('--compare: runs the fast engine (drop --engine actors)');
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -149,6 +175,10 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
       ...(raw.has('history-dir') ? { historyDir: raw.get('history-dir')! } : {}),
       ...(raw.has('json') || raw.has('out') ? { json: (raw.get('json') ?? raw.get('out'))! } : {}),
       ...(raw.has('report') ? { report: raw.get('report')! } : {}),
+      ...(compare ? { compare } : {}),
+      ...(bootstrap !== undefined ? { bootstrap } : {}),
+      ...(blockDays !== undefined ? { blockDays } : {}),
+      ...(bootstrapSeed !== undefined ? { bootstrapSeed } : {}),
     },
   };
 }

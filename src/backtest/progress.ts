@@ -21,6 +21,8 @@ export interface ProgressOptions {
   /** Candles the run will process (symbol-candles). */
   readonly total: number;
   readonly label?: string;
+  /** What is counted (default "candles"; the optimiser counts "trials"). */
+  readonly unit?: string;
   /** Where to draw; default process.stderr. Drawn only when `stream.isTTY`. */
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Wall clock in ms for candles/s; default performance.now. */
@@ -47,13 +49,14 @@ class TerminalProgress implements Progress {
     label: string,
     stream: NodeJS.WritableStream,
     private readonly now: () => number,
+    unit = 'candles',
   ) {
     this.startedAt = now();
     this.lastAt = this.startedAt;
     this.bar = new cliProgress.SingleBar(
       {
         stream,
-        format: `${label} [{bar}] {percentage}% | {value}/{total} candles | {speed} candles/s | ETA {eta_formatted}`,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {speed} ${unit}/s | ETA {eta_formatted}`,
         barsize: 30,
         fps: 1000 / REDRAW_MS,
         etaBuffer: 20,
@@ -95,5 +98,5 @@ class TerminalProgress implements Progress {
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
   if (!stream.isTTY) return DISABLED;
-  return new TerminalProgress(options.total, options.label ?? 'backtest', stream, options.now ?? (() => performance.now()));
+  return new TerminalProgress(options.total, options.label ?? 'backtest', stream, options.now ?? (() => performance.now()), options.unit);
 }

@@ -20,6 +20,8 @@ export interface EntryInfo {
   readonly score: number;
   readonly factors: Readonly<Record<string, number>>;
   readonly signalMode: string;
+  /** The market regime at the signal (the kernel's classifier). */
+  readonly regime: string;
 }
 
 export interface FillInput {
@@ -149,6 +151,7 @@ export class TradeBook {
       score: info?.score ?? 0,
       factors: info?.factors ?? {},
       signalMode: info?.signalMode ?? 'full',
+      regime: info?.regime ?? 'unknown',
       orderLinkId: t.orderLinkId,
     });
   }

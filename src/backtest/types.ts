@@ -51,6 +51,8 @@ export interface BacktestTrade {
   readonly factors: Readonly<Record<string, number>>;
   /** 'full' or 'degraded' (B1.3 fallback). */
   readonly signalMode: string;
+  /** Market regime of the symbol x timeframe at the signal: trendingUp, trendingDown, ranging, volatile or unknown (src/core/indicators/regime.ts). */
+  readonly regime: string;
   readonly orderLinkId: string;
 }
 

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   HISTORY_BUSY: 'HISTORY_BUSY',
   /** History store: rejected input (bad CSV rows, a bad range, an unknown interval). */
   HISTORY_INVALID: 'HISTORY_INVALID',
+  /** Research tools (optimize, compare, montecarlo): a search space, results file or option that cannot be used. */
+  RESEARCH_INVALID: 'RESEARCH_INVALID',
   /** The journal was recorded under another mode, venue or exchange account. */
   JOURNAL_MISMATCH: 'JOURNAL_MISMATCH',
   /** The data directory cannot be created or written (a parent is a file, no permission...). */
@@ -91,6 +93,15 @@ export interface SerializedError {
   readonly retryable: boolean;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A research input (search space, results file, comparison) that cannot be used; one line per problem. */
+export class ResearchInputError extends BybotError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(ERROR_CODES.RESEARCH_INVALID, problems.join('; '), 'system', false, { details: { problems } });
+    this.problems = problems;
+  }
 }
 
 export class ConfigError extends BybotError {

@@ -53,6 +53,8 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
     lastError: withIso(c.lastError),
     lastSkip: withIso(c.lastSkip),
     dataQuality: withIso(c.quality),
+    /** The market regime of the last decision (src/core/indicators/regime.ts); null before the first. */
+    regime: c.lastSignal?.regime ?? null,
     lastSignal: c.lastSignal ? { ...c.lastSignal, candleStart: iso(c.lastSignal.candleStart) } : null,
     lastRiskDecision: withIso(c.lastDecision),
     lastOrder: withIso(c.lastOrder),

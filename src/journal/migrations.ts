@@ -155,8 +155,11 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Version 3 belongs to the research branch (signals.regime); a gap is harmless:
-    // a migration applies when its version is above user_version.
+    version: 3,
+    description: 'signals.regime: the market regime at each decision (trendingUp, trendingDown, ranging, volatile, unknown)',
+    sql: `ALTER TABLE signals ADD COLUMN regime TEXT;`,
+  },
+  {
     version: 4,
     description: 'operator cockpit: alert changes, their deliveries per channel (retried until delivered), configuration reloads',
     sql: `

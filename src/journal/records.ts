@@ -20,9 +20,9 @@ export interface RiskDecisionRecord {
 
 export function insertSignal(db: Db, at: number, actor: string, correlationId: string, signal: Signal & { readonly candleStart: number }): void {
   db.prepare(
-    `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason);
+    `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason, regime)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason, signal.regime ?? null);
 }
 
 export function insertRiskDecision(db: Db, r: RiskDecisionRecord): void {

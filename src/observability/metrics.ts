@@ -78,6 +78,12 @@ export function createMetrics() {
       buckets: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
       registers: [registry],
     }),
+    marketRegime: new Gauge({
+      name: 'bybot_market_regime',
+      help: '1 for the market regime of the last decision of each symbol x strategy, 0 for the others',
+      labelNames: ['symbol', 'strategy', 'regime'] as const,
+      registers: [registry],
+    }),
     riskDecisions: new Counter({
       name: 'bybot_risk_decisions_total',
       help: 'Risk decisions on entry signals: allowed, or denied with a code',

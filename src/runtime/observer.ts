@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { REGIME_LABELS } from '../core/indicators/regime.ts';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { STRATEGY_STATES, type StrategyContext, type StrategyStateName } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorContext } from '../../supervisors/system.supervisor.ts';
@@ -197,10 +198,13 @@ export class RuntimeObserver {
     const signal = after.lastSignal;
     if (signal && signal !== before.lastSignal) {
       metrics.signals.inc({ ...labels, action: signal.action, mode: signal.mode });
+      if (signal.regime !== undefined && signal.regime !== before.lastSignal?.regime) {
+        for (const regime of REGIME_LABELS) metrics.marketRegime.set({ ...labels, regime }, regime === signal.regime ? 1 : 0);
+      }
       if (signal.action !== 'none') {
         metrics.confluenceScore.observe({ strategy: labels.strategy }, signal.score);
         log.info(
-          { event: 'signal', correlationId, durationMs: timing.decisionMs, action: signal.action, mode: signal.mode, score: signal.score, factors: signal.factors, price: signal.price, stopLoss: signal.stopLoss, takeProfit: signal.takeProfit, candle: toIso(signal.candleStart), reason: signal.reason },
+          { event: 'signal', correlationId, durationMs: timing.decisionMs, action: signal.action, mode: signal.mode, score: signal.score, factors: signal.factors, regime: signal.regime, price: signal.price, stopLoss: signal.stopLoss, takeProfit: signal.takeProfit, candle: toIso(signal.candleStart), reason: signal.reason },
           `signal ${signal.action} (${signal.mode}, score ${signal.score})`,
         );
       }

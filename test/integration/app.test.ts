@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
+import { REGIME_LABELS } from '../../src/core/indicators/regime.ts';
 import { startTestApp, type AppHarness } from '../support/appHarness.ts';
 
 /**
@@ -24,7 +25,8 @@ interface ActorView {
   state: string;
   breaker: { status: string };
   failures: Record<string, unknown>;
-  lastSignal: { action: string; score: number; factors: Record<string, number> } | null;
+  regime: string | null;
+  lastSignal: { action: string; score: number; factors: Record<string, number>; regime?: string } | null;
   lastRiskDecision: unknown;
 }
 
@@ -57,6 +59,8 @@ describe('dry-run app on the simulator', () => {
       expect(a.lastSignal!.score).toBeGreaterThanOrEqual(0.1);
       expect(a.lastSignal!.score).toBeLessThanOrEqual(1);
       expect(Object.keys(a.lastSignal!.factors)).toHaveLength(3);
+      expect(REGIME_LABELS).toContain(a.regime);
+      expect(a.lastSignal!.regime).toBe(a.regime);
     }
   });
 
@@ -76,6 +80,7 @@ describe('dry-run app on the simulator', () => {
     expect(r.contentType).toContain('text/plain');
     const samples = r.text.split('\n').filter((l) => l && !l.startsWith('#'));
     for (const line of samples) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[0-9.e+-]+|NaN|[+-]Inf$/);
+    expect(r.text).toMatch(/^bybot_market_regime\{symbol="BTCUSDT",strategy="range-v1",regime="(trendingUp|trendingDown|ranging|volatile|unknown)"\} 1$/m);
     for (const name of ['bybot_cycle_duration_seconds_bucket', 'bybot_actor_state', 'bybot_breaker_trips_total', 'bybot_orders_total', 'process_cpu_user_seconds_total']) {
       expect(r.text).toContain(name);
     }

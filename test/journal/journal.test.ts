@@ -101,6 +101,21 @@ describe('journal (SQLite)', () => {
     expect(() => Journal.open(path)).toThrow(/checksum chain at event id 3/);
   });
 
+  it('records the market regime of each signal (migration 3)', () => {
+    const path = join(tmp(), 'j.db');
+    const j = filledJournal(path);
+    const base = { action: 'long', mode: 'full', score: 0.5, factors: { a: 1, b: 0, c: 0 }, price: 1, stopLoss: 0.9, takeProfit: 1.2, reason: 'r', strategyId: 'range-v1', strategyType: 'range', symbol: 'BTCUSDT' } as const;
+    j.recordSignal(1, 'BTCUSDT:range-v1', 'c', { ...base, candleStart: 1, regime: 'ranging' });
+    j.recordSignal(2, 'BTCUSDT:range-v1', 'c', { ...base, candleStart: 2 });
+    j.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT candle_start, regime FROM signals ORDER BY candle_start').all()).toEqual([
+      { candle_start: 1, regime: 'ranging' },
+      { candle_start: 2, regime: null },
+    ]);
+    db.close();
+  });
+
   it('detects a damaged database file (PRAGMA integrity_check / not a database)', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);

@@ -13,6 +13,8 @@ export const T0 = Date.UTC(2024, 0, 1);
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
+const REGIMES = ['trendingUp', 'trendingDown', 'ranging', 'volatile'] as const;
+
 const FACTOR_NAMES: Readonly<Record<string, readonly [string, string, string]>> = {
   range: ['rangeQuality', 'edgeProximity', 'momentum'],
   multiTimeframe: ['trendStrength', 'pullbackDepth', 'resumption'],
@@ -42,6 +44,7 @@ export function trade(over: Partial<BacktestTrade> & Pick<BacktestTrade, 'entryT
     score: 0.5,
     factors: { [names[0]]: 0.5, [names[1]]: 0.5, [names[2]]: 0.5 },
     signalMode: 'full',
+    regime: 'ranging',
     orderLinkId: `bb1-test-${over.entryTime}`,
     ...over,
     strategyType,
@@ -218,6 +221,8 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
         const riskAmount = qty * stopDistance;
         const names = FACTOR_NAMES[preset.type]!;
         const factors = { [names[0]]: random(), [names[1]]: random(), [names[2]]: random() };
+        // Derived from a factor, not drawn: the run's random sequence (and so its figures) stays as it was.
+        const regime = REGIMES[Math.min(REGIMES.length - 1, Math.floor(factors[names[1]]! * REGIMES.length))]!;
         seq++;
         openBySymbol.set(col.symbol, {
           col,
@@ -246,6 +251,7 @@ export function syntheticRun(options: { seed?: number; days?: number; equity?: n
             score: (factors[names[0]]! + factors[names[1]]! + factors[names[2]]!) / 3,
             factors,
             signalMode: random() < 0.9 ? 'full' : 'degraded',
+            regime,
             orderLinkId: `bb1-${preset.id}-${col.symbol}-${seq}`,
           },
         });

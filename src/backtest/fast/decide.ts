@@ -53,6 +53,7 @@ export function decide(slot: KernelSlot, tick: number, tradingState: TradingStat
       score: signal.score,
       factors: signal.factors,
       signalMode: signal.mode,
+      regime: signal.regime ?? 'unknown',
     },
   });
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { CandleColumns } from '../../history/types.ts';
 import type { BacktestResults } from '../types.ts';
 import { chartData } from './chartData.ts';
+import { confluenceSection, regimeSection } from './confluence.ts';
 import { factorSection } from './factors.ts';
 import { esc, inlineCode, scriptJson } from './html.ts';
 import { headline, monthlyTable, pauseList, presetSymbolTable, runInfo, tradeTable } from './sections.ts';
@@ -64,6 +65,8 @@ export function renderHtmlReport(results: BacktestResults, prices: readonly Cand
 <section><h2>Monthly returns (%)</h2>${monthlyTable(results.monthlyReturns, results.startEquity)}</section>
 <section><h2>Prices and trades</h2><p class="legend"><span class="long">&#9650; long entry</span> &middot; <span class="short">&#9660; short entry</span> &middot; exit: <span class="win">&#9679; win</span> / <span class="loss">&#9679; loss</span></p>${priceSections || '<p class="empty">No candles were supplied.</p>'}</section>
 <section><h2>Confluence factors: winners vs losers</h2><p class="note">Per preset, the three factors each trade was entered on: share of winners (green, net PnL &gt; 0) and of losers (red) per bin.</p>${factorSection(results.trades, results.presets.map((p) => p.id))}</section>
+<section><h2>By market regime</h2><p class="note">Trades by the market regime of their symbol at the signal (ADX, ATR percentile and realised volatility; see the README's Research section): does the strategy earn in the regimes it was built for?</p><div class="scroll">${regimeSection(results.trades, results.presets.map((p) => p.id))}</div></section>
+<section><h2>Confluence analytics</h2><p class="note">Per preset: how its three factors correlate, the mean R and win rate per quintile of each factor (a factor that predicts the outcome climbs from Q1 to Q5), and mean R by confluence score.</p>${confluenceSection(results.trades, results.presets.map((p) => p.id))}</section>
 <section><h2>Pauses and halts</h2><div class="scroll">${pauseList(results)}</div></section>
 <section><h2>Trades (${results.trades.length})</h2><div class="trades-box">${tradeTable(results)}</div></section>
 <section><h2>Run</h2>${runInfo(results)}</section>

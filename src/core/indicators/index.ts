@@ -16,3 +16,5 @@ export * from './donchian.ts';
 export * from './volumeMean.ts';
 export * from './sessionVwap.ts';
 export * from './timeframeAggregator.ts';
+export * from './rollingRank.ts';
+export * from './regime.ts';

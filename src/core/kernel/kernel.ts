@@ -1,10 +1,12 @@
 import type { Candle, Instrument, TradingState } from '../../domain/types.ts';
 import { WindowValidator } from '../data/windowValidator.ts';
 import type { ValidateOptions, WindowVerdict } from '../data/validate.ts';
+import { RegimeClassifier, regimeLabelOf, type RegimeLabel, type RegimeSettings } from '../indicators/regime.ts';
 import { buildOrderLinkId } from '../orders/orderLinkId.ts';
 import { assessEntry } from '../risk/assess.ts';
 import type { PortfolioSnapshot, RiskDecision, RiskLimits } from '../risk/types.ts';
 import type { AnyStrategyDefinition, IndicatorResult } from '../strategy/contract.ts';
+import { regimeSettingsOf, type RegimeParams } from '../strategy/confluence.ts';
 import { evaluateSignal, type EvaluatedSignal } from '../strategy/runner.ts';
 import { convergedWarmup } from './warmup.ts';
 
@@ -77,6 +79,13 @@ export class StrategyKernel {
   version = 0;
   private readonly validator: WindowValidator;
   private state: unknown;
+  /**
+   * The market regime of this symbol x timeframe (src/core/indicators/regime.ts), fed the same
+   * rows as the indicators and reset with them, whatever the strategy: every signal carries
+   * its label (trades, /actors, the journal, metrics). The preset's `regime` block sets it up.
+   */
+  private readonly regimeSettings: RegimeSettings;
+  private regimeClassifier: RegimeClassifier;
   private lastFed = Number.NaN;
   /** Newest start among the valid rows ingested: the candle a decision is made on. */
   private newestValid = Number.NEGATIVE_INFINITY;
@@ -93,6 +102,8 @@ export class StrategyKernel {
     this.warmupCandles = Math.max(this.window, convergedWarmup(spec.definition, spec.params));
     this.validator = new WindowValidator(this.window, this.intervalMs);
     this.state = spec.definition.initState(spec.params);
+    this.regimeSettings = regimeSettingsOf((spec.params as { readonly regime?: RegimeParams }).regime);
+    this.regimeClassifier = new RegimeClassifier(this.regimeSettings);
     let minCandles = 1;
     try {
       minCandles = spec.definition.warmup(spec.params);
@@ -129,7 +140,10 @@ export class StrategyKernel {
     if (Number.isFinite(start) && start > this.newestRow) this.newestRow = start;
     if (problem !== null || !(start > this.newestValid)) return;
     this.newestValid = start;
-    if (!Number.isNaN(this.lastFed) && start !== this.lastFed + this.intervalMs) this.state = this.definition.initState(this.params);
+    if (!Number.isNaN(this.lastFed) && start !== this.lastFed + this.intervalMs) {
+      this.state = this.definition.initState(this.params);
+      this.regimeClassifier = new RegimeClassifier(this.regimeSettings);
+    }
     const c = this.scratch;
     c.start = start;
     c.open = open;
@@ -139,6 +153,7 @@ export class StrategyKernel {
     c.volume = volume;
     c.turnover = turnover;
     this.state = this.definition.update(this.state, c, this.params);
+    this.regimeClassifier.update(c);
     this.lastFed = start;
   }
 
@@ -155,6 +170,11 @@ export class StrategyKernel {
   /** The repaired window (valid rows, oldest first), what the fallback reads. Allocates. */
   repairedWindow(): Candle[] {
     return this.validator.repaired(this.options);
+  }
+
+  /** The market regime now ('unknown' while its classifier warms up). */
+  get regime(): RegimeLabel {
+    return regimeLabelOf(this.regimeClassifier.code);
   }
 
   /** The indicator values now, or null while warming up. May be an object the strategy reuses: copy to keep. */
@@ -181,7 +201,16 @@ export class StrategyKernel {
   }
 
   private signal(indicators: IndicatorResult | null, candles: readonly Candle[], degraded: boolean): KernelEvaluation {
-    const signal = evaluateSignal({ definition: this.definition, params: this.params, strategyId: this.spec.presetId, symbol: this.spec.symbol, indicators, candles, degraded });
+    const signal = evaluateSignal({
+      definition: this.definition,
+      params: this.params,
+      strategyId: this.spec.presetId,
+      symbol: this.spec.symbol,
+      indicators,
+      candles,
+      degraded,
+      regime: this.regime,
+    });
     return { kind: 'signal', degraded, signal };
   }
 

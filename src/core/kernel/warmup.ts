@@ -55,12 +55,24 @@ const CONVERGENCE: Readonly<Record<string, (p: Params) => number>> = {
     ),
 };
 
+/**
+ * A preset with a `regime` block decides on the regime classifier too: its ADX smooths twice,
+ * its ATR percentile ranks `atrLookback` converged ATRs, its long volatility spans `volLookback`.
+ */
+function regimeConverged(p: Params): number {
+  const r = p.regime;
+  if (typeof r !== 'object' || r === null) return 0;
+  const q = r as Params;
+  return Math.max(2 * wilder(num(q, 'adxPeriod', 14)) + 1, wilder(num(q, 'atrPeriod', 14)) + 1 + num(q, 'atrLookback', 100), num(q, 'volLookback', 200) + 1);
+}
+
 /** Closed candles a kernel ingests before its first decision: converged indicators, and at least the strategy's own warm-up. */
 export function convergedWarmup(def: AnyStrategyDefinition, params: unknown): number {
   const own = safe(() => def.warmup(params));
   const table = CONVERGENCE[def.type];
   const converged = table ? safe(() => table((params ?? {}) as Params)) : 0;
-  return Math.max(1, own, converged);
+  const regime = safe(() => regimeConverged((params ?? {}) as Params));
+  return Math.max(1, own, converged, regime);
 }
 
 function safe(f: () => number): number {

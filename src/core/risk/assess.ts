@@ -49,7 +49,8 @@ function assess(request: EntryRequest): RiskDecision {
     openExposure: openExposure(portfolio.positions),
     entryPrice: prices.entry,
     stopDistance,
-    score: signal.score,
+    // A preset's score-to-size curve (confluence.sizing) replaces the score as the multiplier.
+    score: signal.sizeFactor ?? signal.score,
     limits,
     instrument,
   });
@@ -70,7 +71,7 @@ function assess(request: EntryRequest): RiskDecision {
     cappedBy: sized.cappedBy,
     reason:
       `${side} ${num(sized.qty)} at ${num(prices.entry)}: risk ${num(riskAmount)} of budget ${num(sized.riskBudget)} ` +
-      `(${num(limits.riskPerTradePct)}% x score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
+      `(${num(limits.riskPerTradePct)}% x ${signal.sizeFactor === undefined ? '' : `size ${num(signal.sizeFactor)} for `}score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
       `R/R ${num(rr)}, leverage ${sized.leverage}${capped}`,
   };
 }

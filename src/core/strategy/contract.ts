@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
+import type { RegimeLabel } from '../indicators/regime.ts';
+import type { SearchSpace } from './searchSpace.ts';
 
 /**
  * The layer contract every strategy follows (backlog B4.1 / C1):
@@ -45,6 +47,11 @@ export interface SignalDecision {
   readonly factors: Readonly<Record<string, number>>;
   /** Confluence score in [0.1, 1.0] derived from the factors; drives position size (D2.2). */
   readonly score: number;
+  /**
+   * Size multiplier in (0, 1] from a preset's score-to-size curve (`confluence.sizing`); when
+   * absent, the size scales with the score (the default).
+   */
+  readonly sizeFactor?: number;
   readonly mode: SignalMode;
   /** Short human-readable explanation (why this action, or why none). */
   readonly reason: string;
@@ -56,6 +63,8 @@ export interface Signal extends SignalDecision {
   readonly strategyType: string;
   readonly symbol: string;
   readonly candleStart: number;
+  /** The market regime of the symbol x timeframe at the decision (the kernel's classifier); absent outside a kernel. */
+  readonly regime?: RegimeLabel;
 }
 
 export interface StrategyDefinition<P, S> {
@@ -65,6 +74,8 @@ export interface StrategyDefinition<P, S> {
   readonly factorNames: readonly [string, string, string];
   /** Validates and defaults a preset's `params`; unknown keys are errors. */
   readonly paramsSchema: z.ZodType<P>;
+  /** The parameters `npm run optimize` searches by default, and their ranges (searchSpace.ts). */
+  readonly searchSpace?: SearchSpace;
   /** Closed candles needed before `indicators` returns a value. */
   warmup(params: P): number;
   initState(params: P): S;

@@ -1,3 +1,5 @@
+import { regimeLabelOf } from '../indicators/regime.ts';
+import { regimeFitOf, rulesOf, scoreWithRegime, sizeFactorOf, type ConfluenceRules, type RegimeFit } from './confluence.ts';
 import { confluenceScore, type IndicatorResult, type SignalDecision, type SignalMode } from './contract.ts';
 import { fmt, levelsProblem, rewardRiskOf, type EntrySide } from './levels.ts';
 
@@ -12,6 +14,13 @@ export type FactorValues = readonly [number, number, number];
 export interface FactorSpec {
   readonly names: readonly [string, string, string];
   readonly weights: readonly [number, number, number];
+  /** How well each market regime suits the strategy (the default of a preset's `regime.fit`). */
+  readonly regimeFit: RegimeFit;
+}
+
+/** A preset's confluence rules (its `confluence` and `regime` params), or null when it sets neither. */
+export function confluenceOf(spec: FactorSpec, params: object): ConfluenceRules | null {
+  return rulesOf(spec.names, spec.weights, spec.regimeFit, params);
 }
 
 export function factorRecord(spec: FactorSpec, values: FactorValues): Record<string, number> {
@@ -44,21 +53,57 @@ export interface EntryLevels {
   readonly minRewardRisk: number;
 }
 
-/** An entry when the levels are tradable, otherwise 'none' saying why (with the factors kept). */
-export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLevels, values: FactorValues, why: string): SignalDecision {
+/**
+ * An entry when the levels are tradable, otherwise 'none' saying why (with the factors kept).
+ * With a preset's confluence rules (confluence.ts): its weights and the regime's fit make the
+ * score; a factor below its threshold, a regime the filter does not allow or a score below
+ * the preset's minScore veto the entry; the sizing curve sets `sizeFactor`. Without rules
+ * (null) the decision is exactly the strategy's own. `regime` is the REGIME_CODE the
+ * strategy's indicators read (0, unknown, when it has none).
+ */
+export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLevels, values: FactorValues, why: string, rules: ConfluenceRules | null = null, regime = 0): SignalDecision {
   const problem = levelsProblem(levels.side, levels.entry, levels.stop, levels.target, levels.minRewardRisk);
   if (problem) return noTrade(spec, mode, levels.entry, `${why}, but ${problem}`, values);
   const rr = rewardRiskOf(levels.side, levels.entry, levels.stop, levels.target);
+  if (rules === null) {
+    return {
+      action: levels.side,
+      price: levels.entry,
+      stopLoss: levels.stop,
+      takeProfit: levels.target,
+      factors: factorRecord(spec, values),
+      score: confluenceScore(values, spec.weights),
+      mode,
+      reason: `${why}; R/R ${fmt(rr)}`,
+    };
+  }
+  const veto = ruleVeto(spec, rules, values, regime);
+  const score = rules.regimeWeight > 0 ? scoreWithRegime(values, rules.weights, regimeFitOf(rules.fit, regime, levels.side), rules.regimeWeight) : confluenceScore(values, rules.weights);
+  if (veto) return noTrade(spec, mode, levels.entry, `${why}, but ${veto}`, values);
+  if (rules.minScore !== null && score < rules.minScore) return noTrade(spec, mode, levels.entry, `${why}, but score ${fmt(score)} is below the preset's minScore ${rules.minScore}`, values);
   return {
     action: levels.side,
     price: levels.entry,
     stopLoss: levels.stop,
     takeProfit: levels.target,
     factors: factorRecord(spec, values),
-    score: confluenceScore(values, spec.weights),
+    score,
+    ...(rules.sizing ? { sizeFactor: sizeFactorOf(rules.sizing, score) } : {}),
     mode,
-    reason: `${why}; R/R ${fmt(rr)}`,
+    reason: `${why}; R/R ${fmt(rr)}${rules.regimeWeight > 0 || rules.allow ? `; regime ${regimeLabelOf(regime)}` : ''}`,
   };
+}
+
+/** The first of a preset's hard rules the entry breaks (a factor threshold, the regime filter), or null. */
+function ruleVeto(spec: FactorSpec, rules: ConfluenceRules, values: FactorValues, regime: number): string | null {
+  if (rules.thresholds) {
+    for (let i = 0; i < 3; i++) {
+      const v = Number.isFinite(values[i]) ? values[i]! : 0;
+      if (v < rules.thresholds[i]!) return `${spec.names[i]} ${fmt(v)} is below its threshold ${rules.thresholds[i]}`;
+    }
+  }
+  if (rules.allow && !rules.allow.includes(regime)) return `regime ${regimeLabelOf(regime)} is not allowed`;
+  return null;
 }
 
 /**

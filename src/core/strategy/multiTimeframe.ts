@@ -2,10 +2,13 @@ import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import { meanCloseOf, priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
+import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampDown, rampUp } from './factors.ts';
 import { fmt, stopBeyond, targetAtRewardRisk, type EntrySide } from './levels.ts';
 import { MultiTimeframeState } from './multiTimeframeIndicators.ts';
+import { regimeCodeOf } from './regimeInput.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
 
 /**
@@ -17,7 +20,12 @@ import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from '.
  * Vetoes: no trend (EMA spread below minTrendAtr ATRs), no pullback, reward/risk too low.
  */
 
-export const MTF_FACTORS: FactorSpec = { names: ['trendStrength', 'pullbackDepth', 'resumption'], weights: [0.4, 0.35, 0.25] };
+export const MTF_FACTORS: FactorSpec = {
+  names: ['trendStrength', 'pullbackDepth', 'resumption'],
+  weights: [0.4, 0.35, 0.25],
+  // Trend following wants a trend in the entry's direction.
+  regimeFit: { ranging: 0.25, withTrend: 1, againstTrend: 0, volatile: 0.25 },
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 400, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
@@ -35,9 +43,21 @@ const shape = {
   /** EMA spread (in base ATRs) at which trendStrength reaches 1. */
   fullTrendAtr: rangeParam(2, 0, 100),
   takeProfitR: rangeParam(2, 0.1, 20),
+  ...confluenceParamsShape(MTF_FACTORS.names),
 };
 
 export type MultiTimeframeParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the trend EMAs and threshold, the pullback, the exits. */
+export const MTF_SPACE: SearchSpace = {
+  fastEma: { min: 4, max: 20, step: 1 },
+  slowEma: { min: 15, max: 60, step: 3 },
+  pullbackRsiLong: { min: 30, max: 50, step: 2 },
+  pullbackRsiShort: { min: 50, max: 70, step: 2 },
+  minTrendAtr: { min: 0, max: 1.5, step: 0.1 },
+  takeProfitR: { min: 1.5, max: 4, step: 0.25 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+};
 
 export function timeframeRatio(p: Pick<MultiTimeframeParams, 'interval' | 'higherTimeframeMinutes'>): number {
   return Math.max(1, Math.round(p.higherTimeframeMinutes / Number(p.interval)));
@@ -86,7 +106,7 @@ interface Setup {
 }
 
 /** Shared by signal and fallback: trend side from the spread, then the pullback test. */
-function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string): SignalDecision {
+function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string, regime = 0): SignalDecision {
   const { side, spreadAtr } = setup;
   const factors = [rampUp(Math.abs(spreadAtr), p.minTrendAtr, p.fullTrendAtr), setup.pullback, closeLocation(side, high, low, price)] as const;
   if (Math.abs(spreadAtr) < p.minTrendAtr) return noTrade(MTF_FACTORS, mode, price, `no trend: EMA spread ${fmt(spreadAtr)} ATR < ${p.minTrendAtr}; ${detail}`, factors);
@@ -94,7 +114,7 @@ function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: numbe
   const stop = stopBeyond(side, side === 'long' ? Math.min(low, price) : Math.max(high, price), atr, p.stopAtrMultiple);
   const target = targetAtRewardRisk(side, price, stop, p.takeProfitR);
   const why = `${mode === 'degraded' ? 'degraded: ' : ''}pullback in the ${side === 'long' ? 'up' : 'down'}trend; ${detail}`;
-  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(MTF_FACTORS, p), regime);
 }
 
 function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
@@ -108,7 +128,7 @@ function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
   const pullback = side === 'long' ? rampDown(v.rsi, p.pullbackRsiLong - 10, p.pullbackRsiLong + 10) : rampUp(v.rsi, p.pullbackRsiShort - 10, p.pullbackRsiShort + 10);
   const pullbackNeeded = pullbackMissing(side, v.rsi, p);
   const detail = `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}`;
-  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail);
+  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail, regimeCodeOf(ind.values));
 }
 
 /**
@@ -152,6 +172,7 @@ export const multiTimeframeStrategy: StrategyDefinition<MultiTimeframeParams, Mu
   description: 'Higher-timeframe EMA trend (built from base candles), base-timeframe RSI pullback entries',
   factorNames: MTF_FACTORS.names,
   paramsSchema: MultiTimeframeParamsSchema,
+  searchSpace: MTF_SPACE,
   warmup: multiTimeframeWarmup,
   initState: (p) => new MultiTimeframeState(p),
   update: (s, candle) => s.update(candle),

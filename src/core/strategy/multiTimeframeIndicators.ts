@@ -5,6 +5,9 @@ import { Rsi } from '../indicators/rsi.ts';
 import { TimeframeAggregator } from '../indicators/timeframeAggregator.ts';
 import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
+import type { RegimeParams } from './confluence.ts';
+import { regimeClassifierFor, valueNamesWithRegime } from './regimeInput.ts';
+import type { RegimeClassifier } from '../indicators/regime.ts';
 
 /** What the multi-timeframe strategy's indicators need (a subset of MultiTimeframeParams). */
 export interface MultiTimeframeIndicatorParams {
@@ -14,6 +17,8 @@ export interface MultiTimeframeIndicatorParams {
   readonly slowEma: number;
   readonly rsiPeriod: number;
   readonly atrPeriod: number;
+  /** A preset's regime block: the state then also classifies the regime (indicator value `regime`). */
+  readonly regime?: RegimeParams;
 }
 
 export const MTF_VALUE_NAMES = ['htfFastEma', 'htfSlowEma', 'rsi', 'atr', 'open', 'high', 'low'] as const;
@@ -30,9 +35,12 @@ export class MultiTimeframeState {
   private readonly rsi: Rsi;
   private readonly atr: Atr;
   private readonly last = new LastBar();
-  private readonly result = reusedResult(MTF_VALUE_NAMES);
+  private readonly regime: RegimeClassifier | null;
+  private readonly result: ReturnType<typeof reusedResult<(typeof MTF_VALUE_NAMES)[number]>>;
 
   constructor(p: MultiTimeframeIndicatorParams) {
+    this.regime = regimeClassifierFor(p);
+    this.result = reusedResult(valueNamesWithRegime(MTF_VALUE_NAMES, this.regime));
     this.htf = new TimeframeAggregator(Number(p.interval) * 60_000, p.higherTimeframeMinutes * 60_000);
     this.fast = new Ema(p.fastEma);
     this.slow = new Ema(p.slowEma);
@@ -50,6 +58,7 @@ export class MultiTimeframeState {
     }
     this.rsi.update(candle);
     this.atr.update(candle);
+    this.regime?.update(candle);
     this.last.set(candle);
     return this;
   }
@@ -68,6 +77,7 @@ export class MultiTimeframeState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
+    if (this.regime) (v as Record<string, number>).regime = this.regime.code;
     return r;
   }
 }

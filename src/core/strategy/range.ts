@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
+import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { blend, closeLocation, rampDown } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
 import { RangeState } from './rangeIndicators.ts';
+import { regimeCodeOf } from './regimeInput.ts';
 
 /**
  * Range trading v1, the reference strategy. A range is a market with a low ADX; entries
@@ -20,7 +23,12 @@ import { RangeState } from './rangeIndicators.ts';
  * rangeQuality, an RSI that does not confirm lowers momentum, and so the score and size.
  */
 
-export const RANGE_FACTORS: FactorSpec = { names: ['rangeQuality', 'edgeProximity', 'momentum'], weights: [0.35, 0.3, 0.35] };
+export const RANGE_FACTORS: FactorSpec = {
+  names: ['rangeQuality', 'edgeProximity', 'momentum'],
+  weights: [0.35, 0.3, 0.35],
+  // A range strategy wants a range; a trend breaks ranges either way, a volatility burst worst.
+  regimeFit: { ranging: 1, withTrend: 0.25, againstTrend: 0.25, volatile: 0 },
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 200, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
@@ -47,9 +55,22 @@ const shape = {
   target: z.enum(['middle', 'opposite']).default('middle'),
   /** Degraded fallback: position within the last donchianPeriod candles' range that counts as an edge. */
   fallbackEdgeZone: rangeParam(0.15, 0, 0.5),
+  ...confluenceParamsShape(RANGE_FACTORS.names),
 };
 
 export type RangeParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the band, the box, the trend veto, the exits. */
+export const RANGE_SPACE: SearchSpace = {
+  bbPeriod: { min: 10, max: 50, step: 2 },
+  bbStdDev: { min: 1.5, max: 3, step: 0.25 },
+  donchianPeriod: { min: 12, max: 96, step: 6 },
+  boxEdgeZone: { min: 0.1, max: 0.4, step: 0.05 },
+  adxMax: { min: 22, max: 45, step: 1 },
+  entryZone: { min: 0, max: 0.2, step: 0.02 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+  target: { values: ['middle', 'opposite'] },
+};
 
 export function rangeWarmup(p: RangeParams): number {
   return Math.max(p.bbPeriod, p.donchianPeriod, 2 * p.adxPeriod, p.rsiPeriod + 1, p.atrPeriod + 1, p.volumePeriod + 1);
@@ -117,7 +138,7 @@ function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
   const stop = side === 'long' ? stopBeyond(side, Math.min(v.bbLower, v.low), v.atr, p.stopAtrMultiple) : stopBeyond(side, Math.max(v.bbUpper, v.high), v.atr, p.stopAtrMultiple);
   const target = p.target === 'middle' ? v.bbMiddle : side === 'long' ? v.bbUpper : v.bbLower;
   const why = `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}`;
-  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(RANGE_FACTORS, p), regimeCodeOf(ind.values));
 }
 
 /**
@@ -154,7 +175,7 @@ function fallback(candles: readonly Candle[], p: RangeParams): SignalDecision {
   const stop = stopBeyond(side, side === 'long' ? stats.low : stats.high, stats.meanTrueRange, p.stopAtrMultiple);
   const target = p.target === 'middle' ? (stats.high + stats.low) / 2 : side === 'long' ? stats.high : stats.low;
   const why = `degraded: close at ${fmt(pos)} of the last ${stats.count} candles' range`;
-  return tradeOrNone(RANGE_FACTORS, 'degraded', { side, entry: last.close, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+  return tradeOrNone(RANGE_FACTORS, 'degraded', { side, entry: last.close, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(RANGE_FACTORS, p));
 }
 
 export const rangeStrategy: StrategyDefinition<RangeParams, RangeState> = {
@@ -162,6 +183,7 @@ export const rangeStrategy: StrategyDefinition<RangeParams, RangeState> = {
   description: 'Range trading v1: Bollinger/Donchian edges in a low-ADX market, soft volume and RSI filters',
   factorNames: RANGE_FACTORS.names,
   paramsSchema: RangeParamsSchema,
+  searchSpace: RANGE_SPACE,
   warmup: rangeWarmup,
   initState: (p) => new RangeState(p),
   update: (s, candle) => s.update(candle),

@@ -7,6 +7,9 @@ import { Rsi } from '../indicators/rsi.ts';
 import { VolumeMean } from '../indicators/volumeMean.ts';
 import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
+import type { RegimeParams } from './confluence.ts';
+import { regimeClassifierFor, valueNamesWithRegime } from './regimeInput.ts';
+import type { RegimeClassifier } from '../indicators/regime.ts';
 
 /** The periods the range strategy's indicators need (a subset of RangeParams). */
 export interface RangeIndicatorParams {
@@ -16,6 +19,8 @@ export interface RangeIndicatorParams {
   readonly adxPeriod: number;
   readonly rsiPeriod: number;
   readonly atrPeriod: number;
+  /** A preset's regime block: the state then also classifies the regime (indicator value `regime`). */
+  readonly regime?: RegimeParams;
   readonly volumePeriod: number;
 }
 
@@ -35,9 +40,12 @@ export class RangeState {
   private readonly atr: Atr;
   private readonly volume: VolumeMean;
   private readonly last = new LastBar();
-  private readonly result = reusedResult(RANGE_VALUE_NAMES);
+  private readonly regime: RegimeClassifier | null;
+  private readonly result: ReturnType<typeof reusedResult<(typeof RANGE_VALUE_NAMES)[number]>>;
 
   constructor(p: RangeIndicatorParams) {
+    this.regime = regimeClassifierFor(p);
+    this.result = reusedResult(valueNamesWithRegime(RANGE_VALUE_NAMES, this.regime));
     this.bb = new Bollinger(p.bbPeriod, p.bbStdDev);
     this.donchian = new Donchian(p.donchianPeriod);
     this.adx = new Adx(p.adxPeriod);
@@ -55,6 +63,7 @@ export class RangeState {
     this.rsi.update(candle);
     this.atr.update(candle);
     this.volume.update(candle);
+    this.regime?.update(candle);
     this.last.set(candle);
     return this;
   }
@@ -81,6 +90,7 @@ export class RangeState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
+    if (this.regime) (v as Record<string, number>).regime = this.regime.code;
     return r;
   }
 }

@@ -1,4 +1,5 @@
 import type { Candle } from '../../domain/types.ts';
+import type { RegimeLabel } from '../indicators/regime.ts';
 import type { AnyStrategyDefinition, IndicatorResult, Signal } from './contract.ts';
 import { guardedDecision } from './sanitize.ts';
 
@@ -131,6 +132,8 @@ export interface EvaluateSignalInput {
   readonly degraded: boolean;
   readonly strategyId: string;
   readonly symbol: string;
+  /** The market regime to stamp on the signal (the kernel's classifier), if known. */
+  readonly regime?: RegimeLabel;
 }
 
 /** A Signal plus why the strategy's answer was replaced (a counted strategy fault), if it was. */
@@ -146,7 +149,7 @@ export interface EvaluatedSignal extends Signal {
 export function evaluateSignal(input: EvaluateSignalInput): EvaluatedSignal {
   const { definition: def, params, indicators, candles, degraded } = input;
   const lastCandle = candles[candles.length - 1];
-  const stamp = { strategyId: input.strategyId, strategyType: def.type, symbol: input.symbol };
+  const stamp = { strategyId: input.strategyId, strategyType: def.type, symbol: input.symbol, ...(input.regime !== undefined ? { regime: input.regime } : {}) };
   if (degraded) {
     const reference = lastCandle?.close ?? 0;
     const checked = guardedDecision(def, 'degraded', reference, () => def.fallback(candles, params));

@@ -55,7 +55,8 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
   }
   const sidesOk = action === 'long' ? stopLoss < price && price < takeProfit : stopLoss > price && price > takeProfit;
   if (!sidesOk) return faultDecision(def, mode, price, `${action} at ${price} with stop ${stopLoss} and target ${takeProfit} on the wrong side`);
-  return { decision: { action, price, stopLoss, takeProfit, factors, score: clamp(score, 0.1, 1), mode, reason }, fault: null };
+  const sizing = isNumber(d.sizeFactor) ? { sizeFactor: clamp(d.sizeFactor, 0, 1) } : {};
+  return { decision: { action, price, stopLoss, takeProfit, factors, score: clamp(score, 0.1, 1), ...sizing, mode, reason }, fault: null };
 }
 
 /** Runs a decision function, turning a throw into a fault. */

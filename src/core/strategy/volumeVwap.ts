@@ -4,9 +4,12 @@ import { utcDayStart } from '../data/utcTime.ts';
 import { typicalPrice } from '../indicators/sessionVwap.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceParamsShape } from './confluence.ts';
+import type { SearchSpace } from './searchSpace.ts';
+import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampUp } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
+import { regimeCodeOf } from './regimeInput.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
 import { VolumeVwapState } from './volumeVwapIndicators.ts';
 
@@ -20,7 +23,12 @@ import { VolumeVwapState } from './volumeVwapIndicators.ts';
  * wait for minSessionCandles, and the deviation unit is floored at stdFloorAtr x ATR.
  */
 
-export const VWAP_FACTORS: FactorSpec = { names: ['vwapStretch', 'volumeSpike', 'reversal'], weights: [0.4, 0.3, 0.3] };
+export const VWAP_FACTORS: FactorSpec = {
+  names: ['vwapStretch', 'volumeSpike', 'reversal'],
+  weights: [0.4, 0.3, 0.3],
+  // Reversion to the VWAP works best in a range; a trend keeps pushing price away from it.
+  regimeFit: { ranging: 1, withTrend: 0.5, againstTrend: 0.5, volatile: 0.25 },
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 300, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
@@ -36,9 +44,19 @@ const shape = {
   volumeSpikeRatio: rangeParam(2, 1.01, 100),
   /** Hard floor on the volume ratio; 0 keeps volume a soft factor only. */
   minVolumeRatio: rangeParam(0, 0, 100),
+  ...confluenceParamsShape(VWAP_FACTORS.names),
 };
 
 export type VolumeVwapParams = z.infer<z.ZodObject<typeof shape>>;
+
+/** What `npm run optimize` searches by default: the stretch, its floor, the volume rules, the stop. */
+export const VWAP_SPACE: SearchSpace = {
+  deviationStd: { min: 1, max: 3.5, step: 0.25 },
+  stdFloorAtr: { min: 0, max: 2, step: 0.25 },
+  volumeSpikeRatio: { min: 1.5, max: 4, step: 0.5 },
+  minVolumeRatio: { min: 0, max: 2, step: 0.25 },
+  stopAtrMultiple: { min: 0.5, max: 3, step: 0.25 },
+};
 
 export function volumeVwapWarmup(p: VolumeVwapParams): number {
   return Math.max(p.volumePeriod + 1, p.atrPeriod + 1, p.minSessionCandles);
@@ -75,6 +93,8 @@ interface Stretch {
   readonly atr: number;
   /** null in degraded mode: volume is not trusted there. */
   readonly volumeRatio: number | null;
+  /** REGIME_CODE (0 = unknown: no regime block, or degraded). */
+  readonly regime?: number;
 }
 
 /** Shared by signal and fallback: how stretched the close is from the mean, and the trade back to it. */
@@ -95,14 +115,14 @@ function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, h
   }
   const stop = stopBeyond(side, side === 'long' ? low : high, st.atr, p.stopAtrMultiple);
   const why = `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}`;
-  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why);
+  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(VWAP_FACTORS, p), st.regime ?? 0);
 }
 
 function signal(ind: IndicatorResult, p: VolumeVwapParams): SignalDecision {
   const r = readValues(ind, VALUES);
   if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
   const v = r.v;
-  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio });
+  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio, regime: regimeCodeOf(ind.values) });
 }
 
 /**
@@ -147,6 +167,7 @@ export const volumeVwapStrategy: StrategyDefinition<VolumeVwapParams, VolumeVwap
   description: 'Session VWAP reversion: stretched price (sd or %) back to VWAP, volume spike as soft confirmation',
   factorNames: VWAP_FACTORS.names,
   paramsSchema: VolumeVwapParamsSchema,
+  searchSpace: VWAP_SPACE,
   warmup: volumeVwapWarmup,
   initState: (p) => new VolumeVwapState(p),
   update: (s, candle) => s.update(candle),

@@ -4,11 +4,16 @@ import { SessionVwap } from '../indicators/sessionVwap.ts';
 import { VolumeMean } from '../indicators/volumeMean.ts';
 import { isFiniteCandle, LastBar, reusedResult } from './candleInput.ts';
 import type { IndicatorResult } from './contract.ts';
+import type { RegimeParams } from './confluence.ts';
+import { regimeClassifierFor, valueNamesWithRegime } from './regimeInput.ts';
+import type { RegimeClassifier } from '../indicators/regime.ts';
 
 /** What the VWAP strategy's indicators need (a subset of VolumeVwapParams). */
 export interface VolumeVwapIndicatorParams {
   readonly volumePeriod: number;
   readonly atrPeriod: number;
+  /** A preset's regime block: the state then also classifies the regime (indicator value `regime`). */
+  readonly regime?: RegimeParams;
 }
 
 export const VWAP_VALUE_NAMES = ['vwap', 'vwapStdDev', 'sessionCandles', 'volumeRatio', 'atr', 'open', 'high', 'low'] as const;
@@ -19,9 +24,12 @@ export class VolumeVwapState {
   private readonly volume: VolumeMean;
   private readonly atr: Atr;
   private readonly last = new LastBar();
-  private readonly result = reusedResult(VWAP_VALUE_NAMES);
+  private readonly regime: RegimeClassifier | null;
+  private readonly result: ReturnType<typeof reusedResult<(typeof VWAP_VALUE_NAMES)[number]>>;
 
   constructor(p: VolumeVwapIndicatorParams) {
+    this.regime = regimeClassifierFor(p);
+    this.result = reusedResult(valueNamesWithRegime(VWAP_VALUE_NAMES, this.regime));
     this.volume = new VolumeMean(p.volumePeriod);
     this.atr = new Atr(p.atrPeriod);
   }
@@ -31,6 +39,7 @@ export class VolumeVwapState {
     this.vwap.update(candle);
     this.volume.update(candle);
     this.atr.update(candle);
+    this.regime?.update(candle);
     this.last.set(candle);
     return this;
   }
@@ -50,6 +59,7 @@ export class VolumeVwapState {
     v.open = last.open;
     v.high = last.high;
     v.low = last.low;
+    if (this.regime) (v as Record<string, number>).regime = this.regime.code;
     return r;
   }
 }

@@ -7,6 +7,7 @@ import { getStrategy } from '../../../src/core/strategy/registry.ts';
 import type { AnyStrategyDefinition } from '../../../src/core/strategy/contract.ts';
 import type { Candle } from '../../../src/domain/types.ts';
 import { indicatorsAfter } from '../strategy/fixtures.ts';
+import { regimeSeries } from '../../../src/core/indicators/regime.ts';
 import { MIN, relDiff, syntheticCandles } from '../support/series.ts';
 
 const risk = { riskPerTradePct: 1, minRewardRisk: 1.5, maxLeverage: 5, maxPositionPct: 100, maxTotalExposurePct: 250, maxOpenPositions: 3, dailyLossLimitPct: 5, minScore: 0.3 };
@@ -50,7 +51,7 @@ describe('strategy kernel', () => {
     feed(k, rows);
     const evaluation = k.evaluate(endOf(rows), true);
     expect(evaluation.kind).toBe('signal');
-    const expected = evaluateSignal({ definition: def('range'), params: params('range'), indicators: indicatorsAfter(def('range'), params('range'), rows), candles: rows, degraded: false, strategyId: 'range-1', symbol: 'BTCUSDT' });
+    const expected = evaluateSignal({ definition: def('range'), params: params('range'), indicators: indicatorsAfter(def('range'), params('range'), rows), candles: rows, degraded: false, strategyId: 'range-1', symbol: 'BTCUSDT', regime: k.regime });
     if (evaluation.kind === 'signal') expect(evaluation.signal).toEqual(expected);
   });
 
@@ -78,10 +79,23 @@ describe('strategy kernel', () => {
     const repaired = validateCandles(window, { intervalMs: 5 * MIN, now: endOf(bad), maxStalenessMs: 300_000, minCandles: 48 });
     expect(repaired.ok).toBe(false);
     if (evaluation.kind === 'signal') {
-      const expected = evaluateSignal({ definition: def('range'), params: params('range'), indicators: null, candles: repaired.candles, degraded: true, strategyId: 'range-1', symbol: 'BTCUSDT' });
+      const expected = evaluateSignal({ definition: def('range'), params: params('range'), indicators: null, candles: repaired.candles, degraded: true, strategyId: 'range-1', symbol: 'BTCUSDT', regime: k.regime });
       expect(evaluation.signal).toEqual(expected);
     }
     expect(k.indicators()).toEqual(indicatorsAfter(def('range'), params('range'), rows.slice(651)));
+  });
+
+  it('stamps every signal with the regime of its own classifier, which restarts with the indicators after a gap', () => {
+    const rows = series(900);
+    const k = kernel('range');
+    feed(k, rows);
+    expect(k.regime).toBe(regimeSeries(rows).at(-1));
+    const evaluation = k.evaluate(endOf(rows), true);
+    expect(evaluation.kind === 'signal' && evaluation.signal.regime).toBe(k.regime);
+    const withGap = [...rows.slice(0, 800), ...rows.slice(805)];
+    const g = kernel('range');
+    feed(g, withGap);
+    expect(g.regime).toBe('unknown'); // 95 rows since the gap: the classifier is warming up again
   });
 
   it('ignores a duplicate and an out-of-order row for the indicators', () => {

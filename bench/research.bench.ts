@@ -1,0 +1,168 @@
+/**
+ * Research tools' speed and memory (issue 12): prints one JSON object with stable keys.
+ *
+ *   research.optimize.random       BENCH_OPT_TRIALS (default 200, kept short; 1000 for the
+ *                                  acceptance figure) random-search trials of
+ *                                  range-v1 over a year of 1h candles of one symbol on
+ *                                  BENCH_WORKERS (default 2) worker threads: wall and CPU ms
+ *                                  (min / median of BENCH_OPT_RUNS, default 1). CPU time is the
+ *                                  whole process (main thread and workers), so cpuMs / workers
+ *                                  is the wall time on that many idle cores: on a shared
+ *                                  machine wall time alone says little.
+ *   research.optimize.memory       BENCH_MEM_TRIALS (default 0 = skipped; 10000 for the
+ *                                  acceptance figure) trials over BENCH_MEM_DAYS (default 30)
+ *                                  days: resident set size (main + workers) and the main heap
+ *                                  after a full GC, sampled every 500 trials; peak and growth
+ *                                  from the first to the last quarter of the samples
+ *   research.montecarlo.shuffle    10,000 trade-shuffle runs of a BENCH_MC_TRADES (default 500)
+ *                                  trade record (min / median of BENCH_RUNS, default 5), and
+ *                                  10,000 runs with replacement
+ *
+ * Data: the simulator's seeded synthetic 1h market; BENCH_HISTORY_DIR=DIR uses BTCUSDT:60
+ * from 2022-07-01 to 2023-07-01 of that history store instead (real data stays out of the
+ * repository).
+ *
+ *   npx tsx bench/research.bench.ts
+ *   BENCH_OPT_TRIALS=1000 BENCH_MEM_TRIALS=10000 BENCH_HISTORY_DIR=/tmp/history npx tsx bench/research.bench.ts
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadConfig } from '../config/load.ts';
+import { gaussian, mulberry32 } from '../src/core/rng.ts';
+import { openHistoryStore } from '../src/history/index.ts';
+import { researchContext } from '../src/research/context.ts';
+import { monteCarlo } from '../src/research/montecarlo.ts';
+import { optimize } from '../src/research/optimize.ts';
+import { createRunner } from '../src/research/pool.ts';
+import { resolveSpace, spaceFor } from '../src/research/space.ts';
+import { definitionOf } from '../src/research/trial.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const OPT_TRIALS = Number(process.env.BENCH_OPT_TRIALS ?? 200);
+const OPT_RUNS = Number(process.env.BENCH_OPT_RUNS ?? 1);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const MEM_TRIALS = Number(process.env.BENCH_MEM_TRIALS ?? 0);
+const MEM_DAYS = Number(process.env.BENCH_MEM_DAYS ?? 30);
+const MC_TRADES = Number(process.env.BENCH_MC_TRADES ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const HISTORY = process.env.BENCH_HISTORY_DIR;
+const DAY = 86_400_000;
+const FROM = Date.UTC(2022, 6, 1);
+const TO = Date.UTC(2023, 6, 1);
+const MB = 1024 * 1024;
+
+const loaded = loadConfig({ env: {}, configPath: 'config/backtest-1h.yaml', overrides: { log: { level: 'silent' } } });
+if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+const config = loaded.config;
+
+const stats = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: Math.round(sorted[0]!), median: Math.round(sorted[Math.floor(sorted.length / 2)]!), runs: sorted.length };
+};
+
+function context(to: number) {
+  const source = { data: [{ symbol: 'BTCUSDT', interval: '60' as const }], from: FROM, to, market: HISTORY ? ('history' as const) : ('synthetic' as const), marketSeed: 42, preset: 'range-v1' };
+  const { ctx, space } = researchContext(config, source, (p) => spaceFor(definitionOf({ preset: p }), undefined), () => openHistoryStore(HISTORY!));
+  return { ctx, space: resolveSpace(space, definitionOf(ctx), ctx.preset.params as Record<string, unknown>) };
+}
+
+const settings = (trials: number) => ({ method: 'random' as const, trials, seed: 1, objective: { name: 'sharpe' as const, minTrades: 10 }, walkForward: null, holdoutPct: 0, top: 20, sensitivity: false });
+
+async function optimizeRun(trials: number, to: number, onProgress?: (done: number) => void) {
+  const { ctx, space } = context(to);
+  const runner = createRunner(ctx, WORKERS);
+  try {
+    await runner.run([]); // the pool's threads start before the clock
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const report = await optimize(ctx, space, ctx.preset.params as Record<string, unknown>, runner, { from: FROM, to }, settings(trials), onProgress ? { onProgress } : {});
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const candles = [...ctx.data.values()].reduce((n, d) => n + d.series[0]!.length, 0);
+    return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, trialsRun: report.trialsRun, candles, workers: runner.workers };
+  } finally {
+    await runner.close();
+  }
+}
+
+const opt: { wallMs: number; cpuMs: number; trialsRun: number; candles: number; workers: number }[] = [];
+for (let r = 0; r < OPT_RUNS && OPT_TRIALS > 0; r++) opt.push(await optimizeRun(OPT_TRIALS, TO));
+const cpuStats = opt.length > 0 ? stats(opt.map((o) => o.cpuMs)) : null;
+
+let memory: Record<string, unknown> = { trials: 0, skipped: 'set BENCH_MEM_TRIALS=10000' };
+if (MEM_TRIALS > 0) {
+  const samples: { trials: number; rssMb: number; heapMb: number }[] = [];
+  let next = 500;
+  const sample = (done: number) => {
+    if (done < next) return;
+    next += 500;
+    gc();
+    const m = process.memoryUsage();
+    samples.push({ trials: done, rssMb: Number((m.rss / MB).toFixed(1)), heapMb: Number((m.heapUsed / MB).toFixed(1)) });
+  };
+  const run = await optimizeRun(MEM_TRIALS, FROM + MEM_DAYS * DAY, sample);
+  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const avg = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const first = samples.slice(0, quarter);
+  const last = samples.slice(-quarter);
+  memory = {
+    trials: run.trialsRun,
+    days: MEM_DAYS,
+    wallMs: Math.round(run.wallMs),
+    cpuMs: Math.round(run.cpuMs),
+    rssPeakMb: Math.max(...samples.map((s) => s.rssMb)),
+    rssFirstQuarterMb: Number(avg(first.map((s) => s.rssMb)).toFixed(1)),
+    rssLastQuarterMb: Number(avg(last.map((s) => s.rssMb)).toFixed(1)),
+    heapFirstQuarterMb: Number(avg(first.map((s) => s.heapMb)).toFixed(1)),
+    heapLastQuarterMb: Number(avg(last.map((s) => s.heapMb)).toFixed(1)),
+    samples: samples.length,
+  };
+}
+
+const random = mulberry32(7);
+const record = Float64Array.from({ length: MC_TRADES }, () => 0.002 + 0.02 * gaussian(random));
+const mc = (method: 'shuffle' | 'trades') => {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    monteCarlo(record, 10_000, { method, runs: 10_000, seed: r + 1, block: 5, floorPct: 50 });
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { min: Number(sorted[0]!.toFixed(1)), median: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(1)), repeats: sorted.length };
+  };
+  return { runs: 10_000, trades: MC_TRADES, ms: summary(ms), cpuMs: summary(cpu) };
+};
+
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      research: {
+        optimize: {
+          random: {
+            trials: OPT_TRIALS,
+            workers: opt[0]?.workers ?? WORKERS,
+            market: HISTORY ? 'history' : 'synthetic',
+            candles: opt[0]?.candles ?? 0,
+            wallMs: opt.length > 0 ? stats(opt.map((o) => o.wallMs)) : null,
+            cpuMs: cpuStats,
+            cpuMsPerTrial: cpuStats ? Number((cpuStats.median / OPT_TRIALS).toFixed(1)) : null,
+            idleWallEstimateMs: cpuStats ? Math.round(cpuStats.median / Math.max(1, opt[0]!.workers)) : null,
+            idleWallPer1000TrialsMs: cpuStats ? Math.round((cpuStats.median / Math.max(1, opt[0]!.workers)) * (1000 / OPT_TRIALS)) : null,
+          },
+          memory,
+        },
+        montecarlo: { shuffle: mc('shuffle'), trades: mc('trades') },
+      },
+    },
+    null,
+    2,
+  )}\n`,
+);
