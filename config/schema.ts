@@ -3,6 +3,7 @@ import { INTERVALS } from '../src/domain/types.ts';
 import { STRATEGIES } from '../src/core/strategy/registry.ts';
 import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
 import { isLoopbackHost } from './hosts.ts';
+import { SecretsSchema, checkSecretsConfig } from './secretsSchema.ts';
 
 /**
  * The one configuration schema (backlog: "one schema-driven configuration source").
@@ -259,8 +260,14 @@ export const AppConfigSchema = z
         maxEventLoopLagMs: positiveMs.default(2_000),
       })
       .prefault({}),
+    /** Secrets providers and key rotation (config/secretsSchema.ts). */
+    secrets: SecretsSchema,
   })
   .superRefine((config, ctx) => {
+    checkSecretsConfig(config.secrets, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    // With the env provider the secrets are already in the configuration; the other
+    // providers fill them in at start-up, and src/secrets/resolve.ts runs these checks then.
+    if (config.secrets.provider === 'env') for (const issue of secretIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Set<string>();
     config.strategies.forEach((preset, i) => {
       if (seen.has(preset.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `duplicate preset id "${preset.id}"` });
@@ -295,26 +302,43 @@ export const AppConfigSchema = z
         message: `${actors} actors (enabled presets x symbols) exceed limits.maxActors ${config.limits.maxActors}; each actor needs memory (see README, Limits): split the presets over several bots or raise limits.maxActors on a machine that has the memory`,
       });
     }
-    if (!isLoopbackHost(config.http.host)) {
-      const where = `http.host ${config.http.host} is not a loopback address`;
-      if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });
-      if (config.http.readToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: `required: ${where} and /actors, /status, /metrics show account data; set BYBOT_HTTP_READ_TOKEN (value not shown)` });
-    }
-    if (config.http.readToken !== '' && config.http.readToken === config.http.controlToken) {
-      ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: 'must differ from http.controlToken (a read-only token must not control the bot)' });
-    }
     if (config.mode === 'live' && config.exchange.transport === 'inproc') {
       ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });
-    }
-    if (config.mode === 'live') {
-      // A local simulator server issues its own keys: only Bybit's own venues get the format check.
-      const relevant = (problem: ReturnType<typeof credentialProblem>) => (problem === 'malformed' && config.exchange.venue === 'local' ? null : problem);
-      const keyProblem = relevant(credentialProblem(config.exchange.apiKey, 'key'));
-      if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
-      const secretProblem = relevant(credentialProblem(config.exchange.apiSecret, 'secret'));
-      if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
     }
   });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;
 export type AppConfigInput = z.input<typeof AppConfigSchema>;
+
+interface ConfigForSecrets {
+  readonly mode: 'dry-run' | 'live';
+  readonly exchange: { readonly venue: string; readonly apiKey: string; readonly apiSecret: string };
+  readonly http: { readonly host: string; readonly controlToken: string; readonly readToken: string };
+}
+
+/**
+ * The checks that depend on secret values: tokens required off loopback, the read token
+ * differing from the control token, and live credentials (present, not placeholders, the
+ * right shape). Paths and messages only, never values.
+ */
+export function secretIssues(config: ConfigForSecrets): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const ctx = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => issues.push({ path: issue.path, message: issue.message }) };
+  if (!isLoopbackHost(config.http.host)) {
+    const where = `http.host ${config.http.host} is not a loopback address`;
+    if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });
+    if (config.http.readToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: `required: ${where} and /actors, /status, /metrics show account data; set BYBOT_HTTP_READ_TOKEN (value not shown)` });
+  }
+  if (config.http.readToken !== '' && config.http.readToken === config.http.controlToken) {
+    ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: 'must differ from http.controlToken (a read-only token must not control the bot)' });
+  }
+  if (config.mode === 'live') {
+    // A local simulator server issues its own keys: only Bybit's own venues get the format check.
+    const relevant = (problem: ReturnType<typeof credentialProblem>) => (problem === 'malformed' && config.exchange.venue === 'local' ? null : problem);
+    const keyProblem = relevant(credentialProblem(config.exchange.apiKey, 'key'));
+    if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
+    const secretProblem = relevant(credentialProblem(config.exchange.apiSecret, 'secret'));
+    if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
+  }
+  return issues;
+}

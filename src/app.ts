@@ -20,7 +20,19 @@ import { buildServer } from './http/server.ts';
 import { resolveControlToken, type ControlToken } from './http/access/controlToken.ts';
 import { assertPortFree, portInUse } from './http/portCheck.ts';
 import { simulatorControl } from './http/simulatorRoutes.ts';
+import { registerHandoverRoute } from './deploy/handoverRoute.ts';
 import type { SimExchange } from './sim/index.ts';
+import { BybotError, ERROR_CODES } from './domain/errors.ts';
+import type { WriterLock } from './journal/writerLock.ts';
+import { createSecretProvider } from './secrets/createProvider.ts';
+import { resolveSecrets } from './secrets/resolve.ts';
+import type { SecretResolver } from './secrets/provider.ts';
+import { OpsAlerts } from './observability/opsAlerts.ts';
+import { codeVersion } from './deploy/instanceFiles.ts';
+import { runStandby } from './deploy/standby.ts';
+import { createServiceNotifier } from './deploy/systemd/serviceHooks.ts';
+import { activate, type ActiveParts } from './deploy/activeInstance.ts';
+import type { KeyRotation, RotationResult, RotationTrigger } from './secrets/keyRotation.ts';
 
 export type { ShutdownReport } from './runtime/createRuntime.ts';
 
@@ -36,6 +48,14 @@ export interface AppOptions {
   readonly random?: Random;
   /** Skip listening on a socket (tests use app.server.inject). */
   readonly listen?: boolean;
+  /** Environment of the secrets providers and of systemd's NOTIFY_SOCKET / CREDENTIALS_DIRECTORY (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `--standby`: connect and check, then wait for the journal's writer lock before trading. */
+  readonly standby?: boolean;
+  /** Aborts a standby's wait (a stop request before it took over). */
+  readonly signal?: AbortSignal;
+  /** Directory of the running code (its package.json version goes into the instance files); default the working directory. */
+  readonly codeDir?: string;
 }
 
 /** What a shutdown past its deadline cut off. */
@@ -60,6 +80,18 @@ export interface App {
   readonly dataDir: string;
   /** Where the generated control token lives (null when http.controlToken is configured). */
   readonly controlTokenPath: string | null;
+  /** The journal file (null when the journal is off). */
+  readonly journalPath: string | null;
+  /** Secrets as resolved at start-up and by later rotations (the Telegram and webhook tokens come from here). */
+  readonly secrets: SecretResolver;
+  /** Deployment alerts (key rotation and expiry, handover): listeners get every one. */
+  readonly opsAlerts: OpsAlerts;
+  /** Exchange key rotation (null without an exchange key: the in-process simulator). */
+  readonly keyRotation: KeyRotation | null;
+  /** Reads the exchange key again and swaps it in when it changed (SIGHUP calls this). */
+  rotateSecrets(trigger: RotationTrigger): Promise<RotationResult>;
+  /** Called when POST /control/handover asked this instance to hand over (default: stop). */
+  onHandover(listener: (reason: string) => void): void;
   /** Graceful stop within shutdown.deadlineMs; the report says what was cut short. */
   stop(): Promise<ShutdownReport>;
   /** Past the deadline: abort every exchange call in flight, mark unsent intents, close the journal. */
@@ -75,12 +107,28 @@ export interface App {
  * self-check, HTTP, then the actors.
  */
 export async function startApp(options: AppOptions): Promise<App> {
-  const { config, logger } = options;
-  const deadline = config.startup.deadlineMs;
+  const { logger } = options;
+  const env = options.env ?? process.env;
+  const deadline = options.config.startup.deadlineMs;
   const metrics = createMetrics();
-  const random = options.random ?? mulberry32(hashString(`runtime:${config.simulator.seed}`));
+  const random = options.random ?? mulberry32(hashString(`runtime:${options.config.simulator.seed}`));
 
-  const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(config)));
+  const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(options.config)));
+  // Secrets first: the exchange key and the HTTP tokens may come from the provider.
+  const provider = createSecretProvider(options.config.secrets, env, logger);
+  let secrets;
+  try {
+    secrets = await startupStep('secrets', deadline, () => resolveSecrets(options.config, provider));
+  } catch (error) {
+    provider.close();
+    throw error;
+  }
+  const config = secrets.config;
+  logger.info({ event: 'secrets', provider: provider.name, location: provider.location, sources: secrets.sources }, `secrets from ${provider.name} (${provider.location})`);
+  if (options.standby && options.exchange === undefined && freshAccountPerRun(config)) {
+    provider.close();
+    throw new BybotError(ERROR_CODES.STANDBY_FAILED, '--standby needs an exchange account shared with the active instance (live mode, or exchange.venue local); the built-in simulator trades a new account every run', 'system', false);
+  }
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {
     logger.info(
@@ -104,15 +152,20 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
   const simulator = built?.simulator;
   try {
-    return await startRuntime(options, { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken });
+    return await startRuntime(options, { config, env, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken, secrets, provider });
   } catch (error) {
     // Close the exchange's sockets and the simulator server: a failed start must not leak them.
     await built?.close().catch(() => undefined);
+    provider.close();
     throw error;
   }
 }
 
 interface StartParts {
+  readonly config: AppConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly secrets: Awaited<ReturnType<typeof resolveSecrets>>;
+  readonly provider: ReturnType<typeof createSecretProvider>;
   readonly metrics: Metrics;
   readonly random: Random;
   readonly clock: Clock;
@@ -124,14 +177,39 @@ interface StartParts {
 }
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
-  const { config, logger } = options;
-  const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  const { logger } = options;
+  const { config, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
   const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
   const calls: AbortablePort = abortable(rawExchange);
   const exchange = instrumented(calls.port, metrics, (operation, error) => health?.observe(operation, error));
+  health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
+  const monitor = health;
+  const codeDir = options.codeDir ?? process.cwd();
+  const service = createServiceNotifier(parts.env, logger);
+  let lock: WriterLock | undefined;
+  let promotedAfterMs: number | null = null;
+  if (options.standby) {
+    const standby = await runStandby({
+      config,
+      logger,
+      health: monitor,
+      exchange,
+      controlToken: controlToken.token,
+      version: codeVersion(codeDir),
+      codeDir,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(service ? { publish: (view: Parameters<typeof service.setView>[0]) => service.setView(view) } : {}),
+    }).catch((error: unknown) => {
+      monitor.stop();
+      service?.close();
+      throw error;
+    });
+    lock = standby.lock;
+    promotedAfterMs = standby.waitedMs;
+  }
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
-  const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger));
+  const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger, lock));
   try {
     const runtime = new Runtime({
       config,
@@ -144,19 +222,21 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
     });
+    const feeds: (() => void)[] = [];
     // Channel alerts go to the journal too.
-    if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
+    if (built?.bybit) feeds.push(runtime.journalAlerts(built.bybit.alerts));
     // Push updates (private streams, or the in-process engine) keep the journal current.
-    if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
-    else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));
-    health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
-    const monitor = health;
-    await startupStep('exchange.selfCheck', deadline, () => monitor.start());
+    if (built?.bybit) feeds.push(runtime.followAccount(bybitAccountStream(built.bybit.streams)));
+    else if (simulator) feeds.push(runtime.followAccount(simulatorAccountStream(simulator.engine)));
+    if (!options.standby) await startupStep('exchange.selfCheck', deadline, () => monitor.start());
     if (!health.exchangeStatus().ok) {
       logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
     }
 
+    let handoverListener: ((reason: string) => void) | null = null;
+    let beginHandover: (reason: string) => void = () => undefined;
     const server = await buildServer({
+      extraRoutes: (app) => registerHandoverRoute(app, { dbPath: journal ? journal.path : null, logger, begin: (reason) => beginHandover(reason) }),
       config,
       runtime,
       health,
@@ -174,10 +254,17 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
-    logStartup(options, built, exchange, runtime, url);
-    return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, url, dataDir, controlToken, calls, built, journal, logger });
+    logStartup(options, config, built, exchange, runtime, url);
+    const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets, provider: parts.provider, service, url, codeDir, promotedAfterMs });
+    const app = appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, url, dataDir, controlToken, calls, built, journal, logger, active });
+    beginHandover = (reason) => (handoverListener ? handoverListener(reason) : void app.stop());
+    app.onHandover = (listener) => {
+      handoverListener = listener;
+    };
+    return app;
   } catch (error) {
     health?.stop();
+    service?.close();
     journal?.close();
     throw error;
   }
@@ -193,8 +280,8 @@ async function listen(server: FastifyInstance, config: AppConfig): Promise<strin
   }
 }
 
-function logStartup(options: AppOptions, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, url: string): void {
-  const { config, logger } = options;
+function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, url: string): void {
+  const { logger } = options;
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
   const actors = runtime.registry.list().map((e) => e.actorId);
@@ -227,15 +314,19 @@ interface HandleParts {
   readonly built: BuiltExchange | undefined;
   readonly journal: ReturnType<typeof openJournal>;
   readonly logger: Logger;
+  readonly active: ActiveParts;
 }
 
-function appHandle(p: HandleParts): App {
+function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: string) => void) => void } {
   let stopping: Promise<ShutdownReport> | null = null;
   let closed = false;
   const closeJournal = (): void => {
     if (closed) return;
     closed = true;
+    // Feeds that write to the journal go first; closing it releases the writer lock a standby waits for.
+    p.active.detach();
     p.journal?.close();
+    p.active.journalReleased();
   };
   return {
     config: p.config,
@@ -249,13 +340,21 @@ function appHandle(p: HandleParts): App {
     url: p.url,
     dataDir: p.dataDir,
     controlTokenPath: p.controlToken.path,
+    journalPath: p.journal ? p.journal.path : null,
+    secrets: p.active.secrets,
+    opsAlerts: p.active.opsAlerts,
+    keyRotation: p.active.keyRotation,
+    rotateSecrets: (trigger) => p.active.rotateSecrets(trigger),
+    onHandover: () => undefined,
     stop() {
       stopping ??= (async () => {
         const report = await p.runtime.stop();
+        closeJournal();
+        await p.active.stopping();
         p.health.stop();
         await p.server.close();
         await p.built?.close();
-        closeJournal();
+        p.active.close();
         return report;
       })();
       return stopping;
@@ -268,6 +367,7 @@ function appHandle(p: HandleParts): App {
       void p.server.close().catch(() => undefined);
       void p.built?.close().catch(() => undefined);
       closeJournal();
+      p.active.close();
       return { abortedRequests, notSent, pendingOrders };
     },
   };

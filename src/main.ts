@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import type { App, ShutdownReport } from './app.ts';
 import { toBybotError } from './domain/errors.ts';
 import { describeRunSummary } from './journal/runSummary.ts';
+import { HangupSteps } from './cli/hangup.ts';
+import { ConfigError } from './domain/errors.ts';
 
 /**
  * `npm start`: load and validate the configuration (exit 2 on any problem, one line per
@@ -37,7 +39,11 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
-  processSignals.onHangup(() => logger.warn({ event: 'sighup' }, 'SIGHUP received: ignored, the bot keeps running (configuration reload is not implemented)'));
+  // SIGHUP (systemctl reload) runs the registered reload steps: "secrets" (key rotation) once started.
+  const hangup = new HangupSteps(logger);
+  processSignals.onHangup(() => void hangup.run());
+  // Aborts a standby's wait for the journal lock when a stop request comes first.
+  const standbyAbort = new AbortController();
 
   let app: App | undefined;
   process.on('uncaughtException', (error) => {
@@ -76,7 +82,11 @@ async function main(): Promise<number> {
       stopStartedAt = Date.now();
       logger.info({ event: 'shutdown', why, deadlineMs }, `stopping (${why}); deadline ${deadlineMs} ms`);
       setTimeout(() => abortNow(`shutdown deadline of ${deadlineMs} ms passed`), deadlineMs).unref();
-      if (!app) return; // start-up still running: it stops the app as soon as it is up
+      if (!app) {
+        // Start-up still running: it stops the app as soon as it is up; a standby stops waiting.
+        standbyAbort.abort(new Error(`stopped while on standby (${why})`));
+        return;
+      }
       void stopApp(app, logger, stopStartedAt).then(finish);
     };
 
@@ -92,10 +102,13 @@ async function main(): Promise<number> {
     // Loaded only after the configuration is valid: a config error exits 2 at once,
     // without starting to load the runtime, the simulator or the HTTP server.
     import('./app.ts')
-      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources }))
+      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, ...(parsed.args.standby ? { standby: true, signal: standbyAbort.signal } : {}) }))
       .then(
         (started) => {
           app = started;
+          hangup.register('secrets', async () => (await started.rotateSecrets('SIGHUP')).result);
+          // POST /control/handover: the same graceful stop as SIGTERM; the journal's lock goes to the standby.
+          started.onHandover((reason) => stop(`handover: ${reason}`));
           if (finished) {
             void started.stop();
             return;
@@ -109,6 +122,17 @@ async function main(): Promise<number> {
           }
         },
         (error: unknown) => {
+          if (standbyAbort.signal.aborted) {
+            logger.info({ event: 'stopped', role: 'standby' }, 'standby stopped before it took over');
+            finish(0);
+            return;
+          }
+          if (error instanceof ConfigError) {
+            process.stderr.write(`configuration invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}):\n`);
+            for (const problem of error.problems) process.stderr.write(`  ${problem}\n`);
+            finish(2);
+            return;
+          }
           const typed = toBybotError(error);
           const step = typeof typed.details.step === 'string' ? typed.details.step : null;
           logger.fatal(

@@ -9,6 +9,8 @@ export interface CliArgs {
   readonly port?: number;
   /** Dry-run exchange transport: 'wire' (bybit-api over HTTP/WS to the simulator server) or 'inproc'. */
   readonly exchange?: 'wire' | 'inproc';
+  /** Start as a standby: connect and check, then wait for the journal's writer lock before trading. */
+  readonly standby?: boolean;
   readonly help: boolean;
 }
 
@@ -32,6 +34,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   let port: number | undefined;
   let exchange: 'wire' | 'inproc' | undefined;
   let help = false;
+  let standby = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -44,6 +47,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '--help':
       case '-h':
         help = true;
+        break;
+      case '--standby':
+        standby = true;
         break;
       case '--config': {
         const v = value();
@@ -76,7 +82,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, args: { configPath, durationMs, port, ...(exchange ? { exchange } : {}), help } };
+  return { ok: true, args: { configPath, durationMs, port, ...(exchange ? { exchange } : {}), ...(standby ? { standby } : {}), help } };
 }
 
 export const USAGE = `Usage: npm start -- [options]
@@ -87,6 +93,9 @@ export const USAGE = `Usage: npm start -- [options]
   --exchange MODE    dry-run transport: wire (default; bybit-api against the simulator
                      server on 127.0.0.1) or inproc (direct calls, fastest);
                      overrides exchange.transport
+  --standby          blue/green: connect, check and wait for the journal's writer lock
+                     without trading; take over when the active instance hands over
+                     (POST /control/handover, npm run deploy -- promote) or exits
   --help             show this help
 
 Environment: DRY_RUN, BYBIT_API_KEY, BYBIT_API_SECRET and BYBOT_<SECTION>_<KEY>

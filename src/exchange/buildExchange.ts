@@ -94,6 +94,7 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
     random: mulberry32(hashString(`bybit:${config.simulator.seed}`)),
     logger,
     metrics,
+    credentialSwapTimeoutMs: config.secrets.rotation.checkTimeoutMs,
   });
   await bybit.start();
   if (ex.streams) subscribeStreams(bybit, config, logger);

@@ -30,6 +30,8 @@ export interface HttpDeps {
   readonly simulator?: SimulatorControl;
   /** The resolved control token (configured, or generated into the token file). */
   readonly controlToken: string;
+  /** More routes from other parts of the bot (the handover endpoint of src/deploy). */
+  readonly extraRoutes?: (app: FastifyInstance) => void;
 }
 
 /** Which clock the bot's times come from: simulated (dry-run) or the wall clock (live). */
@@ -180,6 +182,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerOrderRoutes(app, runtime.orders, sendError);
+  deps.extraRoutes?.(app);
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, sendError);
   registerVizRoutes(app, runtimeFeed(runtime), sendError, (request) => policy.check(request, 'read'));
   return app;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * `secrets`: where the exchange key and secret and the HTTP tokens come from, and how they
+ * are rotated (src/secrets). Part of the one configuration schema (config/schema.ts).
+ */
+const positiveMs = z.number().int().positive();
+
+export const SecretsSchema = z
+  .strictObject({
+    /** env: BYBIT_API_KEY / BYBIT_API_SECRET / BYBOT_HTTP_*_TOKEN; file: one file per secret; systemd-credentials: $CREDENTIALS_DIRECTORY; vault: HashiCorp Vault KV v2. */
+    provider: z.enum(['env', 'file', 'systemd-credentials', 'vault']).default('env'),
+    /** Live mode refuses a key, secret or token written in the configuration file unless this is true. */
+    allowPlaintext: z.boolean().default(false),
+    file: z
+      .strictObject({
+        /** Directory with one file per secret (bybit-api-key, bybit-api-secret, http-control-token, http-read-token), owned by the bot's user, mode 0600. */
+        dir: z.string().default(''),
+      })
+      .prefault({}),
+    vault: z
+      .strictObject({
+        /** https://vault.example:8200 */
+        address: z.string().default(''),
+        /** Vault Enterprise namespace (X-Vault-Namespace); empty = none. */
+        namespace: z.string().default(''),
+        /** KV version 2 mount. */
+        mount: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a Vault mount path').default('secret'),
+        /** Secret path inside the mount; its fields are named like the secrets (bybit-api-key, ...). */
+        path: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'must be a Vault secret path').default('bybot'),
+        auth: z.enum(['token', 'approle']).default('approle'),
+        /** token auth: file holding the token (else VAULT_TOKEN). May start with ${CREDENTIALS_DIRECTORY}/. */
+        tokenFile: z.string().default(''),
+        /** approle auth: the role_id (not a secret). */
+        roleId: z.string().default(''),
+        /** approle auth: file holding the secret_id (else VAULT_SECRET_ID). May start with ${CREDENTIALS_DIRECTORY}/. */
+        secretIdFile: z.string().default(''),
+        /** Mount of the AppRole auth method. */
+        approleMount: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a Vault mount path').default('approle'),
+        /** PEM file of the CA that signed Vault's TLS certificate; empty = the system's CAs. */
+        caFile: z.string().default(''),
+        requestTimeoutMs: positiveMs.max(60_000).default(5_000),
+        /** Renew the Vault token when this fraction of its TTL is left. */
+        renewAtFraction: z.number().min(0.1).max(0.9).default(0.5),
+      })
+      .prefault({}),
+    rotation: z
+      .strictObject({
+        /** Read the exchange key and secret again this often and swap them in when they changed (real ms; 0 = only on SIGHUP and Vault lease events). */
+        checkIntervalMs: z.number().int().nonnegative().default(3_600_000),
+        /** How often the key's expiry is read from /v5/user/query-api (real ms). */
+        expiryCheckMs: positiveMs.default(21_600_000),
+        /** Alert (P2) when the key expires within this many days. */
+        expiryWarnDays: z.number().positive().default(7),
+        /** Alert (P1) when the key expires within this many days. */
+        expiryCriticalDays: z.number().positive().default(1),
+        /** Deadline of the new key's check and of the private websocket's re-authentication (real ms). */
+        checkTimeoutMs: positiveMs.max(120_000).default(15_000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type SecretsConfig = z.infer<typeof SecretsSchema>;
+
+export function checkSecretsConfig(secrets: SecretsConfig, addIssue: (path: (string | number)[], message: string) => void): void {
+  if (secrets.provider === 'file' && secrets.file.dir.trim() === '') addIssue(['secrets', 'file', 'dir'], 'required with secrets.provider file (a directory, mode 0700, with one file per secret)');
+  if (secrets.provider === 'vault') {
+    if (secrets.vault.address === '') addIssue(['secrets', 'vault', 'address'], 'required with secrets.provider vault (e.g. https://vault.example:8200)');
+    else if (!/^https?:\/\/[^\s/]+/.test(secrets.vault.address)) addIssue(['secrets', 'vault', 'address'], 'must be an http(s) URL such as https://vault.example:8200');
+    if (secrets.vault.auth === 'approle' && secrets.vault.roleId === '') addIssue(['secrets', 'vault', 'roleId'], 'required with secrets.vault.auth approle');
+  }
+  if (secrets.rotation.expiryCriticalDays > secrets.rotation.expiryWarnDays) addIssue(['secrets', 'rotation', 'expiryCriticalDays'], 'must be <= secrets.rotation.expiryWarnDays');
+}
