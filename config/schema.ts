@@ -290,9 +290,6 @@ export const AppConfigSchema = z
     if (config.exchange.venue === 'local') {
       if (config.exchange.restUrls.length === 0) ctx.addIssue({ code: 'custom', path: ['exchange', 'restUrls'], message: 'venue "local" needs the simulator server\'s REST URL' });
       if (!config.exchange.wsUrl) ctx.addIssue({ code: 'custom', path: ['exchange', 'wsUrl'], message: 'venue "local" needs the simulator server\'s WebSocket URL' });
-      if (config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
-        ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
-      }
     }
     const actors = config.strategies.filter((p) => p.enabled).reduce((n, p) => n + p.symbols.length, 0);
     if (actors > config.limits.maxActors) {
@@ -324,6 +321,9 @@ interface ConfigForSecrets {
 export function secretIssues(config: ConfigForSecrets): { path: (string | number)[]; message: string }[] {
   const issues: { path: (string | number)[]; message: string }[] = [];
   const ctx = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => issues.push({ path: issue.path, message: issue.message }) };
+  if (config.exchange.venue === 'local' && config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
+    ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
+  }
   if (!isLoopbackHost(config.http.host)) {
     const where = `http.host ${config.http.host} is not a loopback address`;
     if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });

@@ -15,9 +15,6 @@ import { migrateJournal } from './migrateCommand.ts';
  *   verify       PRAGMA integrity_check + the order-event checksum chain; exit 1 if broken
  *   prune        apply the retention (journal.retentionDays, or --days) to rows and log files
  *   stats        row counts, size, schema version
-  init         create a new, empty journal (never over an existing one)
-  migrate      apply the pending schema migrations; with --dry-run, list them and apply them
-               to a temporary copy only (checked afterwards), the journal itself untouched
  *   init         create a new, empty journal (the only way to replace a zero-length file)
  *   migrate      apply pending schema migrations (--dry-run: on a temporary copy only)
  * Works on the database a (dry-)run left behind, also while the bot runs (WAL).
@@ -34,6 +31,9 @@ Commands:
   verify       SQLite integrity check + the order-event checksum chain; exit 1 if broken
   prune        retention: delete analysis rows and log files older than journal.retentionDays (or --days N)
   stats        row counts, size, schema version
+  init         create a new, empty journal (never over an existing one)
+  migrate      apply the pending schema migrations; --dry-run lists them and applies them to a
+               temporary copy only (checked afterwards), the journal itself untouched
 
 Options:
   --config FILE   configuration file (the journal is <journal.dataDir>/bybot.db)
