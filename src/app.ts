@@ -325,8 +325,10 @@ function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: stri
     closed = true;
     // Feeds that write to the journal go first; closing it releases the writer lock a standby waits for.
     p.active.detach();
+    // Taken before the close: every order this instance sent precedes it, and the lock is released after it.
+    const closingAt = Date.now();
     p.journal?.close();
-    p.active.journalReleased();
+    p.active.journalReleased(closingAt);
   };
   return {
     config: p.config,

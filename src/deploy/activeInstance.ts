@@ -50,8 +50,8 @@ export interface ActiveParts {
   rotateSecrets(trigger: RotationTrigger): Promise<RotationResult>;
   /** Stops writing to the journal (before it is closed). */
   detach(): void;
-  /** The journal is closed: the lock is free for a standby. */
-  journalReleased(): void;
+  /** The journal is closed: the lock is free for a standby. `closingAt`: wall ms just before the close (trading had stopped). */
+  journalReleased(closingAt: number): void;
   stopping(): Promise<void>;
   close(): void;
 }
@@ -107,10 +107,10 @@ export function activate(o: ActiveOptions): ActiveParts {
       detached = true;
       for (const off of offs.splice(0)) off();
     },
-    journalReleased() {
+    journalReleased(closingAt) {
       if (!journal) return;
       removeInstanceFile(journal.path, 'active');
-      logger.info({ event: 'journal_released', wallTime: Date.now(), path: journal.path }, `journal closed and its writer lock released (${journal.path})`);
+      logger.info({ event: 'journal_released', wallTime: Date.now(), closingAt, path: journal.path }, `journal closed and its writer lock released (${journal.path})`);
     },
     async stopping() {
       keyRotation?.stop();

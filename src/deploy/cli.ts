@@ -94,19 +94,26 @@ async function main(): Promise<number> {
     process.stderr.write(`${p}\n`);
     return 2;
   }
-  const token = (): string => p.token || readFileSync(p.tokenFile, 'utf8').trim();
+  const token = (): string => {
+    if (p.token) return p.token;
+    try {
+      return readFileSync(p.tokenFile, 'utf8').trim();
+    } catch (error) {
+      throw new PromoteError(`cannot read the control token file ${p.tokenFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --token-file FILE, or set http.controlToken (BYBOT_HTTP_CONTROL_TOKEN)`);
+    }
+  };
   if (command === 'status') {
     print({ status: { journal: p.dbPath, lockHolder: writerLockHolder(p.dbPath), active: readInstanceFile(p.dbPath, 'active'), standby: readInstanceFile(p.dbPath, 'standby') } });
     return 0;
   }
   if (command === 'promote') {
     try {
-      const report = await promote({ dbPath: p.dbPath, controlToken: token(), reason: 'npm run deploy -- promote', timeoutMs: ms(flags.timeout, 60_000), log: (line) => process.stderr.write(`${line}\n`) });
+      const report = await promote({ dbPath: p.dbPath, controlToken: token, reason: 'npm run deploy -- promote', timeoutMs: ms(flags.timeout, 60_000), log: (line) => process.stderr.write(`${line}\n`) });
       print({ promote: report });
       return 0;
     } catch (error) {
       process.stderr.write(`promote failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      return error instanceof PromoteError ? 1 : 1;
+      return 1;
     }
   }
   if (!p.configPath) {

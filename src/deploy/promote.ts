@@ -7,7 +7,8 @@ import { readInstanceFile, type InstanceInfo } from './instanceFiles.ts';
  */
 export interface PromoteOptions {
   readonly dbPath: string;
-  readonly controlToken: string;
+  /** The active instance's control token, read only once there is someone to hand over to. */
+  readonly controlToken: () => string;
   readonly reason: string;
   /** Give up waiting for the standby to trade after this (real ms). */
   readonly timeoutMs: number;
@@ -53,11 +54,12 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
   if (!active) throw new PromoteError(`no active instance runs on ${o.dbPath} (no live ${o.dbPath}.active); nothing to hand over`);
   if (!standby) throw new PromoteError(`no standby waits for ${o.dbPath} (no live ${o.dbPath}.standby); start one with npm start -- --standby (systemctl start bybot@<slot>)`);
   if ((await status(standby.url, '/health')) !== 200) throw new PromoteError(`the standby (pid ${standby.pid}) does not answer ${standby.url}/health; not handing over`);
+  const token = o.controlToken();
   log(`handing over from pid ${active.pid} (${active.version}) to standby pid ${standby.pid} (${standby.version})`);
   const started = Date.now();
   const response = await fetch(`${active.url}/control/handover`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${o.controlToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ reason: o.reason }),
     signal: AbortSignal.timeout(10_000),
   });

@@ -126,7 +126,7 @@ export async function release(o: ReleaseOptions): Promise<ReleaseReport> {
   const activeNow = readInstanceFile(o.dbPath, 'active');
   const ok = await step('promote', async () => {
     if (activeNow && standby && activeNow.pid === standby.pid) return { ok: true, note: 'the new version already trades (first deployment)' };
-    promoted = await promote({ dbPath: o.dbPath, controlToken: o.controlToken(), reason: `release of ${o.releaseDir}`, timeoutMs: o.promoteTimeoutMs });
+    promoted = await promote({ dbPath: o.dbPath, controlToken: o.controlToken, reason: `release of ${o.releaseDir}`, timeoutMs: o.promoteTimeoutMs });
     return { ok: true, note: `pid ${promoted.from.pid} (${promoted.from.version}) -> pid ${promoted.to.pid} (${promoted.to.version}) in ${promoted.handoverMs} ms` };
   });
   if (!ok) {

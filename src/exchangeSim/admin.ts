@@ -71,6 +71,7 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
         duplicateOrderLinkIdRejected: deps.stats.duplicateOrderLinkIdRejected,
         requests: deps.stats.requests,
         rateLimited: { ...deps.stats.rateLimited },
+        authRejected: { ...deps.stats.authRejected },
         wsConnections: ctx.wsConnections(),
         faults: deps.faults.get(),
       },

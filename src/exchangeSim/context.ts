@@ -10,6 +10,7 @@ export interface OrderSubmission {
   readonly label: string;
   readonly orderLinkId: string;
   readonly retCode: number;
+  readonly retMsg: string;
 }
 
 /** Counters the admin endpoint /__sim/state reports. */
@@ -18,6 +19,8 @@ export interface ServerStats {
   requests: number;
   /** Rate-limit answers sent: per-UID 10006 (limit or storm) and IP-limit HTTP 403. */
   rateLimited: { retCode10006: number; http403: number };
+  /** Private requests refused for their key, signature or timestamp (REST) and refused websocket auths. */
+  authRejected: { rest: number; ws: number };
   /** Order creates in arrival order (the last 50,000): GET /__sim/submissions. */
   submissions: OrderSubmission[];
 }

@@ -91,7 +91,7 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const accounts = new Map(options.accounts.map((a) => [a.apiKey, a]));
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const faults = new WireFaultController(sim.faults);
-  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, rateLimited: { retCode10006: 0, http403: 0 }, submissions: [] };
+  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, rateLimited: { retCode10006: 0, http403: 0 }, authRejected: { rest: 0, ws: 0 }, submissions: [] };
   const deps: SimDeps = { sim, clock, faults, stats, knownSymbols: new Set(DEFAULT_SYMBOLS), wallNow: () => Date.now() };
   const limiter = new RateLimiter(scenario.limits.endpoints, scenario.limits.ip ?? DEFAULT_IP_LIMIT);
 

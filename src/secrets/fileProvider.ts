@@ -11,7 +11,7 @@ import { readSecretFile } from './secureFile.ts';
  * group or others, or owned by another user, is refused, and so is a directory others can
  * write into (they could swap a file). Files are read again at every rotation.
  */
-export function fileProvider(dir: string): SecretProvider {
+export function fileProvider(dir: string, options: { readonly uid?: number } = {}): SecretProvider {
   const root = resolve(dir);
   return {
     name: 'file',
@@ -30,7 +30,7 @@ export function fileProvider(dir: string): SecretProvider {
       }
       const out = new Map<SecretName, string>();
       for (const name of names) {
-        const value = readSecretFile(join(root, name), `secret ${name}`, { privateMode: true, ownedByUs: true });
+        const value = readSecretFile(join(root, name), `secret ${name}`, { privateMode: true, ownedByUs: true, ...(options.uid !== undefined ? { uid: options.uid } : {}) });
         if (value !== undefined) out.set(name, value);
       }
       return out;

@@ -155,7 +155,7 @@ export class KeyRotation {
     }
     this.o.store.set('bybit-api-key', next.apiKey);
     this.o.store.set('bybit-api-secret', next.apiSecret);
-    const message = `API key rotated (${trigger}): key ${keyFingerprint(next.apiKey)} replaces ${keyFingerprint(current.apiKey)}; the private websocket re-authenticated`;
+    const message = `API key rotated (${trigger}): key ${keyFingerprint(next.apiKey)} replaces ${keyFingerprint(current.apiKey)}; the private websocket re-authenticated and no request signed with the old key is still under way (it may be revoked now)`;
     logger.info({ event: 'key_rotation', trigger, result: 'rotated', keyId: keyFingerprint(next.apiKey), previousKeyId: keyFingerprint(current.apiKey) }, message);
     this.o.alerts.raise({ code: 'KEY_ROTATED', priority: 'P3', source: 'secrets', title: 'API key rotated', message, details: { trigger, keyId: keyFingerprint(next.apiKey) } });
     this.observeExpiry(info);

@@ -9,6 +9,8 @@ export interface SecretFileRules {
   readonly privateMode: boolean;
   /** Refuse a file owned by another user than the bot's. */
   readonly ownedByUs: boolean;
+  /** The bot's user id for `ownedByUs` (default: this process's). */
+  readonly uid?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export function readSecretFile(path: string, what: string, rules: SecretFileRule
         details: { path, mode: (stat.mode & 0o777).toString(8) },
       });
     }
-    const uid = process.getuid?.();
+    const uid = rules.uid ?? process.getuid?.();
     if (rules.ownedByUs && uid !== undefined && stat.uid !== uid) {
       throw new SecretInsecureError(`${what}: ${path} belongs to user id ${stat.uid}, not to the bot's user (${uid}); chown it to the bot's user`, {
         details: { path, owner: stat.uid, uid },

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readInstanceFile } from '../../src/deploy/instanceFiles.ts';
 import { auditAccount, fetchSimAccount } from '../../src/soak/audit.ts';
 import { cleanEnv, runTs, simServerInfo, sleep, waitForOutput, type ChildRun } from '../../src/soak/processes.ts';
 
@@ -32,6 +33,7 @@ interface Submission {
   readonly label: string;
   readonly orderLinkId: string;
   readonly retCode: number;
+  readonly retMsg: string;
 }
 
 const lines = (run: ChildRun): Record<string, unknown>[] =>
@@ -98,6 +100,15 @@ describe('blue/green handover against the simulator server', () => {
     await sleep(1_500);
     expect(count(green, 'order_submitted')).toBe(0);
 
+    // The handover is a control endpoint: without the control token it is refused and blue keeps trading.
+    const active = readInstanceFile(join(dir, 'bybot.db'), 'active');
+    expect(active?.pid).toBe(blue.child.pid);
+    const anonymous = await fetch(`${active!.url}/control/handover`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    const wrongToken = await fetch(`${active!.url}/control/handover`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-control-token-000000' }, body: '{}' });
+    expect(wrongToken.status).toBe(401);
+    expect(count(blue, 'handover_started')).toBe(0);
+
     // Handover 1: blue -> green.
     const first = promote();
     expect(await blue.exited).toBe(0);
@@ -117,6 +128,7 @@ describe('blue/green handover against the simulator server', () => {
 
     // The simulator's own log of order creates, in arrival order, labelled by signing key.
     const { submissions } = (await (await fetch(`${info.url}/__sim/submissions`)).json()) as { submissions: Submission[] };
+    const simState = (await (await fetch(`${info.url}/__sim/state`)).json()) as { duplicateOrderLinkIdRejected: number; authRejected: { rest: number; ws: number } };
     const audit = auditAccount(await fetchSimAccount(info.url), join(dir, 'bybot.db'));
     sim.child.kill('SIGTERM');
 
@@ -132,24 +144,45 @@ describe('blue/green handover against the simulator server', () => {
     const stopAt = (run: ChildRun) => Number(event(run, 'handover_started')?.wallTime ?? event(run, 'shutdown')?.time);
     const startAt = (run: ChildRun) => Number(event(run, 'trading')?.wallTime);
     const gaps = { blueToGreenMs: startAt(green) - stopAt(blue), greenToBlueMs: startAt(blueAgain) - stopAt(green) };
+    // The writer lock: each instance's hold ends before the next one's begins. A hold starts when
+    // the standby took the lock (logged after it did) and ends when the journal, with the lock, is
+    // about to be closed (closingAt: taken before the close, after the actors stopped).
+    const tookLock = (run: ChildRun): number => Number(event(run, 'standby_took_lock')?.wallTime);
+    const closing = (run: ChildRun): number => Number(event(run, 'journal_released')?.closingAt);
+    const holds = [
+      { who: 'blue', from: startAt(blue), to: closing(blue) },
+      { who: 'green', from: tookLock(green), to: closing(green) },
+      { who: 'blue again', from: tookLock(blueAgain), to: closing(blueAgain) },
+    ];
     const summary = {
       handover: {
         promoteMs: [first.handoverMs, second.handoverMs],
         noTradingGapMs: [gaps.blueToGreenMs, gaps.greenToBlueMs],
+        lockFreeMs: [holds[1]!.from - holds[0]!.to, holds[2]!.from - holds[1]!.to],
         submissions: submissions.length,
         runs: runs.map((r) => `${r.label}x${r.n}`),
         duplicates: audit.duplicates.length,
+        duplicateOrderLinkIdRejected: simState.duplicateOrderLinkIdRejected,
+        authRejected: simState.authRejected,
         unprotectedPositions: audit.unprotectedPositions.length,
         lostOrders: audit.lostOrders.length,
         mismatches: audit.mismatches.length,
-        failedSubmissions: submissions.filter((s) => s.retCode !== 0).length,
+        marketRejections: submissions.filter((s) => s.retCode !== 0).map((s) => `${s.label} ${s.orderLinkId} ${s.retCode} ${s.retMsg}`),
       },
     };
     // eslint-disable-next-line no-console
     console.log(JSON.stringify(summary));
 
-    // Never both: the submission log is blue, then green, then blue, each run inside its instance's trading window.
+    // Never both, from the lock: every hold is a real interval, and the next one starts after it ended.
+    for (const hold of holds) expect(hold.to, `${hold.who}: ${JSON.stringify(holds)}`).toBeGreaterThan(hold.from);
+    expect(holds[1]!.from).toBeGreaterThanOrEqual(holds[0]!.to);
+    expect(holds[2]!.from).toBeGreaterThanOrEqual(holds[1]!.to);
+    // Never both, from the exchange: the submission log is blue, then green, then blue, each run inside its instance's lock hold.
     expect(runs.map((r) => r.label)).toEqual(['blue', 'green', 'blue']);
+    runs.forEach((r, i) => {
+      expect(r.first).toBeGreaterThanOrEqual(holds[i]!.from);
+      expect(r.last).toBeLessThanOrEqual(holds[i]!.to);
+    });
     expect(runs[0]!.last).toBeLessThan(startAt(green));
     expect(runs[1]!.first).toBeGreaterThanOrEqual(startAt(green));
     expect(runs[1]!.last).toBeLessThan(startAt(blueAgain));
@@ -158,7 +191,12 @@ describe('blue/green handover against the simulator server', () => {
     expect(audit.unprotectedPositions).toEqual([]);
     expect(audit.lostOrders).toEqual([]);
     expect(audit.mismatches).toEqual([]);
-    expect(summary.handover.failedSubmissions).toBe(0);
+    // The exchange saw no orderLinkId twice and refused no request for its key or signature.
+    expect(simState.duplicateOrderLinkIdRejected).toBe(0);
+    expect(simState.authRejected).toEqual({ rest: 0, ws: 0 });
+    // An order the simulated market rejects (at 600x the price can cross its stop between the
+    // signal and the order's arrival) passed authentication and is printed; it is not a handover fault.
+    for (const s of submissions) if (s.retCode !== 0) expect(s.retMsg).not.toMatch(/duplicate|OrderLinkedID/i);
     // Target: under 5 s without trading.
     expect(gaps.blueToGreenMs).toBeLessThan(5_000);
     expect(gaps.greenToBlueMs).toBeLessThan(5_000);

@@ -40,6 +40,8 @@ export interface TestAppOptions {
   readonly clock?: ManualClock;
   /** Trade on this port instead of building the simulator from the config (live-mode tests). */
   readonly exchange?: ExchangePort;
+  /** The process environment the app sees (systemd's NOTIFY_SOCKET, CREDENTIALS_DIRECTORY, ...); default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function startTestApp(overrides: Record<string, unknown> = {}, options: TestAppOptions = {}): Promise<AppHarness> {
@@ -69,7 +71,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
       },
     },
   });
-  const app = await startApp({ config, logger, clock, ...(options.exchange ? { exchange: options.exchange } : {}) });
+  const app = await startApp({ config, logger, clock, env: options.env ?? {}, ...(options.exchange ? { exchange: options.exchange } : {}) });
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`);
     const text = await response.text();

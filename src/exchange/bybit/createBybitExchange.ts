@@ -176,6 +176,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
           for (const [url, client] of restClients(c)) clients.set(url, client);
           credentialsInUse = c;
         },
+        restSettled: () => transport.settled(),
         openPrivate: privateClient
           ? async (c, signal) => {
               const client = createWsClient({ wsUrl: o.wsPrivateUrl, credentials: c, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) });

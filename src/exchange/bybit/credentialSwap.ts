@@ -12,7 +12,8 @@ import type { Credentials } from './sdkClients.ts';
  * REST clients of every endpoint change. A request already in flight finishes with the key
  * it was signed with (the old key stays valid on Bybit until it is revoked), and every
  * request after the swap is signed with the new one: the SDK client is taken per request,
- * so a signature never mixes the two.
+ * so a signature never mixes the two. The swap completes once the requests signed with the
+ * old key have ended, so "rotated" means the old key is out of use and may be revoked.
  */
 export interface ApiKeyInfo {
   readonly userId: string;
@@ -38,6 +39,8 @@ export interface CredentialSwapDeps {
   readonly transportFor: (credentials: Credentials) => RestTransport;
   /** Makes these credentials the ones every later REST request is signed with. */
   readonly installRest: (credentials: Credentials) => void;
+  /** Settles once the REST requests sent before the swap (signed with the old key) have ended. */
+  readonly restSettled?: () => Promise<void>;
   /** The private websocket with these credentials, connected, authenticated and subscribed; null without streams. */
   readonly openPrivate: ((credentials: Credentials, signal?: AbortSignal) => Promise<WebsocketClient>) | null;
   /** Puts the new private client in place of the old one (which is then closed). */
@@ -84,6 +87,8 @@ export function createCredentialControl(d: CredentialSwapDeps): CredentialContro
         d.installRest(credentials);
         if (client) d.installPrivate(client);
         current = credentials;
+        // Only then is the old key out of use: the operator may revoke it.
+        await d.restSettled?.();
       })();
       try {
         await swapping;
