@@ -4,6 +4,7 @@ import { STRATEGIES } from '../src/core/strategy/registry.ts';
 import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
 import { isLoopbackHost } from './hosts.ts';
 import { SecretsSchema, checkSecretsConfig } from './secretsSchema.ts';
+import { AlertsSchema, TelegramSchema, checkCockpitConfig, cockpitSecretIssues } from './cockpitSchema.ts';
 
 /**
  * The one configuration schema (backlog: "one schema-driven configuration source").
@@ -262,9 +263,14 @@ export const AppConfigSchema = z
       .prefault({}),
     /** Secrets providers and key rotation (config/secretsSchema.ts). */
     secrets: SecretsSchema,
+    /** Alert rules, thresholds and routes (config/cockpitSchema.ts). */
+    alerts: AlertsSchema,
+    /** The Telegram admin bot (config/cockpitSchema.ts). */
+    telegram: TelegramSchema,
   })
   .superRefine((config, ctx) => {
     checkSecretsConfig(config.secrets, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkCockpitConfig(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     // With the env provider the secrets are already in the configuration; the other
     // providers fill them in at start-up, and src/secrets/resolve.ts runs these checks then.
     if (config.secrets.provider === 'env') for (const issue of secretIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
@@ -311,6 +317,8 @@ interface ConfigForSecrets {
   readonly mode: 'dry-run' | 'live';
   readonly exchange: { readonly venue: string; readonly apiKey: string; readonly apiSecret: string };
   readonly http: { readonly host: string; readonly controlToken: string; readonly readToken: string };
+  readonly alerts: { readonly webhook: { readonly url: string; readonly secret: string } };
+  readonly telegram: { readonly enabled: boolean; readonly botToken: string };
 }
 
 /**
@@ -324,6 +332,7 @@ export function secretIssues(config: ConfigForSecrets): { path: (string | number
   if (config.exchange.venue === 'local' && config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
     ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
   }
+  cockpitSecretIssues(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   if (!isLoopbackHost(config.http.host)) {
     const where = `http.host ${config.http.host} is not a loopback address`;
     if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });

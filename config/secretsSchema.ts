@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /**
- * `secrets`: where the exchange key and secret and the HTTP tokens come from, and how they
- * are rotated (src/secrets). Part of the one configuration schema (config/schema.ts).
+ * `secrets`: where the exchange key and secret, the HTTP tokens, the Telegram token and the
+ * webhook key come from, and how the exchange key is rotated (src/secrets). The key's
+ * expiry alerts are the alert engine's (alerts.thresholds.apiKeyExpiryDays). Part of the
+ * one configuration schema (config/schema.ts).
  */
 const positiveMs = z.number().int().positive();
 
@@ -48,12 +50,6 @@ export const SecretsSchema = z
       .strictObject({
         /** Read the exchange key and secret again this often and swap them in when they changed (real ms; 0 = only on SIGHUP and Vault lease events). */
         checkIntervalMs: z.number().int().nonnegative().default(3_600_000),
-        /** How often the key's expiry is read from /v5/user/query-api (real ms). */
-        expiryCheckMs: positiveMs.default(21_600_000),
-        /** Alert (P2) when the key expires within this many days. */
-        expiryWarnDays: z.number().positive().default(7),
-        /** Alert (P1) when the key expires within this many days. */
-        expiryCriticalDays: z.number().positive().default(1),
         /** Deadline of the new key's check and of the private websocket's re-authentication (real ms). */
         checkTimeoutMs: positiveMs.max(120_000).default(15_000),
       })
@@ -70,5 +66,4 @@ export function checkSecretsConfig(secrets: SecretsConfig, addIssue: (path: (str
     else if (!/^https?:\/\/[^\s/]+/.test(secrets.vault.address)) addIssue(['secrets', 'vault', 'address'], 'must be an http(s) URL such as https://vault.example:8200');
     if (secrets.vault.auth === 'approle' && secrets.vault.roleId === '') addIssue(['secrets', 'vault', 'roleId'], 'required with secrets.vault.auth approle');
   }
-  if (secrets.rotation.expiryCriticalDays > secrets.rotation.expiryWarnDays) addIssue(['secrets', 'rotation', 'expiryCriticalDays'], 'must be <= secrets.rotation.expiryWarnDays');
 }

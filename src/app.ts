@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/schema.ts';
 import type { Clock } from './ports/clock.ts';
@@ -22,17 +23,16 @@ import { assertPortFree, portInUse } from './http/portCheck.ts';
 import { simulatorControl } from './http/simulatorRoutes.ts';
 import { registerHandoverRoute } from './deploy/handoverRoute.ts';
 import type { SimExchange } from './sim/index.ts';
-import { BybotError, ERROR_CODES } from './domain/errors.ts';
 import type { WriterLock } from './journal/writerLock.ts';
-import { createSecretProvider } from './secrets/createProvider.ts';
-import { resolveSecrets } from './secrets/resolve.ts';
 import type { SecretResolver } from './secrets/provider.ts';
-import { OpsAlerts } from './observability/opsAlerts.ts';
 import { codeVersion } from './deploy/instanceFiles.ts';
 import { runStandby } from './deploy/standby.ts';
 import { createServiceNotifier } from './deploy/systemd/serviceHooks.ts';
 import { activate, type ActiveParts } from './deploy/activeInstance.ts';
+import { reloadKeepingSecrets, resolveStartupSecrets, type StartupSecrets } from './deploy/startupSecrets.ts';
 import type { KeyRotation, RotationResult, RotationTrigger } from './secrets/keyRotation.ts';
+import type { LoadResult } from '../config/load.ts';
+import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
 
 export type { ShutdownReport } from './runtime/createRuntime.ts';
 
@@ -56,6 +56,12 @@ export interface AppOptions {
   readonly signal?: AbortSignal;
   /** Directory of the running code (its package.json version goes into the instance files); default the working directory. */
   readonly codeDir?: string;
+  /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
+  readonly reloadConfig?: () => LoadResult;
+  /** DNS lookup for the Bybit adapter (tests inject DNS failures with createFaultyLookup). */
+  readonly exchangeLookup?: LookupFunction;
+  /** Wall clock of the cockpit's sampling, delivery retries and Telegram pacing (tests may inject one). */
+  readonly timers?: Clock;
 }
 
 /** What a shutdown past its deadline cut off. */
@@ -74,6 +80,8 @@ export interface App {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator?: SimExchange;
+  /** Alerts, Telegram, reload and shadow, dashboard. */
+  readonly cockpit: Cockpit;
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (empty when not listening). */
   readonly url: string;
   /** The data directory in use (journal, control token, logs). */
@@ -82,10 +90,8 @@ export interface App {
   readonly controlTokenPath: string | null;
   /** The journal file (null when the journal is off). */
   readonly journalPath: string | null;
-  /** Secrets as resolved at start-up and by later rotations (the Telegram and webhook tokens come from here). */
+  /** Secrets as resolved at start-up and by later rotations (by their catalog names). */
   readonly secrets: SecretResolver;
-  /** Deployment alerts (key rotation and expiry, handover): listeners get every one. */
-  readonly opsAlerts: OpsAlerts;
   /** Exchange key rotation (null without an exchange key: the in-process simulator). */
   readonly keyRotation: KeyRotation | null;
   /** Reads the exchange key again and swaps it in when it changed (SIGHUP calls this). */
@@ -114,21 +120,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const random = options.random ?? mulberry32(hashString(`runtime:${options.config.simulator.seed}`));
 
   const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(options.config)));
-  // Secrets first: the exchange key and the HTTP tokens may come from the provider.
-  const provider = createSecretProvider(options.config.secrets, env, logger);
-  let secrets;
-  try {
-    secrets = await startupStep('secrets', deadline, () => resolveSecrets(options.config, provider));
-  } catch (error) {
-    provider.close();
-    throw error;
-  }
-  const config = secrets.config;
-  logger.info({ event: 'secrets', provider: provider.name, location: provider.location, sources: secrets.sources }, `secrets from ${provider.name} (${provider.location})`);
-  if (options.standby && options.exchange === undefined && freshAccountPerRun(config)) {
-    provider.close();
-    throw new BybotError(ERROR_CODES.STANDBY_FAILED, '--standby needs an exchange account shared with the active instance (live mode, or exchange.venue local); the built-in simulator trades a new account every run', 'system', false);
-  }
+  // Secrets first: the exchange key, the HTTP tokens, the Telegram token may come from the provider.
+  const secrets = await resolveStartupSecrets({ config: options.config, logger, env, standby: options.standby === true, exchangeInjected: options.exchange !== undefined });
+  const { config, provider } = secrets;
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {
     logger.info(
@@ -146,13 +140,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock = options.clock ?? new SystemClock();
     rawExchange = options.exchange;
   } else {
-    built = await startupStep('exchange.connect', deadline, () => buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}) }));
+    built = await startupStep('exchange.connect', deadline, () => buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}), ...(options.exchangeLookup ? { lookup: options.exchangeLookup } : {}) }));
     clock = built.clock;
     rawExchange = built.port;
   }
   const simulator = built?.simulator;
   try {
-    return await startRuntime(options, { config, env, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken, secrets, provider });
+    return await startRuntime(options, { config, env, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken, secrets });
   } catch (error) {
     // Close the exchange's sockets and the simulator server: a failed start must not leak them.
     await built?.close().catch(() => undefined);
@@ -164,8 +158,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 interface StartParts {
   readonly config: AppConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly secrets: Awaited<ReturnType<typeof resolveSecrets>>;
-  readonly provider: ReturnType<typeof createSecretProvider>;
+  readonly secrets: StartupSecrets;
   readonly metrics: Metrics;
   readonly random: Random;
   readonly clock: Clock;
@@ -233,9 +226,29 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
     }
 
+    const bybit = built?.bybit;
+    let cockpitRef: Cockpit | undefined;
+    const cockpit = await startupStep('cockpit', deadline, () =>
+      createCockpit({
+        config,
+        logger,
+        clock,
+        metrics,
+        runtime,
+        health: monitor,
+        exchange,
+        venue: built?.venueLabel ?? exchange.venue,
+        ...(journal ? { journal } : {}),
+        ...(bybit ? { bybit: { alerts: bybit.alerts, clockSync: bybit.clockSync, rest: bybit.rest } } : {}),
+        ...(options.reloadConfig ? { reloadConfig: reloadKeepingSecrets(options.reloadConfig, () => cockpitRef?.live.get() ?? config) } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+      }),
+    );
+    cockpitRef = cockpit;
     let handoverListener: ((reason: string) => void) | null = null;
     let beginHandover: (reason: string) => void = () => undefined;
     const server = await buildServer({
+      cockpit,
       extraRoutes: (app) => registerHandoverRoute(app, { dbPath: journal ? journal.path : null, logger, begin: (reason) => beginHandover(reason) }),
       config,
       runtime,
@@ -254,9 +267,10 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
-    logStartup(options, config, built, exchange, runtime, url);
-    const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets, provider: parts.provider, service, url, codeDir, promotedAfterMs });
-    const app = appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, url, dataDir, controlToken, calls, built, journal, logger, active });
+    cockpit.start();
+    logStartup(options, config, built, exchange, runtime, cockpit, url);
+    const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets.secrets, provider: parts.secrets.provider, service, cockpit, url, codeDir, promotedAfterMs });
+    const app = appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger, active });
     beginHandover = (reason) => (handoverListener ? handoverListener(reason) : void app.stop());
     app.onHandover = (listener) => {
       handoverListener = listener;
@@ -280,7 +294,7 @@ async function listen(server: FastifyInstance, config: AppConfig): Promise<strin
   }
 }
 
-function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, url: string): void {
+function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, cockpit: Cockpit, url: string): void {
   const { logger } = options;
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
@@ -292,9 +306,11 @@ function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange
       venue: venueLabel,
       configSources: options.sources ?? [],
       actors,
-      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz` } : {},
+      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz`, dashboard: `${url}/dashboard`, alerts: `${url}/alerts` } : {},
+      configVersion: cockpit.live.version(),
+      telegram: config.telegram.enabled,
     },
-    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz)`,
+    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
 }
 
@@ -307,6 +323,7 @@ interface HandleParts {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator: SimExchange | undefined;
+  readonly cockpit: Cockpit;
   readonly url: string;
   readonly dataDir: string;
   readonly controlToken: ControlToken;
@@ -339,18 +356,21 @@ function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: stri
     clock: p.clock,
     exchange: p.exchange,
     ...(p.simulator ? { simulator: p.simulator } : {}),
+    cockpit: p.cockpit,
     url: p.url,
     dataDir: p.dataDir,
     controlTokenPath: p.controlToken.path,
     journalPath: p.journal ? p.journal.path : null,
     secrets: p.active.secrets,
-    opsAlerts: p.active.opsAlerts,
     keyRotation: p.active.keyRotation,
     rotateSecrets: (trigger) => p.active.rotateSecrets(trigger),
     onHandover: () => undefined,
     stop() {
       stopping ??= (async () => {
         const report = await p.runtime.stop();
+        // After the actors: the last alerts of the shutdown are still delivered (or kept pending in the journal).
+        await p.cockpit.stop();
+        // Then the journal: closing it releases the writer lock a standby waits for.
         closeJournal();
         await p.active.stopping();
         p.health.stop();
@@ -366,6 +386,7 @@ function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: stri
       const pendingOrders = p.runtime.gate.pending();
       const { notSent } = p.runtime.abort(reason);
       p.health.stop();
+      void p.cockpit.stop().catch(() => undefined);
       void p.server.close().catch(() => undefined);
       void p.built?.close().catch(() => undefined);
       closeJournal();

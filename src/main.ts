@@ -31,7 +31,8 @@ async function main(): Promise<number> {
     ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
     ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
   };
-  const loaded = loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const load = () => loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
+  const loaded = load();
   if (!loaded.ok) {
     process.stderr.write(`configuration invalid (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n`);
     for (const problem of loaded.problems) process.stderr.write(`  ${problem}\n`);
@@ -39,9 +40,17 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
-  // SIGHUP (systemctl reload) runs the registered reload steps: "secrets" (key rotation) once started.
+  // SIGHUP (systemctl reload): one handler, the registered reload steps in order once
+  // started: "secrets" (re-read the exchange key, check it, swap it in), then "config"
+  // (re-read the configuration file and environment, apply what can change live; the
+  // cockpit's reloader journals and alerts every attempt). Before the start-up finished,
+  // or while stopping, there is nothing to reload into: say so and keep running.
+  let stopping = false;
   const hangup = new HangupSteps(logger);
-  processSignals.onHangup(() => void hangup.run());
+  processSignals.onHangup(() => {
+    if (stopping) logger.warn({ event: 'sighup' }, 'SIGHUP while stopping: ignored');
+    else void hangup.run();
+  });
   // Aborts a standby's wait for the journal lock when a stop request comes first.
   const standbyAbort = new AbortController();
 
@@ -80,6 +89,7 @@ async function main(): Promise<number> {
     const stop = (why: string): void => {
       if (stopStartedAt !== null) return;
       stopStartedAt = Date.now();
+      stopping = true;
       logger.info({ event: 'shutdown', why, deadlineMs }, `stopping (${why}); deadline ${deadlineMs} ms`);
       setTimeout(() => abortNow(`shutdown deadline of ${deadlineMs} ms passed`), deadlineMs).unref();
       if (!app) {
@@ -102,11 +112,15 @@ async function main(): Promise<number> {
     // Loaded only after the configuration is valid: a config error exits 2 at once,
     // without starting to load the runtime, the simulator or the HTTP server.
     import('./app.ts')
-      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, ...(parsed.args.standby ? { standby: true, signal: standbyAbort.signal } : {}) }))
+      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, reloadConfig: load, ...(parsed.args.standby ? { standby: true, signal: standbyAbort.signal } : {}) }))
       .then(
         (started) => {
           app = started;
           hangup.register('secrets', async () => (await started.rotateSecrets('SIGHUP')).result);
+          hangup.register('config', async () => {
+            const outcome = started.cockpit.reloader.reload('SIGHUP');
+            return outcome.ok ? outcome.result : `${outcome.result}: ${outcome.message}`;
+          });
           // POST /control/handover: the same graceful stop as SIGTERM; the journal's lock goes to the standby.
           started.onHandover((reason) => stop(`handover: ${reason}`));
           if (finished) {

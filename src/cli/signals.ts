@@ -6,7 +6,7 @@
  *
  * - SIGINT / SIGTERM: a stop request. The first one starts the graceful stop; a second one
  *   while stopping forces the exit.
- * - SIGHUP: logged and ignored. Its default action would kill the bot when the terminal
+ * - SIGHUP: handed to the listener (npm start reloads the configuration); never the default action, which would kill the bot when the terminal
  *   it was started from closes, or when an operator sends it expecting a reload.
  */
 export type StopSignal = 'SIGINT' | 'SIGTERM';

@@ -5,7 +5,7 @@ import { readiness } from '../http/readiness.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { OpsAlerts } from '../observability/opsAlerts.ts';
+import type { Cockpit } from '../cockpit/cockpit.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HealthMonitor } from '../runtime/health.ts';
@@ -18,10 +18,10 @@ import type { ServiceHooks } from './systemd/serviceHooks.ts';
 
 /**
  * What an instance does once it trades (a normal start, or a standby that took the lock):
- * registers itself as `<db>.active`, journals deployment alerts, runs key rotation, shows
- * systemd its readiness, and logs `"event":"trading"` (with how long a standby waited) the
- * moment its actors start after reconciliation. The stop undoes it in order: feeds off,
- * journal closed (lock released), `<db>.active` removed, rotation stopped.
+ * registers itself as `<db>.active`, runs key rotation (its alerts go to the cockpit's
+ * alert engine), shows systemd its readiness, and logs `"event":"trading"` (with how long
+ * a standby waited) the moment its actors start after reconciliation. The stop undoes it in
+ * order: feeds off, journal closed (lock released), `<db>.active` removed, rotation stopped.
  */
 export interface ActiveOptions {
   readonly config: AppConfig;
@@ -35,6 +35,7 @@ export interface ActiveOptions {
   readonly secrets: ResolvedSecrets;
   readonly provider: SecretProvider;
   readonly service: ServiceHooks | null;
+  readonly cockpit: Cockpit;
   readonly url: string;
   readonly codeDir: string;
   /** A standby's wait for the lock, or null for a normal start. */
@@ -44,7 +45,6 @@ export interface ActiveOptions {
 }
 
 export interface ActiveParts {
-  readonly opsAlerts: OpsAlerts;
   readonly keyRotation: KeyRotation | null;
   readonly secrets: SecretStore;
   rotateSecrets(trigger: RotationTrigger): Promise<RotationResult>;
@@ -58,26 +58,23 @@ export interface ActiveParts {
 
 export function activate(o: ActiveOptions): ActiveParts {
   const { config, logger, journal } = o;
-  const opsAlerts = new OpsAlerts(logger);
   const offs: (() => void)[] = [...(o.feeds ?? [])];
-  if (journal) {
-    offs.push(
-      opsAlerts.onAlert((alert, at) => {
-        try {
-          journal.recordAlert(at, alert.priority, alert.source, `${alert.code}: ${alert.message}`);
-        } catch (error) {
-          logger.error({ event: 'journal_write_failed', what: 'ops_alert', err: error instanceof Error ? error.message : String(error) }, 'could not journal an ops alert');
-        }
-      }),
-    );
-  }
   const version = codeVersion(o.codeDir);
   if (journal && o.url) writeInstanceFile(journal.path, { role: 'active', pid: process.pid, url: o.url, version, codeDir: o.codeDir, since: Date.now() });
 
   const control = o.built?.bybit?.credentials ?? null;
   const counter = new Counter({ name: 'bybot_key_rotations_total', help: 'Exchange key rotation attempts by result (rotated, unchanged, failed, unsupported) and trigger', labelNames: ['result', 'trigger'], registers: [o.metrics.registry] });
   const keyRotation = control
-    ? new KeyRotation({ provider: o.provider, store: o.secrets.store, target: control, alerts: opsAlerts, logger, settings: config.secrets.rotation, counter })
+    ? new KeyRotation({
+        provider: o.provider,
+        store: o.secrets.store,
+        target: control,
+        observe: (observations) => o.cockpit.alerts.observe(observations),
+        onRotated: () => void o.cockpit.sources.refreshApiKey(),
+        logger,
+        settings: config.secrets.rotation,
+        counter,
+      })
     : null;
   void keyRotation?.start();
 
@@ -95,7 +92,6 @@ export function activate(o: ActiveOptions): ActiveParts {
 
   let detached = false;
   return {
-    opsAlerts,
     keyRotation,
     secrets: o.secrets.store,
     async rotateSecrets(trigger) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import type { AppConfig } from '../../config/schema.ts';
 import { AcceleratedClock } from '../clock/acceleratedClock.ts';
 import { SystemClock } from '../clock/systemClock.ts';
@@ -40,6 +41,8 @@ export interface BuildExchangeOptions {
   readonly metrics: Metrics;
   /** Tests inject a ManualClock. */
   readonly clock?: Clock;
+  /** DNS lookup of the Bybit adapter's REST and WS clients (tests: fake host names, injected DNS failures). */
+  readonly lookup?: LookupFunction;
 }
 
 const MINUTE = 60_000;
@@ -95,6 +98,7 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
     logger,
     metrics,
     credentialSwapTimeoutMs: config.secrets.rotation.checkTimeoutMs,
+    ...(o.lookup ? { lookup: o.lookup } : {}),
   });
   await bybit.start();
   if (ex.streams) subscribeStreams(bybit, config, logger);

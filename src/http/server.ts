@@ -16,6 +16,8 @@ import { accessControl } from './access/plugin.ts';
 import { AccessPolicy } from './access/policy.ts';
 import { registerVizRoutes } from './viz/routes.ts';
 import { readiness } from './readiness.ts';
+import type { Cockpit } from '../cockpit/cockpit.ts';
+import { registerCockpitControlRoutes, registerCockpitReadRoutes } from './cockpitRoutes.ts';
 
 export interface HttpDeps {
   readonly config: AppConfig;
@@ -32,6 +34,8 @@ export interface HttpDeps {
   readonly controlToken: string;
   /** More routes from other parts of the bot (the handover endpoint of src/deploy). */
   readonly extraRoutes?: (app: FastifyInstance) => void;
+  /** Alerts, reload, shadow, dashboard (src/cockpit); absent in tools that build the API alone. */
+  readonly cockpit?: Cockpit;
 }
 
 /** Which clock the bot's times come from: simulated (dry-run) or the wall clock (live). */
@@ -184,6 +188,11 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerOrderRoutes(app, runtime.orders, sendError);
   deps.extraRoutes?.(app);
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, sendError);
-  registerVizRoutes(app, runtimeFeed(runtime), sendError, (request) => policy.check(request, 'read'));
+  const authorizeRead = (request: Parameters<AccessPolicy['check']>[0]) => policy.check(request, 'read');
+  registerVizRoutes(app, runtimeFeed(runtime), sendError, authorizeRead);
+  if (deps.cockpit) {
+    registerCockpitReadRoutes(app, deps.cockpit, sendError, authorizeRead);
+    registerCockpitControlRoutes(app, deps.cockpit, sendError);
+  }
   return app;
 }

@@ -86,6 +86,14 @@ export class Journal implements OrderEventSink {
     }
   }
 
+  /**
+   * The connection, for the cockpit's stores (src/journal/cockpitStore.ts): they write
+   * through the same single writer instead of opening a second one.
+   */
+  get connection(): Db {
+    return this.db;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
     this.onClose?.();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { cockpitMetrics } from './cockpitMetrics.ts';
 
 /**
  * Every Prometheus metric the bot exports, on its own registry (never the global one, so
@@ -205,6 +206,7 @@ export function createMetrics() {
       labelNames: ['stream'] as const,
       registers: [registry],
     }),
+    ...cockpitMetrics(registry),
     exchangeEndpointActive: new Gauge({
       name: 'bybot_exchange_endpoint_active',
       help: '1 for the REST endpoint currently in use, 0 for the others',

@@ -6,6 +6,7 @@ import { createStrategyMachine } from '../../machines/strategy.machine.ts';
 import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
 import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
+import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
@@ -114,11 +115,17 @@ export class Runtime {
   private drainProblems: string[] = [];
   /** Bot-clock time the runtime was built: the run summary covers trades closed since. */
   private readonly startedAt: number;
+  /** The configuration in force: the one started with, then each hot reload's (src/control). */
+  private live: AppConfig;
+  /** Actors a reload removed: their /actors entry goes once they have stopped. */
+  private readonly retired = new Set<string>();
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
     this.startedAt = clock.now();
     this.freshness = new MarketFreshness([...new Set(config.strategies.filter((p) => p.enabled).flatMap((p) => p.symbols))], this.startedAt);
+    this.live = config;
+    const live = (): AppConfig => this.live;
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
@@ -128,7 +135,10 @@ export class Runtime {
       gate: this.gate,
       random,
       instrument: (symbol) => instruments.get(symbol),
-      maxLeverage: config.risk.maxLeverage,
+      // Read at each order: a reload can change risk limits.
+      get maxLeverage() {
+        return live().risk.maxLeverage;
+      },
       queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
@@ -148,8 +158,12 @@ export class Runtime {
       logger,
       metrics,
       accountCheckMs: config.supervision.accountCheckMs,
-      dailyLossLimitPct: config.risk.dailyLossLimitPct,
-      dailyLossAction: config.risk.dailyLossAction,
+      get dailyLossLimitPct() {
+        return live().risk.dailyLossLimitPct;
+      },
+      get dailyLossAction() {
+        return live().risk.dailyLossAction;
+      },
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
       freshness: this.freshness,
@@ -222,6 +236,9 @@ export class Runtime {
         logDir: join(resolveDataDir(config), 'logs'),
       });
     }
+    this.registry.onChange((entry) => {
+      if (this.retired.has(entry.actorId) && entry.status !== 'active') this.pruneRetired();
+    });
     // The root must always have an error observer: without one XState rethrows the error
     // from a timer and the process dies with its orders unattended (STYLE.md 1.2).
     this.root.subscribe({ error: (error) => void this.lastResort(error) });
@@ -297,6 +314,39 @@ export class Runtime {
     }
     this.journalSync.start();
     this.resolveStarted();
+  }
+
+  /**
+   * Hot reload of the strategy presets and risk limits: the supervision tree starts new
+   * actors, stops removed ones and restarts changed ones between cycles
+   * (supervisors/reconfigure.ts); the order manager and the account watch read the new
+   * risk limits from now on.
+   */
+  reconfigure(config: AppConfig, correlationId: string): void {
+    const now = this.options.clock.now();
+    const input = buildSystemInput(config, now);
+    const wanted = new Set<string>();
+    for (const spec of input.symbols) {
+      for (const child of spec.children) {
+        wanted.add(child.actorId);
+        this.retired.delete(child.actorId);
+        if (!this.registry.get(child.actorId)) this.registry.update(child.actorId, initialStrategyContext(child, now), 'idle', 'stopped', null, null);
+      }
+    }
+    for (const entry of this.registry.list()) if (!wanted.has(entry.actorId)) this.retired.add(entry.actorId);
+    this.live = config;
+    this.root.send({ type: 'RECONFIGURE', symbols: input.symbols, configDisabled: input.initiallyDisabled ?? {}, correlationId });
+    this.pruneRetired();
+  }
+
+  private pruneRetired(): void {
+    for (const id of this.retired) {
+      const entry = this.registry.get(id);
+      if (entry?.status === 'active') continue;
+      this.retired.delete(id);
+      this.registry.remove(id);
+      for (const state of STRATEGY_STATES) this.options.metrics.actorState.remove({ actor: id, symbol: entry?.symbol ?? '', strategy: entry?.presetId ?? '', state });
+    }
   }
 
   snapshot(): SystemSnapshot {

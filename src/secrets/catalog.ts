@@ -5,8 +5,8 @@
  * configuration key the value ends up in (and where a plain-text value would be written);
  * `env` is the conventional environment variable of the env provider.
  *
- * To add a secret (a Telegram bot token, a webhook HMAC key): add one entry here; the
- * providers, the plain-text refusal of live mode and the redaction of the value follow.
+ * To add a secret: add one entry here; the providers, the plain-text refusal of live mode
+ * and the redaction of the value follow.
  */
 export interface SecretSpec {
   readonly name: string;
@@ -24,6 +24,8 @@ export const SECRET_CATALOG: readonly SecretSpec[] = [
   { name: 'bybit-api-secret', configPath: ['exchange', 'apiSecret'], env: 'BYBIT_API_SECRET', rotates: true, requiredLive: true, description: 'Bybit API secret' },
   { name: 'http-control-token', configPath: ['http', 'controlToken'], env: 'BYBOT_HTTP_CONTROL_TOKEN', rotates: false, requiredLive: false, description: 'bearer token of the control endpoints' },
   { name: 'http-read-token', configPath: ['http', 'readToken'], env: 'BYBOT_HTTP_READ_TOKEN', rotates: false, requiredLive: false, description: 'bearer token of the read endpoints' },
+  { name: 'telegram-bot-token', configPath: ['telegram', 'botToken'], env: 'TELEGRAM_BOT_TOKEN', rotates: false, requiredLive: false, description: 'token of the Telegram admin bot' },
+  { name: 'alerts-webhook-secret', configPath: ['alerts', 'webhook', 'secret'], env: 'BYBOT_ALERTS_WEBHOOK_SECRET', rotates: false, requiredLive: false, description: 'HMAC key of the alert webhook' },
 ];
 
 export type SecretName = string;
@@ -38,6 +40,14 @@ export function configValueAt(config: unknown, path: readonly string[]): unknown
   let node: unknown = config;
   for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
   return node;
+}
+
+/** A copy of `target` with `value` at `path` (the objects on the path copied, the rest shared). */
+export function withValueAt(target: unknown, path: readonly string[], value: string): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  const object = (target !== null && typeof target === 'object' ? target : {}) as Record<string, unknown>;
+  return { ...object, [head]: withValueAt(object[head], rest, value) };
 }
 
 /** Secrets written (non-empty) in a parsed configuration file: their config paths. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SecretsConfig } from '../../config/secretsSchema.ts';
 import { toBybotError } from '../domain/errors.ts';
 import type { ApiKeyInfo, CredentialControl } from '../exchange/bybit/credentialSwap.ts';
+import type { Observation } from '../core/alerts/types.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { OpsAlertSink } from '../observability/opsAlerts.ts';
 import { EXCHANGE_KEY_NAMES } from './catalog.ts';
 import type { SecretProvider } from './provider.ts';
 import type { SecretStore } from './store.ts';
@@ -14,9 +14,13 @@ import type { SecretStore } from './store.ts';
  * stale (a Vault token or lease that could not be renewed). Each run reads the key and
  * secret again; when they changed, the new pair must pass a signed read-only call
  * (`/v5/user/query-api`) on the same exchange account, with trading permissions, before it
- * is swapped in (credentialSwap.ts). A failed check keeps the old key and raises
- * KEY_ROTATION_FAILED. The key's `expiredAt` drives API_KEY_EXPIRING (P2 inside
- * `expiryWarnDays`, P1 inside `expiryCriticalDays`) and API_KEY_EXPIRED (P1).
+ * is swapped in (credentialSwap.ts). Alerts go through the alert engine (src/core/alerts):
+ * a failed check keeps the old key and raises `secrets:key_rotation_failed` (P2, resolved by
+ * the next successful rotation); a rotation is `secrets:key_rotated` (P3, one-shot). The
+ * key's expiry (`expiredAt` of query-api) is the engine's sampled rule
+ * `exchange:api_key_expiry` (P2 within alerts.thresholds.apiKeyExpiryDays, P1 within
+ * apiKeyExpiryCriticalDays): after a rotation `onRotated` makes it read the new key's
+ * expiry at once.
  */
 export type RotationTrigger = 'SIGHUP' | 'schedule' | 'lease' | 'http' | 'test';
 
@@ -29,15 +33,16 @@ export interface KeyRotationOptions {
   readonly provider: SecretProvider;
   readonly store: SecretStore;
   readonly target: CredentialControl;
-  readonly alerts: OpsAlertSink;
+  /** The alert engine's input (cockpit.alerts.observe). */
+  readonly observe: (observations: readonly Observation[]) => void;
+  /** After a swap: the new key's expiry is read again (the alert rule on expiry). */
+  readonly onRotated?: () => void;
   readonly logger: Logger;
   readonly settings: SecretsConfig['rotation'];
   /** Wall clock. */
   readonly now?: () => number;
   readonly counter?: { inc(labels: { result: string; trigger: string }): void };
 }
-
-const DAY_MS = 86_400_000;
 
 /** A short, non-reversible name for a key in logs: the first 8 hex of its SHA-256. */
 export function keyFingerprint(apiKey: string): string {
@@ -46,7 +51,6 @@ export function keyFingerprint(apiKey: string): string {
 
 export class KeyRotation {
   private accountId: string | null = null;
-  private expiry: number | null = null;
   private running: Promise<RotationResult> | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private offStale: (() => void) | null = null;
@@ -58,14 +62,12 @@ export class KeyRotation {
     return this.o.now ? this.o.now() : Date.now();
   }
 
-  /** Reads the current key's account and expiry, then starts the schedules. Never throws. */
+  /** Reads the current key's account, then starts the schedules. Never throws. */
   async start(): Promise<void> {
     try {
-      const info = await this.o.target.info(undefined, AbortSignal.timeout(this.o.settings.checkTimeoutMs));
-      this.accountId = info.userId;
-      this.observeExpiry(info);
+      this.accountId = (await this.o.target.info(undefined, AbortSignal.timeout(this.o.settings.checkTimeoutMs))).userId;
     } catch (error) {
-      this.o.logger.warn({ event: 'api_key_info_failed', err: toBybotError(error).message }, 'could not read the API key information (query-api); expiry alerts start with the next check');
+      this.o.logger.warn({ event: 'api_key_info_failed', err: toBybotError(error).message }, 'could not read the API key information (query-api); the first rotation reads it');
     }
     if (this.stopped) return;
     this.o.provider.start?.();
@@ -76,7 +78,6 @@ export class KeyRotation {
       this.timers.push(timer);
     };
     if (this.o.settings.checkIntervalMs > 0 && this.o.provider.canRotate) every(this.o.settings.checkIntervalMs, () => void this.rotateNow('schedule'));
-    every(this.o.settings.expiryCheckMs, () => void this.checkExpiry());
   }
 
   stop(): void {
@@ -85,25 +86,12 @@ export class KeyRotation {
     this.offStale?.();
   }
 
-  /** Epoch ms of the key's expiry, or null when it never expires or is not known yet. */
-  expiresAt(): number | null {
-    return this.expiry;
-  }
-
   /** One rotation attempt; concurrent triggers share the run in progress. */
   rotateNow(trigger: RotationTrigger, why = ''): Promise<RotationResult> {
     this.running ??= this.rotate(trigger, why).finally(() => {
       this.running = null;
     });
     return this.running;
-  }
-
-  async checkExpiry(): Promise<void> {
-    try {
-      this.observeExpiry(await this.o.target.info(undefined, AbortSignal.timeout(this.o.settings.checkTimeoutMs)));
-    } catch (error) {
-      this.o.logger.warn({ event: 'api_key_info_failed', err: toBybotError(error).message }, 'could not read the API key expiry (query-api)');
-    }
   }
 
   private async rotate(trigger: RotationTrigger, why: string): Promise<RotationResult> {
@@ -157,8 +145,11 @@ export class KeyRotation {
     this.o.store.set('bybit-api-secret', next.apiSecret);
     const message = `API key rotated (${trigger}): key ${keyFingerprint(next.apiKey)} replaces ${keyFingerprint(current.apiKey)}; the private websocket re-authenticated and no request signed with the old key is still under way (it may be revoked now)`;
     logger.info({ event: 'key_rotation', trigger, result: 'rotated', keyId: keyFingerprint(next.apiKey), previousKeyId: keyFingerprint(current.apiKey) }, message);
-    this.o.alerts.raise({ code: 'KEY_ROTATED', priority: 'P3', source: 'secrets', title: 'API key rotated', message, details: { trigger, keyId: keyFingerprint(next.apiKey) } });
-    this.observeExpiry(info);
+    this.o.observe([
+      { kind: 'recovery', keyPrefixes: ['secrets:key_rotation_failed'], message },
+      { kind: 'event', key: 'secrets:key_rotated', priority: 'P3', source: 'secrets', title: 'API key rotated', message, oneShot: true },
+    ]);
+    this.o.onRotated?.();
     return finish({ result: 'rotated', message });
   }
 
@@ -175,23 +166,7 @@ export class KeyRotation {
   private fail(trigger: RotationTrigger, reason: string, apiKey?: string): RotationResult {
     const message = `key rotation (${trigger}) failed, the key in use stays: ${reason}`;
     this.o.logger.error({ event: 'key_rotation', trigger, result: 'failed', ...(apiKey ? { keyId: keyFingerprint(apiKey) } : {}) }, message);
-    this.o.alerts.raise({ code: 'KEY_ROTATION_FAILED', priority: 'P2', source: 'secrets', title: 'API key rotation failed', message, details: { trigger } });
+    this.o.observe([{ kind: 'event', key: 'secrets:key_rotation_failed', priority: 'P2', source: 'secrets', title: 'API key rotation failed: the old key stays in use', message }]);
     return { result: 'failed', message };
-  }
-
-  private observeExpiry(info: ApiKeyInfo): void {
-    this.expiry = info.expiresAt;
-    if (info.expiresAt === null) return;
-    const left = info.expiresAt - this.now();
-    const days = Math.max(0, left / DAY_MS);
-    const when = new Date(info.expiresAt).toISOString();
-    const { expiryWarnDays, expiryCriticalDays } = this.o.settings;
-    if (left <= 0) {
-      this.o.alerts.raise({ code: 'API_KEY_EXPIRED', priority: 'P1', source: 'secrets', title: 'API key expired', message: `the API key expired at ${when}; rotate it now`, details: { expiresAt: when } });
-    } else if (days <= expiryCriticalDays) {
-      this.o.alerts.raise({ code: 'API_KEY_EXPIRING', priority: 'P1', source: 'secrets', title: 'API key expires soon', message: `the API key expires at ${when} (in ${days.toFixed(2)} days); rotate it now`, details: { expiresAt: when, daysLeft: Number(days.toFixed(2)) } });
-    } else if (days <= expiryWarnDays) {
-      this.o.alerts.raise({ code: 'API_KEY_EXPIRING', priority: 'P2', source: 'secrets', title: 'API key expires soon', message: `the API key expires at ${when} (in ${days.toFixed(1)} days); plan its rotation`, details: { expiresAt: when, daysLeft: Number(days.toFixed(2)) } });
-    }
   }
 }

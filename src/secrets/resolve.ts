@@ -1,6 +1,6 @@
 import { secretIssues, type AppConfig } from '../../config/schema.ts';
 import { ConfigError } from '../domain/errors.ts';
-import { SECRET_CATALOG, configValueAt, type SecretName } from './catalog.ts';
+import { SECRET_CATALOG, configValueAt, withValueAt, type SecretName } from './catalog.ts';
 import type { SecretProvider } from './provider.ts';
 import { SecretStore } from './store.ts';
 
@@ -38,7 +38,7 @@ export async function resolveSecrets(config: AppConfig, provider: SecretProvider
     if (value === undefined) continue;
     values.set(spec.name, value);
     sources[spec.name] = provided !== undefined ? provider.name : 'configuration';
-    filled = setIn(filled, spec.configPath, value);
+    filled = withValueAt(filled, spec.configPath, value);
   }
   const result = filled as AppConfig;
   if (provider.name !== 'env') {
@@ -50,13 +50,6 @@ export async function resolveSecrets(config: AppConfig, provider: SecretProvider
 
 function secretNameFor(path: readonly (string | number)[]): string {
   return SECRET_CATALOG.find((s) => s.configPath.join('.') === path.join('.'))?.name ?? 'the secret';
-}
-
-function setIn(target: unknown, path: readonly string[], value: string): unknown {
-  const [head, ...rest] = path;
-  if (head === undefined) return value;
-  const object = (target !== null && typeof target === 'object' ? target : {}) as Record<string, unknown>;
-  return { ...object, [head]: setIn(object[head], rest, value) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -3,7 +3,7 @@ import { defaultConfig } from '../../config/load.ts';
 import type { ApiKeyInfo, CredentialControl } from '../../src/exchange/bybit/credentialSwap.ts';
 import type { Credentials } from '../../src/exchange/bybit/sdkClients.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { OpsAlerts, type OpsAlert } from '../../src/observability/opsAlerts.ts';
+import type { Observation } from '../../src/core/alerts/types.ts';
 import { KeyRotation, keyFingerprint } from '../../src/secrets/keyRotation.ts';
 import type { SecretProvider } from '../../src/secrets/provider.ts';
 import { SecretStore } from '../../src/secrets/store.ts';
@@ -11,8 +11,9 @@ import { SecretStore } from '../../src/secrets/store.ts';
 /**
  * KeyRotation's decisions with a fake exchange side: a changed key is checked with its own
  * signed query-api before the swap; any failed check keeps the old key and raises
- * KEY_ROTATION_FAILED; the key's expiry raises API_KEY_EXPIRING P2 (7 days) / P1 (1 day) and
- * API_KEY_EXPIRED. No message or log line carries a key or a secret.
+ * secrets:key_rotation_failed (P2) in the alert engine; a rotation resolves it, raises
+ * secrets:key_rotated (P3) and has the key's expiry read again (the engine's
+ * exchange:api_key_expiry rule). No message or log line carries a key or a secret.
  */
 const NOW = Date.UTC(2026, 5, 1, 12);
 const DAY = 86_400_000;
@@ -21,7 +22,8 @@ const NEW = { apiKey: 'rot-new-key-BBBB', apiSecret: 'rot-new-secret-0123456789'
 
 interface Harness {
   rotation: KeyRotation;
-  alerts: OpsAlert[];
+  alerts: Observation[];
+  rotatedHooks: number;
   logs: string[];
   used: Credentials[];
   infoCalls: (Credentials | undefined)[];
@@ -61,12 +63,16 @@ function harness(o: { info?: (c: Credentials | undefined) => ApiKeyInfo; canRota
       current = c;
     },
   };
-  const ops = new OpsAlerts(logger, () => NOW);
-  const alerts: OpsAlert[] = [];
-  ops.onAlert((a) => alerts.push(a));
+  const alerts: Observation[] = [];
   const store = new SecretStore(new Map([['bybit-api-key', OLD.apiKey], ['bybit-api-secret', OLD.apiSecret]]));
-  const rotation = new KeyRotation({ provider, store, target, alerts: ops, logger, settings: { ...defaultConfig().secrets.rotation, checkIntervalMs: 0 }, now: () => NOW });
-  return { rotation, alerts, logs, used, infoCalls, store, setProvided: (v) => (provided = v), current: () => current };
+  const h = { alerts, rotatedHooks: 0 } as Harness;
+  const rotation = new KeyRotation({ provider, store, target, observe: (o) => alerts.push(...o), onRotated: () => void h.rotatedHooks++, logger, settings: { ...defaultConfig().secrets.rotation, checkIntervalMs: 0 }, now: () => NOW });
+  return Object.assign(h, { rotation, logs, used, infoCalls, store, setProvided: (v: Credentials) => (provided = v), current: () => current });
+}
+
+function label(o: Observation): string {
+  if (o.kind === 'recovery') return `recovery ${o.keyPrefixes.join(',')}`;
+  return `${o.kind} ${o.key} ${o.priority}${o.kind === 'event' && o.oneShot ? ' oneShot' : ''}`;
 }
 
 function noSecretsIn(h: Harness): void {
@@ -95,7 +101,8 @@ describe('key rotation', () => {
     expect(h.used).toEqual([NEW]);
     expect(h.store.get('bybit-api-key')).toBe(NEW.apiKey);
     expect(seen).toEqual([keyFingerprint(NEW.apiKey)]);
-    expect(h.alerts.map((a) => `${a.code} ${a.priority}`)).toEqual(['KEY_ROTATED P3']);
+    expect(h.alerts.map(label)).toEqual(['recovery secrets:key_rotation_failed', 'event secrets:key_rotated P3 oneShot']);
+    expect(h.rotatedHooks).toBe(1);
     expect(r.message).toContain(keyFingerprint(NEW.apiKey));
     noSecretsIn(h);
     h.rotation.stop();
@@ -117,7 +124,8 @@ describe('key rotation', () => {
     expect(h.used).toEqual([]);
     expect(h.current()).toEqual(OLD);
     expect(h.store.get('bybit-api-key')).toBe(OLD.apiKey);
-    expect(h.alerts.map((a) => `${a.code} ${a.priority}`)).toEqual(['KEY_ROTATION_FAILED P2']);
+    expect(h.alerts.map(label)).toEqual(['event secrets:key_rotation_failed P2']);
+    expect(h.rotatedHooks).toBe(0);
     noSecretsIn(h);
     h.rotation.stop();
   });
@@ -146,22 +154,5 @@ describe('key rotation', () => {
   it('a provider that cannot change while running (env) answers unsupported', async () => {
     const h = harness({ canRotate: false });
     expect((await h.rotation.rotateNow('SIGHUP')).result).toBe('unsupported');
-  });
-
-  it.each([
-    [null, []],
-    [NOW + 30 * DAY, []],
-    [NOW + 7 * DAY, ['API_KEY_EXPIRING P2']],
-    [NOW + 3 * DAY, ['API_KEY_EXPIRING P2']],
-    [NOW + 1 * DAY, ['API_KEY_EXPIRING P1']],
-    [NOW + 2 * 3_600_000, ['API_KEY_EXPIRING P1']],
-    [NOW - 1, ['API_KEY_EXPIRED P1']],
-  ])('expiry %s raises %j', async (expiresAt, expected) => {
-    const h = harness({ info: () => ({ userId: '1', expiresAt, readOnly: false, permissions: null }) });
-    await h.rotation.start();
-    expect(h.alerts.map((a) => `${a.code} ${a.priority}`)).toEqual(expected);
-    expect(h.rotation.expiresAt()).toBe(expiresAt);
-    if (expiresAt !== null && expected.length > 0) expect(h.alerts[0]!.message).toContain(new Date(expiresAt).toISOString());
-    h.rotation.stop();
   });
 });

@@ -49,7 +49,8 @@ describe('API key rotation while trading (file provider, SIGHUP)', () => {
     children.push(sim);
     expect(await waitForOutput(sim, (o) => simServerInfo(o) !== undefined, 20_000)).toBe(true);
     const info = simServerInfo(sim.out)!;
-    const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    // Within alerts.thresholds.apiKeyExpiryDays (14), outside apiKeyExpiryCriticalDays (3): P2.
+    const expiresAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
     const keys = await fetch(`${info.url}/__sim/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ add: [OLD, { ...NEW, expiredAt: expiresAt }] }) });
     expect(keys.status).toBe(200);
 
@@ -86,7 +87,9 @@ describe('API key rotation while trading (file provider, SIGHUP)', () => {
     writeKey(secrets, NEW);
     bot.child.kill('SIGHUP');
     expect(await waitForOutput(bot, (o) => o.includes('"result":"rotated"'), 30_000), bot.out.slice(-3000)).toBe(true);
-    expect(await waitForOutput(bot, (o) => o.includes('"code":"API_KEY_EXPIRING"'), 5_000)).toBe(true);
+    // The alert engine: the rotation (P3), then the new key's expiry read at once (P2, sampled rule).
+    expect(await waitForOutput(bot, (o) => o.includes('"alertKey":"secrets:key_rotated"'), 5_000)).toBe(true);
+    expect(await waitForOutput(bot, (o) => /"priority":"P2","alertKey":"exchange:api_key_expiry"/.test(o), 20_000), bot.out.slice(-2000)).toBe(true);
     const rotatedAt = (await (await fetch(`${info.url}/__sim/submissions`)).json()) as { submissions: { label: string }[] };
     const beforeRevoke = rotatedAt.submissions.length;
     // The old key is revoked at the exchange: nothing may still use it.
@@ -100,7 +103,7 @@ describe('API key rotation while trading (file provider, SIGHUP)', () => {
     // A bad key (unknown to the exchange) fails its check: the good key stays.
     writeKey(secrets, BAD);
     bot.child.kill('SIGHUP');
-    expect(await waitForOutput(bot, (o) => o.includes('"code":"KEY_ROTATION_FAILED"'), 30_000), bot.out.slice(-3000)).toBe(true);
+    expect(await waitForOutput(bot, (o) => /"priority":"P2","alertKey":"secrets:key_rotation_failed"/.test(o), 30_000), bot.out.slice(-3000)).toBe(true);
     await moreOrders(1);
 
     bot.child.kill('SIGTERM');

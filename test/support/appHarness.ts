@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/clock/manualClock.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { startApp, type App } from '../../src/app.ts';
+import { startApp, type App, type AppOptions } from '../../src/app.ts';
 import type { ExchangePort } from '../../src/ports/exchange.ts';
 
 export const SIM_START = Date.UTC(2026, 0, 5, 0, 0);
@@ -21,6 +21,8 @@ export interface AppHarness {
   readonly app: App;
   readonly clock: ManualClock;
   readonly logs: LogLine[];
+  /** performance.now() when each log line was written (same index as logs). */
+  readonly logTimes: number[];
   readonly rawLog: string[];
   /** The control token (generated into <dataDir>/control.token unless configured). */
   readonly controlToken: string;
@@ -36,19 +38,23 @@ export interface AppHarness {
  * ManualClock, so minutes of trading take milliseconds and every run is the same.
  */
 export interface TestAppOptions {
-  /** Continue on this clock (a restart of the same bot) instead of a new one at SIM_START. */
+  /** A YAML/JSON file under the harness's own settings (POST /config/reload and SIGHUP re-read it). */
+  readonly configFile?: string;
+  /** Continue on this clock (a restart of the same bot, or a clock shared with a simulator server the test started). */
   readonly clock?: ManualClock;
   /** Trade on this port instead of building the simulator from the config (live-mode tests). */
   readonly exchange?: ExchangePort;
-  /** The process environment the app sees (systemd's NOTIFY_SOCKET, CREDENTIALS_DIRECTORY, ...); default none. */
+  readonly exchangeLookup?: AppOptions['exchangeLookup'];
+  /** The process environment: the configuration's variables, and what the app reads itself (systemd's NOTIFY_SOCKET, CREDENTIALS_DIRECTORY, ...); default none. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function startTestApp(overrides: Record<string, unknown> = {}, options: TestAppOptions = {}): Promise<AppHarness> {
   // Each app gets its own journal in a temporary directory: tests never touch ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'bybot-app-'));
-  const loaded = loadConfig({
-    env: {},
+  const load = () => loadConfig({
+    env: options.env ?? {},
+    ...(options.configFile ? { configPath: options.configFile } : {}),
     overrides: deepMergeOverrides(
       // exchange.transport 'inproc': the ManualClock drives everything and runs stay
       // deterministic; the wire transport has its own test (test/exchange/wireApp.test.ts).
@@ -56,10 +62,12 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
       overrides,
     ),
   });
+  const loaded = load();
   if (!loaded.ok) throw new Error(`test config invalid: ${loaded.problems.join('; ')}`);
   const config: AppConfig = loaded.config;
   const clock = options.clock ?? new ManualClock(SIM_START);
   const logs: LogLine[] = [];
+  const logTimes: number[] = [];
   const rawLog: string[] = [];
   const logger = createLogger({
     level: config.log.level,
@@ -68,10 +76,11 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
       write(line: string) {
         rawLog.push(line);
         logs.push(JSON.parse(line) as LogLine);
+        logTimes.push(performance.now());
       },
     },
   });
-  const app = await startApp({ config, logger, clock, env: options.env ?? {}, ...(options.exchange ? { exchange: options.exchange } : {}) });
+  const app = await startApp({ config, logger, clock, reloadConfig: load, env: options.env ?? {}, ...(options.exchange ? { exchange: options.exchange } : {}), ...(options.exchangeLookup ? { exchangeLookup: options.exchangeLookup } : {}) });
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`);
     const text = await response.text();
@@ -96,7 +105,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
       await new Promise((resolve) => (realPauseMs > 0 ? setTimeout(resolve, realPauseMs) : setImmediate(resolve)));
     }
   };
-  return { app, clock, logs, rawLog, controlToken, get, post, run };
+  return { app, clock, logs, logTimes, rawLog, controlToken, get, post, run };
 }
 
 function deepMergeOverrides(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {

@@ -26,6 +26,7 @@ import {
   WalletResultSchema,
 } from './schemas.ts';
 import { transportKind } from './transportErrors.ts';
+import { ApiKeyExpirySchema, parseApiKeyExpiry } from './apiKeyExpiry.ts';
 
 /**
  * ExchangePort over Bybit V5 REST (category linear, one-way mode, unified account, USDT).
@@ -76,6 +77,12 @@ export class BybitRestPort implements ExchangePort {
   async serverTime(options?: CallOptions): Promise<number> {
     const { time } = await this.get('serverTime', '/v5/market/time', false, {}, 'market', ServerTimeSchema, options);
     return time;
+  }
+
+  /** When the API key expires (GET /v5/user/query-api `expiredAt`), or null when it never does. */
+  async apiKeyExpiry(options?: CallOptions): Promise<number | null> {
+    const { result } = await this.get('apiKeyExpiry', '/v5/user/query-api', true, {}, 'query', ApiKeyExpirySchema, options);
+    return parseApiKeyExpiry(result?.expiredAt);
   }
 
   async instrument(symbol: string, options?: CallOptions): Promise<Instrument> {

@@ -1,3 +1,5 @@
+import { actorButtons } from './ops.js';
+
 // The selected actor, from GET /actors/:id (the same view the JSON API serves): context
 // snapshot, last signal with its confluence factors, and its last 50 transitions.
 
@@ -40,6 +42,15 @@ function transitionsHtml(transitions, clock) {
   return `<table class="transitions"><tr><th>time (${esc(clockLabel(clock))})</th><th>transition</th><th>caused by event</th><th>correlation id</th></tr>${rows}</table>`;
 }
 
+/**
+ * "open 5/5, 2 trips": consecutive failures counted toward the threshold (capped at it:
+ * half-open failures go on counting but the breaker cannot be "more open"), and the trips.
+ */
+export function breakerText(b) {
+  const shown = Math.min(b.consecutiveFailures, b.failureThreshold);
+  return `${b.status} ${shown}/${b.failureThreshold}, ${b.trips} trip${b.trips === 1 ? '' : 's'}`;
+}
+
 export function renderDetail(container, actor) {
   const b = actor.breaker;
   container.dataset.actorId = actor.id;
@@ -50,7 +61,7 @@ export function renderDetail(container, actor) {
       ['status', actor.status + (actor.disabled ? ` (${actor.disabled.code}: ${actor.disabled.reason})` : '')],
       ['state since', `${actor.stateSince} (${clockLabel(actor.clock)})`],
       ['strategy', `${actor.strategy} (${actor.strategyType}, ${actor.interval}m candles)`],
-      ['breaker', `${b.status}, ${b.consecutiveFailures}/${b.failureThreshold} consecutive failures, ${b.trips} trips, opened ${b.openedAt ?? '-'}`],
+      ['breaker', breakerText(b) + `, opened ${b.openedAt ?? '-'}`],
       ['failures', `${actor.failures.total} failed, ${actor.failures.skipped} skipped; by code ${JSON.stringify(actor.failures.byCode)}`],
       ['last error', actor.lastError ? `${actor.lastError.code} (${actor.lastError.level}) at ${actor.lastError.at}: ${actor.lastError.message}` : '-'],
       ['last skip', actor.lastSkip ? `${actor.lastSkip.reason} at ${actor.lastSkip.at}` : '-'],
@@ -66,6 +77,7 @@ export function renderDetail(container, actor) {
     <details open><summary>counters, data quality, indicators, params, risk</summary><pre>${esc(
       JSON.stringify({ counters: actor.counters, dataQuality: actor.dataQuality, lastIndicators: actor.lastIndicators, params: actor.params, risk: actor.risk }, null, 2),
     )}</pre></details>`;
+  actorButtons(container, actor);
 }
 
 /** Loads an actor's detail; at most one request in flight, later requests coalesce into one. */

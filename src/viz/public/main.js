@@ -4,6 +4,7 @@
 import { renderChart } from './chart.js';
 import { clockLabel, createDetailLoader } from './detail.js';
 import { createTree } from './tree.js';
+import { wireHeaderButtons } from './ops.js';
 
 const $ = (id) => document.getElementById(id);
 const charts = new Map(); // machine name -> { graph, view }
@@ -150,6 +151,7 @@ fetch('/health')
   .then((health) => { $('clock').textContent = `times: ${clockLabel(health.clock)}`; $('clock').dataset.source = health.clock?.source ?? ''; })
   .catch(() => { $('clock').textContent = 'times: UTC'; });
 
+wireHeaderButtons();
 $('filters').addEventListener('input', () => tree.setFilter(readFilter()));
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 loadMachines().then(connect, (error) => { $('chart').textContent = `could not load machines: ${error}`; connect(); });
