@@ -87,7 +87,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
     const contentType = response.headers.get('content-type') ?? '';
     return { status: response.status, text, contentType, body: contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
   };
-  const controlToken = app.controlTokenPath ? readFileSync(app.controlTokenPath, 'utf8').trim() : config.http.controlToken;
+  const controlToken = app.controlTokenPath ? readFileSync(app.controlTokenPath, 'utf8').trim() : app.config.http.controlToken;
   const post = async (path: string, body: unknown = {}) => {
     const response = await fetch(`${app.url}${path}`, {
       method: 'POST',
