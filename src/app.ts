@@ -180,27 +180,16 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   const monitor = health;
   const codeDir = options.codeDir ?? process.cwd();
   const service = createServiceNotifier(parts.env, logger);
-  let lock: WriterLock | undefined;
-  let promotedAfterMs: number | null = null;
-  if (options.standby) {
-    const standby = await runStandby({
-      config,
-      logger,
-      health: monitor,
-      exchange,
-      controlToken: controlToken.token,
-      version: codeVersion(codeDir),
-      codeDir,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(service ? { publish: (view: Parameters<typeof service.setView>[0]) => service.setView(view) } : {}),
-    }).catch((error: unknown) => {
-      monitor.stop();
-      service?.close();
-      throw error;
-    });
-    lock = standby.lock;
-    promotedAfterMs = standby.waitedMs;
-  }
+  // --standby: connected and checked, then the wait for the journal's writer lock (nothing trades before).
+  const standby = options.standby
+    ? await runStandby({ config, logger, health: monitor, exchange, controlToken: controlToken.token, version: codeVersion(codeDir), codeDir, ...(options.signal ? { signal: options.signal } : {}), ...(service ? { publish: (view: Parameters<typeof service.setView>[0]) => service.setView(view) } : {}) }).catch((error: unknown) => {
+        monitor.stop();
+        service?.close();
+        throw error;
+      })
+    : null;
+  const lock: WriterLock | undefined = standby?.lock;
+  const promotedAfterMs = standby ? standby.waitedMs : null;
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger, lock));
   try {
@@ -271,7 +260,11 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     logStartup(options, config, built, exchange, runtime, cockpit, url);
     const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets.secrets, provider: parts.secrets.provider, service, cockpit, url, codeDir, promotedAfterMs });
     const app = appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger, active });
-    beginHandover = (reason) => (handoverListener ? handoverListener(reason) : void app.stop());
+    beginHandover = (reason) => {
+      cockpit.alerts.observe([{ kind: 'event', oneShot: true, key: `deploy:handover:${process.pid}`, priority: 'P3', source: 'deploy', title: 'Handover: this instance stops trading', message: `pid ${process.pid} hands trading over (${reason})` }]);
+      if (handoverListener) handoverListener(reason);
+      else void app.stop();
+    };
     app.onHandover = (listener) => {
       handoverListener = listener;
     };

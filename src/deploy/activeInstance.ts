@@ -84,6 +84,11 @@ export function activate(o: ActiveOptions): ActiveParts {
     return { role: 'active', ready: r.ready, halted, reasons: r.reasons, healthy: o.health.eventLoopLagMs() <= config.health.maxEventLoopLagMs };
   });
   void o.runtime.whenStarted().then(() => {
+    if (o.promotedAfterMs !== null) {
+      o.cockpit.alerts.observe([
+        { kind: 'event', oneShot: true, key: `deploy:took_over:${process.pid}`, priority: 'P3', source: 'deploy', title: `Standby took over trading (version ${version})`, message: `pid ${process.pid} reconciled and trades after waiting ${o.promotedAfterMs} ms on standby` },
+      ]);
+    }
     logger.info(
       { event: 'trading', wallTime: Date.now(), pid: process.pid, version, fromStandby: o.promotedAfterMs !== null, ...(o.promotedAfterMs !== null ? { standbyWaitedMs: o.promotedAfterMs } : {}) },
       `trading: reconciled and the actors run (pid ${process.pid}, version ${version})`,
