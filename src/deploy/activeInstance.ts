@@ -74,6 +74,8 @@ export function activate(o: ActiveOptions): ActiveParts {
         logger,
         settings: config.secrets.rotation,
         counter,
+        // The bot's clock (a simulator server's in venue local): the key's expiry is in its terms.
+        now: () => o.clock.now(),
       })
     : null;
   void keyRotation?.start();

@@ -7,7 +7,7 @@ export interface ExchangeSimAccount {
   readonly apiSecret: string;
   /** Shown in the order submission log instead of the key (tests tell blue and green apart). */
   readonly label?: string;
-  /** query-api `expiredAt` of this key (ISO-8601); absent = never expires. */
+  /** query-api `expiredAt` of this key (ISO-8601, in the simulator's clock); absent = never expires. */
   readonly expiredAt?: string;
 }
 

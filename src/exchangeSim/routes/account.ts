@@ -148,7 +148,7 @@ export const accountRoutes: Route[] = [
       permissions: { ContractTrade: ['Order', 'Position'], Spot: [], Wallet: ['AccountTransfer'], Options: [], Derivatives: [], CopyTrading: [], BlockTrade: [], Exchange: [], NFT: [] },
       ips: ['*'],
       type: 1,
-      deadlineDay: account?.expiredAt ? Math.max(0, Math.ceil((Date.parse(account.expiredAt) - deps.wallNow()) / 86_400_000)) : -1,
+      deadlineDay: account?.expiredAt ? Math.max(0, Math.ceil((Date.parse(account.expiredAt) - deps.clock.now()) / 86_400_000)) : -1,
       expiredAt: account?.expiredAt ?? '',
       createdAt: new Date(deps.sim.market.origin).toISOString(),
       unified: 0,
