@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { parseDuration } from '../cli/args.ts';
 import { tokenFilePath } from '../http/access/controlToken.ts';
@@ -9,6 +9,8 @@ import { readInstanceFile } from './instanceFiles.ts';
 import { promote, PromoteError } from './promote.ts';
 import { release } from './release.ts';
 import { verifyUnits } from './units.ts';
+import { BybotError } from '../domain/errors.ts';
+import { readSecretFile } from '../secrets/secureFile.ts';
 
 /**
  * `npm run deploy -- <command>`:
@@ -52,13 +54,24 @@ function paths(flags: Record<string, string>): { dbPath: string; dataDir: string
   const loaded = loadConfig({ env: process.env, configPath: flags.config, overrides: { secrets: { provider: 'file', file: { dir: '/' } } } });
   if (!loaded.ok) return `configuration invalid:\n${loaded.problems.map((p) => `  ${p}`).join('\n')}`;
   const dataDir = resolveDataDir(loaded.config);
+  // With secrets.provider file, the control token is the provider's own file.
+  const provided = providerTokenFile(flags.config);
   return {
     dbPath: journalPath(loaded.config),
     dataDir,
-    tokenFile: flags['token-file'] ?? tokenFilePath(loaded.config.http.controlTokenFile, dataDir),
+    tokenFile: flags['token-file'] ?? provided ?? tokenFilePath(loaded.config.http.controlTokenFile, dataDir),
     token: loaded.config.http.controlToken,
     configPath: flags.config ? resolve(flags.config) : '',
   };
+}
+
+/** `secrets.file.dir/http-control-token` when the configuration uses the file provider and that file exists. */
+function providerTokenFile(configPath: string | undefined): string | undefined {
+  const real = loadConfig({ env: process.env, configPath, overrides: { secrets: { allowPlaintext: true } } });
+  const settings = real.ok ? real.config.secrets : null;
+  if (!settings || settings.provider !== 'file' || settings.file.dir === '') return undefined;
+  const path = join(resolve(settings.file.dir), 'http-control-token');
+  return existsSync(path) ? path : undefined;
 }
 
 function ms(text: string | undefined, fallback: number): number {
@@ -97,9 +110,13 @@ async function main(): Promise<number> {
   const token = (): string => {
     if (p.token) return p.token;
     try {
-      return readFileSync(p.tokenFile, 'utf8').trim();
+      // Owner-only like every secret file (the operator may read it as root: any owner).
+      const value = readSecretFile(p.tokenFile, 'control token', { privateMode: true, ownedByUs: false });
+      if (value === undefined) throw new Error('ENOENT');
+      return value.trim();
     } catch (error) {
-      throw new PromoteError(`cannot read the control token file ${p.tokenFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --token-file FILE, or set http.controlToken (BYBOT_HTTP_CONTROL_TOKEN)`);
+      const why = error instanceof BybotError ? error.message : `cannot read the control token file ${p.tokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      throw new PromoteError(`${why}: pass --token-file FILE, or set http.controlToken (BYBOT_HTTP_CONTROL_TOKEN)`);
     }
   };
   if (command === 'status') {
