@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { cockpitSecretIssues } from './cockpitSchema.ts';
+import { isLoopbackHost } from './hosts.ts';
+import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
 
 /**
  * `secrets`: where the exchange key and secret, the HTTP tokens, the Telegram token and the
@@ -66,4 +69,43 @@ export function checkSecretsConfig(secrets: SecretsConfig, addIssue: (path: (str
     else if (!/^https?:\/\/[^\s/]+/.test(secrets.vault.address)) addIssue(['secrets', 'vault', 'address'], 'must be an http(s) URL such as https://vault.example:8200');
     if (secrets.vault.auth === 'approle' && secrets.vault.roleId === '') addIssue(['secrets', 'vault', 'roleId'], 'required with secrets.vault.auth approle');
   }
+}
+
+interface ConfigForSecrets {
+  readonly mode: 'dry-run' | 'live';
+  readonly exchange: { readonly venue: string; readonly apiKey: string; readonly apiSecret: string };
+  readonly http: { readonly host: string; readonly controlToken: string; readonly readToken: string };
+  readonly alerts: { readonly webhook: { readonly url: string; readonly secret: string } };
+  readonly telegram: { readonly enabled: boolean; readonly botToken: string };
+}
+
+/**
+ * The checks that depend on secret values: tokens required off loopback, the read token
+ * differing from the control token, and live credentials (present, not placeholders, the
+ * right shape). Paths and messages only, never values.
+ */
+export function secretIssues(config: ConfigForSecrets): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const ctx = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => issues.push({ path: issue.path, message: issue.message }) };
+  if (config.exchange.venue === 'local' && config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
+    ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
+  }
+  cockpitSecretIssues(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+  if (!isLoopbackHost(config.http.host)) {
+    const where = `http.host ${config.http.host} is not a loopback address`;
+    if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });
+    if (config.http.readToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: `required: ${where} and /actors, /status, /metrics show account data; set BYBOT_HTTP_READ_TOKEN (value not shown)` });
+  }
+  if (config.http.readToken !== '' && config.http.readToken === config.http.controlToken) {
+    ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: 'must differ from http.controlToken (a read-only token must not control the bot)' });
+  }
+  if (config.mode === 'live') {
+    // A local simulator server issues its own keys: only Bybit's own venues get the format check.
+    const relevant = (problem: ReturnType<typeof credentialProblem>) => (problem === 'malformed' && config.exchange.venue === 'local' ? null : problem);
+    const keyProblem = relevant(credentialProblem(config.exchange.apiKey, 'key'));
+    if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
+    const secretProblem = relevant(credentialProblem(config.exchange.apiSecret, 'secret'));
+    if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
+  }
+  return issues;
 }

@@ -171,7 +171,9 @@ interface StartParts {
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
   const { logger } = options;
-  const { config, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  // A replay fits the presets to its data (and lock-step sets the account-check grid): the runtime runs on that.
+  const config = built?.config ?? parts.config;
   const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
   const calls: AbortablePort = abortable(rawExchange);
@@ -203,6 +205,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       resolveStrategy: getStrategy,
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
+      ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
     });
     const feeds: (() => void)[] = [];
     // Channel alerts go to the journal too.
@@ -256,6 +259,8 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
+    // Lock-step and replays: simulated time starts once the actors exist.
+    built?.startClock?.();
     cockpit.start();
     logStartup(options, config, built, exchange, runtime, cockpit, url);
     const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets.secrets, provider: parts.secrets.provider, service, cockpit, url, codeDir, promotedAfterMs });

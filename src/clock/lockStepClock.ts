@@ -61,18 +61,35 @@ export class LockStepClock implements Clock {
     }
   }
 
+  /** When the next timer is due (undefined: none is set). */
+  nextTimerAt(): number | undefined {
+    return this.timers[0]?.at;
+  }
+
+  /**
+   * Moves time to the next timer and fires every timer due then (in creation order), then
+   * waits for quiescence. Returns the time reached, or undefined when no timer was set.
+   * Call it only once `settle()` has returned (the paced driver of `npm start` does).
+   */
+  async step(): Promise<number | undefined> {
+    const next = this.timers[0];
+    if (!next) return undefined;
+    const at = next.at;
+    if (at > this.current) this.current = at;
+    const batch: Timer[] = [];
+    while (this.timers.length > 0 && this.timers[0]!.at === at) batch.push(this.timers.shift()!);
+    for (const timer of batch) timer.fn();
+    await this.settle();
+    return at;
+  }
+
   /** Runs every timer due up to `end` (inclusive), batch by batch, then sets the time to `end`. */
   async runUntil(end: number, afterBatch?: (time: number) => void): Promise<void> {
     await this.settle();
     for (;;) {
       const next = this.timers[0];
       if (!next || next.at > end) break;
-      const at = next.at;
-      if (at > this.current) this.current = at;
-      const batch: Timer[] = [];
-      while (this.timers.length > 0 && this.timers[0]!.at === at) batch.push(this.timers.shift()!);
-      for (const timer of batch) timer.fn();
-      await this.settle();
+      const at = (await this.step())!;
       afterBatch?.(at);
     }
     if (end > this.current) this.current = end;

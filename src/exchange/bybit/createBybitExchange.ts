@@ -15,6 +15,7 @@ import { BybitRestPort } from './restPort.ts';
 import { BybitRestTransport, type BybitRestTransportOptions, type SdkRestClient } from './restTransport.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createAgents, createRestClient, createWsClient, type Credentials } from './sdkClients.ts';
+import { WsOrderTransport } from './wsOrderTransport.ts';
 import { BybitStreams, PRIVATE_TOPICS } from './streams.ts';
 import { createSanitizer, type Sanitizer } from './sanitize.ts';
 import { authenticateAndSubscribe, createCredentialControl, type CredentialControl } from './credentialSwap.ts';
@@ -55,6 +56,10 @@ export interface BybitExchangeOptions {
   readonly rateLimits?: Omit<RateLimiterOptions, 'clock'>;
   /** Deadline of a rotated key's private websocket authentication (real ms). */
   readonly credentialSwapTimeoutMs?: number;
+  /** 'ws': order create/amend/cancel over the WS trade API at `wsTradeUrl`, REST as the fallback (wsOrderTransport.ts). Default 'rest'. */
+  readonly orderTransport?: 'rest' | 'ws';
+  /** The venue's `/v5/trade` stream (needed for orderTransport 'ws'). */
+  readonly wsTradeUrl?: string;
 }
 
 export interface BybitExchange {
@@ -147,7 +152,13 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     ...(o.metrics ? { metrics: { requests: o.metrics.bybitHttpRequests, duration: o.metrics.bybitHttpDuration, rateLimitRemaining: o.metrics.rateLimitRemaining } } : {}),
   };
   const transport = new BybitRestTransport(transportOptions);
-  const rest = new BybitRestPort({ venue: o.venue, transport, clock: o.clock, random: o.random, alerts, logger: log });
+  // Order entry over the WS trade API when configured; everything else (and the fallback) over REST.
+  const tradeClientFor = (c: Credentials) => createWsClient({ wsUrl: o.wsTradeUrl!, credentials: c, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) });
+  const wsOrders =
+    o.orderTransport === 'ws' && o.credentials && o.wsTradeUrl
+      ? new WsOrderTransport({ rest: transport, client: tradeClientFor(o.credentials), timers: o.timers, clock: o.clock, random: o.random, requestTimeoutMs: o.requestTimeoutMs, fallbackMs: o.failbackProbeMs, logger: log })
+      : null;
+  const rest = new BybitRestPort({ venue: o.venue, transport: wsOrders ?? transport, clock: o.clock, random: o.random, alerts, logger: log });
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
   const port = withMarketDataCache(rest, cache, { candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs });
 
@@ -175,6 +186,8 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
         installRest: (c) => {
           for (const [url, client] of restClients(c)) clients.set(url, client);
           credentialsInUse = c;
+          // The WS trade API's socket signs its auth with the key: a new one, authenticated on first use (REST is its fallback).
+          wsOrders?.replaceClient(tradeClientFor(c));
         },
         restSettled: () => transport.settled(),
         openPrivate: privateClient
@@ -196,7 +209,6 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     try {
       await transport.syncClock();
       // The private socket signs its auth with the same offset.
-      for (const client of [publicClient, streams.currentPrivateClient()]) client?.setTimeOffsetMs(clockSync.offsetMs());
     } catch (error) {
       log.warn({ event: 'heartbeat_failed', err: toBybotError(error).message }, 'REST heartbeat (server time) failed');
     }
@@ -232,6 +244,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
       pool.close();
       limiter.close();
       streams.close();
+      wsOrders?.close();
       agents.destroy();
     },
   };
