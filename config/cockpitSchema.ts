@@ -116,7 +116,6 @@ export function checkCockpitConfig(
 ): void {
   const t = config.telegram;
   if (t.enabled) {
-    if (t.botToken.trim() === '') addIssue(['telegram', 'botToken'], 'required when telegram.enabled; set TELEGRAM_BOT_TOKEN (value not shown)');
     if (t.allowedUserIds.length === 0) addIssue(['telegram', 'allowedUserIds'], 'list at least one Telegram user id allowed to command the bot');
     if (t.allowedChatIds.length === 0) addIssue(['telegram', 'allowedChatIds'], 'list at least one chat id the bot answers in');
   }
@@ -125,7 +124,19 @@ export function checkCockpitConfig(
   if (a.thresholds.apiKeyExpiryCriticalDays > a.thresholds.apiKeyExpiryDays) {
     addIssue(['alerts', 'thresholds', 'apiKeyExpiryCriticalDays'], 'must be <= alerts.thresholds.apiKeyExpiryDays');
   }
-  if (a.webhook.url !== '' && a.webhook.secret.trim() === '') {
+}
+
+/**
+ * The cockpit's rules on secret values (the Telegram token, the webhook key): they run once
+ * the secrets are resolved, which for a provider other than env is at start-up
+ * (src/secrets/resolve.ts), so they are part of config/schema.ts's secretIssues.
+ */
+export function cockpitSecretIssues(
+  config: { readonly alerts: { readonly webhook: { readonly url: string; readonly secret: string } }; readonly telegram: { readonly enabled: boolean; readonly botToken: string } },
+  addIssue: (path: (string | number)[], message: string) => void,
+): void {
+  if (config.telegram.enabled && config.telegram.botToken.trim() === '') addIssue(['telegram', 'botToken'], 'required when telegram.enabled; set TELEGRAM_BOT_TOKEN (value not shown)');
+  if (config.alerts.webhook.url !== '' && config.alerts.webhook.secret.trim() === '') {
     addIssue(['alerts', 'webhook', 'secret'], 'required with alerts.webhook.url (the receiver checks the HMAC signature); set BYBOT_ALERTS_WEBHOOK_SECRET (value not shown)');
   }
 }

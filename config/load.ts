@@ -6,6 +6,7 @@ import { AppConfigSchema, type AppConfig } from './schema.ts';
 import { readEnvLayer } from './env.ts';
 import { deepMerge, isPlainObject } from './merge.ts';
 import { strategyTypes } from '../src/core/strategy/registry.ts';
+import { plaintextSecretPaths } from '../src/secrets/catalog.ts';
 
 /**
  * The one way configuration is loaded: built-in defaults < file (--config or
@@ -88,6 +89,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
   const problems: string[] = [];
   const sources: string[] = ['defaults'];
   let merged: unknown = {};
+  let fileLayer: unknown = {};
 
   const filePath = options.configPath ?? options.env.BYBOT_CONFIG;
   if (filePath !== undefined && filePath.trim() !== '') {
@@ -95,6 +97,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
     const file = readConfigFile(absolute);
     if (file.ok) {
       merged = deepMerge(merged, file.value);
+      fileLayer = file.value;
       sources.push(`file ${filePath}`);
     } else problems.push(file.problem);
   }
@@ -112,8 +115,21 @@ export function loadConfig(options: LoadOptions): LoadResult {
 
   const parsed = AppConfigSchema.safeParse(merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues));
+  if (parsed.success) problems.push(...plaintextProblems(parsed.data, fileLayer));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: deepFreeze(parsed.data), sources };
+}
+
+/**
+ * Live mode refuses a key, secret or token written in the configuration file (a file is
+ * copied, backed up and committed far more often than an environment or a secret store),
+ * unless `secrets.allowPlaintext: true` says the operator accepts it.
+ */
+function plaintextProblems(config: AppConfig, fileLayer: unknown): string[] {
+  if (config.mode !== 'live' || config.secrets.allowPlaintext) return [];
+  return plaintextSecretPaths(fileLayer).map(
+    (path) => `${path}: a secret written in the configuration file is refused in live mode; give it through secrets.provider (${config.secrets.provider}) or set secrets.allowPlaintext: true (value not shown)`,
+  );
 }
 
 /** Actor ids of the enabled presets: "<SYMBOL>:<presetId>". */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { INTERVALS } from '../src/domain/types.ts';
 import { STRATEGIES } from '../src/core/strategy/registry.ts';
-import { credentialProblem, describeCredentialProblem } from './placeholders.ts';
-import { isLoopbackHost } from './hosts.ts';
+import { SecretsSchema, checkSecretsConfig, secretIssues } from './secretsSchema.ts';
 import { AlertsSchema, TelegramSchema, checkCockpitConfig } from './cockpitSchema.ts';
 
 /**
@@ -297,13 +296,19 @@ export const AppConfigSchema = z
         maxEventLoopLagMs: positiveMs.default(2_000),
       })
       .prefault({}),
+    /** Secrets providers and key rotation (config/secretsSchema.ts). */
+    secrets: SecretsSchema,
     /** Alert rules, thresholds and routes (config/cockpitSchema.ts). */
     alerts: AlertsSchema,
     /** The Telegram admin bot (config/cockpitSchema.ts). */
     telegram: TelegramSchema,
   })
   .superRefine((config, ctx) => {
+    checkSecretsConfig(config.secrets, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkCockpitConfig(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    // With the env provider the secrets are already in the configuration; the other
+    // providers fill them in at start-up, and src/secrets/resolve.ts runs these checks then.
+    if (config.secrets.provider === 'env') for (const issue of secretIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Set<string>();
     config.strategies.forEach((preset, i) => {
       if (seen.has(preset.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `duplicate preset id "${preset.id}"` });
@@ -326,9 +331,6 @@ export const AppConfigSchema = z
     if (config.exchange.venue === 'local') {
       if (config.exchange.restUrls.length === 0) ctx.addIssue({ code: 'custom', path: ['exchange', 'restUrls'], message: 'venue "local" needs the simulator server\'s REST URL' });
       if (!config.exchange.wsUrl) ctx.addIssue({ code: 'custom', path: ['exchange', 'wsUrl'], message: 'venue "local" needs the simulator server\'s WebSocket URL' });
-      if (config.mode === 'dry-run' && (!config.exchange.apiKey || !config.exchange.apiSecret)) {
-        ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: 'venue "local" needs the API key and secret of an account on that simulator (BYBIT_API_KEY / BYBIT_API_SECRET)' });
-      }
     }
     const actors = config.strategies.filter((p) => p.enabled).reduce((n, p) => n + p.symbols.length, 0);
     if (actors > config.limits.maxActors) {
@@ -337,14 +339,6 @@ export const AppConfigSchema = z
         path: ['strategies'],
         message: `${actors} actors (enabled presets x symbols) exceed limits.maxActors ${config.limits.maxActors}; each actor needs memory (see README, Limits): split the presets over several bots or raise limits.maxActors on a machine that has the memory`,
       });
-    }
-    if (!isLoopbackHost(config.http.host)) {
-      const where = `http.host ${config.http.host} is not a loopback address`;
-      if (config.http.controlToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'controlToken'], message: `required: ${where}; set BYBOT_HTTP_CONTROL_TOKEN from a secret (value not shown)` });
-      if (config.http.readToken === '') ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: `required: ${where} and /actors, /status, /metrics show account data; set BYBOT_HTTP_READ_TOKEN (value not shown)` });
-    }
-    if (config.http.readToken !== '' && config.http.readToken === config.http.controlToken) {
-      ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: 'must differ from http.controlToken (a read-only token must not control the bot)' });
     }
     const sim = config.simulator;
     if (sim.history.series.length > 0 && !sim.history.from) {
@@ -366,15 +360,9 @@ export const AppConfigSchema = z
     if (config.mode === 'live' && config.exchange.transport === 'inproc') {
       ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });
     }
-    if (config.mode === 'live') {
-      // A local simulator server issues its own keys: only Bybit's own venues get the format check.
-      const relevant = (problem: ReturnType<typeof credentialProblem>) => (problem === 'malformed' && config.exchange.venue === 'local' ? null : problem);
-      const keyProblem = relevant(credentialProblem(config.exchange.apiKey, 'key'));
-      if (keyProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiKey'], message: describeCredentialProblem(keyProblem, 'BYBIT_API_KEY') });
-      const secretProblem = relevant(credentialProblem(config.exchange.apiSecret, 'secret'));
-      if (secretProblem) ctx.addIssue({ code: 'custom', path: ['exchange', 'apiSecret'], message: describeCredentialProblem(secretProblem, 'BYBIT_API_SECRET') });
-    }
   });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;
 export type AppConfigInput = z.input<typeof AppConfigSchema>;
+
+export { secretIssues } from './secretsSchema.ts';

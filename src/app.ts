@@ -21,7 +21,16 @@ import { buildServer } from './http/server.ts';
 import { resolveControlToken, type ControlToken } from './http/access/controlToken.ts';
 import { assertPortFree, portInUse } from './http/portCheck.ts';
 import { simulatorControl } from './http/simulatorRoutes.ts';
+import { registerHandoverRoute } from './deploy/handoverRoute.ts';
 import type { SimExchange } from './sim/index.ts';
+import type { WriterLock } from './journal/writerLock.ts';
+import type { SecretResolver } from './secrets/provider.ts';
+import { codeVersion } from './deploy/instanceFiles.ts';
+import { runStandby } from './deploy/standby.ts';
+import { createServiceNotifier } from './deploy/systemd/serviceHooks.ts';
+import { activate, type ActiveParts } from './deploy/activeInstance.ts';
+import { reloadKeepingSecrets, resolveStartupSecrets, type StartupSecrets } from './deploy/startupSecrets.ts';
+import type { KeyRotation, RotationResult, RotationTrigger } from './secrets/keyRotation.ts';
 import type { LoadResult } from '../config/load.ts';
 import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
 
@@ -39,6 +48,14 @@ export interface AppOptions {
   readonly random?: Random;
   /** Skip listening on a socket (tests use app.server.inject). */
   readonly listen?: boolean;
+  /** Environment of the secrets providers and of systemd's NOTIFY_SOCKET / CREDENTIALS_DIRECTORY (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `--standby`: connect and check, then wait for the journal's writer lock before trading. */
+  readonly standby?: boolean;
+  /** Aborts a standby's wait (a stop request before it took over). */
+  readonly signal?: AbortSignal;
+  /** Directory of the running code (its package.json version goes into the instance files); default the working directory. */
+  readonly codeDir?: string;
   /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
   readonly reloadConfig?: () => LoadResult;
   /** DNS lookup for the Bybit adapter (tests inject DNS failures with createFaultyLookup). */
@@ -71,6 +88,16 @@ export interface App {
   readonly dataDir: string;
   /** Where the generated control token lives (null when http.controlToken is configured). */
   readonly controlTokenPath: string | null;
+  /** The journal file (null when the journal is off). */
+  readonly journalPath: string | null;
+  /** Secrets as resolved at start-up and by later rotations (by their catalog names). */
+  readonly secrets: SecretResolver;
+  /** Exchange key rotation (null without an exchange key: the in-process simulator). */
+  readonly keyRotation: KeyRotation | null;
+  /** Reads the exchange key again and swaps it in when it changed (SIGHUP calls this). */
+  rotateSecrets(trigger: RotationTrigger): Promise<RotationResult>;
+  /** Called when POST /control/handover asked this instance to hand over (default: stop). */
+  onHandover(listener: (reason: string) => void): void;
   /** Graceful stop within shutdown.deadlineMs; the report says what was cut short. */
   stop(): Promise<ShutdownReport>;
   /** Past the deadline: abort every exchange call in flight, mark unsent intents, close the journal. */
@@ -86,12 +113,16 @@ export interface App {
  * self-check, HTTP, then the actors.
  */
 export async function startApp(options: AppOptions): Promise<App> {
-  const { config, logger } = options;
-  const deadline = config.startup.deadlineMs;
+  const { logger } = options;
+  const env = options.env ?? process.env;
+  const deadline = options.config.startup.deadlineMs;
   const metrics = createMetrics();
-  const random = options.random ?? mulberry32(hashString(`runtime:${config.simulator.seed}`));
+  const random = options.random ?? mulberry32(hashString(`runtime:${options.config.simulator.seed}`));
 
-  const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(config)));
+  const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(options.config)));
+  // Secrets first: the exchange key, the HTTP tokens, the Telegram token may come from the provider.
+  const secrets = await resolveStartupSecrets({ config: options.config, logger, env, standby: options.standby === true, exchangeInjected: options.exchange !== undefined });
+  const { config, provider } = secrets;
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {
     logger.info(
@@ -115,15 +146,19 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
   const simulator = built?.simulator;
   try {
-    return await startRuntime(options, { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken });
+    return await startRuntime(options, { config, env, metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken, secrets });
   } catch (error) {
     // Close the exchange's sockets and the simulator server: a failed start must not leak them.
     await built?.close().catch(() => undefined);
+    provider.close();
     throw error;
   }
 }
 
 interface StartParts {
+  readonly config: AppConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly secrets: StartupSecrets;
   readonly metrics: Metrics;
   readonly random: Random;
   readonly clock: Clock;
@@ -138,13 +173,27 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   const { logger } = options;
   const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
   // A replay fits the presets to its data (and lock-step sets the account-check grid): the runtime runs on that.
-  const config = built?.config ?? options.config;
+  const config = built?.config ?? parts.config;
   const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
   const calls: AbortablePort = abortable(rawExchange);
   const exchange = instrumented(calls.port, metrics, (operation, error) => health?.observe(operation, error));
+  health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
+  const monitor = health;
+  const codeDir = options.codeDir ?? process.cwd();
+  const service = createServiceNotifier(parts.env, logger);
+  // --standby: connected and checked, then the wait for the journal's writer lock (nothing trades before).
+  const standby = options.standby
+    ? await runStandby({ config, logger, health: monitor, exchange, controlToken: controlToken.token, version: codeVersion(codeDir), codeDir, ...(options.signal ? { signal: options.signal } : {}), ...(service ? { publish: (view: Parameters<typeof service.setView>[0]) => service.setView(view) } : {}) }).catch((error: unknown) => {
+        monitor.stop();
+        service?.close();
+        throw error;
+      })
+    : null;
+  const lock: WriterLock | undefined = standby?.lock;
+  const promotedAfterMs = standby ? standby.waitedMs : null;
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
-  const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger));
+  const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger, lock));
   try {
     const runtime = new Runtime({
       config,
@@ -158,19 +207,19 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       ...(journal ? { journal } : {}),
       ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
     });
+    const feeds: (() => void)[] = [];
     // Channel alerts go to the journal too.
-    if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
+    if (built?.bybit) feeds.push(runtime.journalAlerts(built.bybit.alerts));
     // Push updates (private streams, or the in-process engine) keep the journal current.
-    if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
-    else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));
-    health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
-    const monitor = health;
-    await startupStep('exchange.selfCheck', deadline, () => monitor.start());
+    if (built?.bybit) feeds.push(runtime.followAccount(bybitAccountStream(built.bybit.streams)));
+    else if (simulator) feeds.push(runtime.followAccount(simulatorAccountStream(simulator.engine)));
+    if (!options.standby) await startupStep('exchange.selfCheck', deadline, () => monitor.start());
     if (!health.exchangeStatus().ok) {
       logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
     }
 
     const bybit = built?.bybit;
+    let cockpitRef: Cockpit | undefined;
     const cockpit = await startupStep('cockpit', deadline, () =>
       createCockpit({
         config,
@@ -183,12 +232,16 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
         venue: built?.venueLabel ?? exchange.venue,
         ...(journal ? { journal } : {}),
         ...(bybit ? { bybit: { alerts: bybit.alerts, clockSync: bybit.clockSync, rest: bybit.rest } } : {}),
-        ...(options.reloadConfig ? { reloadConfig: options.reloadConfig } : {}),
+        ...(options.reloadConfig ? { reloadConfig: reloadKeepingSecrets(options.reloadConfig, () => cockpitRef?.live.get() ?? config) } : {}),
         ...(options.timers ? { timers: options.timers } : {}),
       }),
     );
+    cockpitRef = cockpit;
+    let handoverListener: ((reason: string) => void) | null = null;
+    let beginHandover: (reason: string) => void = () => undefined;
     const server = await buildServer({
       cockpit,
+      extraRoutes: (app) => registerHandoverRoute(app, { dbPath: journal ? journal.path : null, logger, begin: (reason) => beginHandover(reason) }),
       config,
       runtime,
       health,
@@ -209,10 +262,21 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     // Lock-step and replays: simulated time starts once the actors exist.
     built?.startClock?.();
     cockpit.start();
-    logStartup(options, built, exchange, runtime, cockpit, url);
-    return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger });
+    logStartup(options, config, built, exchange, runtime, cockpit, url);
+    const active: ActiveParts = activate({ config, logger, metrics, runtime, clock, feeds, health, journal, built, secrets: parts.secrets.secrets, provider: parts.secrets.provider, service, cockpit, url, codeDir, promotedAfterMs });
+    const app = appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger, active });
+    beginHandover = (reason) => {
+      cockpit.alerts.observe([{ kind: 'event', oneShot: true, key: `deploy:handover:${process.pid}`, priority: 'P3', source: 'deploy', title: 'Handover: this instance stops trading', message: `pid ${process.pid} hands trading over (${reason})` }]);
+      if (handoverListener) handoverListener(reason);
+      else void app.stop();
+    };
+    app.onHandover = (listener) => {
+      handoverListener = listener;
+    };
+    return app;
   } catch (error) {
     health?.stop();
+    service?.close();
     journal?.close();
     throw error;
   }
@@ -228,8 +292,8 @@ async function listen(server: FastifyInstance, config: AppConfig): Promise<strin
   }
 }
 
-function logStartup(options: AppOptions, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, cockpit: Cockpit, url: string): void {
-  const { config, logger } = options;
+function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, cockpit: Cockpit, url: string): void {
+  const { logger } = options;
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
   const actors = runtime.registry.list().map((e) => e.actorId);
@@ -265,15 +329,21 @@ interface HandleParts {
   readonly built: BuiltExchange | undefined;
   readonly journal: ReturnType<typeof openJournal>;
   readonly logger: Logger;
+  readonly active: ActiveParts;
 }
 
-function appHandle(p: HandleParts): App {
+function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: string) => void) => void } {
   let stopping: Promise<ShutdownReport> | null = null;
   let closed = false;
   const closeJournal = (): void => {
     if (closed) return;
     closed = true;
+    // Feeds that write to the journal go first; closing it releases the writer lock a standby waits for.
+    p.active.detach();
+    // Taken before the close: every order this instance sent precedes it, and the lock is released after it.
+    const closingAt = Date.now();
     p.journal?.close();
+    p.active.journalReleased(closingAt);
   };
   return {
     config: p.config,
@@ -288,15 +358,23 @@ function appHandle(p: HandleParts): App {
     url: p.url,
     dataDir: p.dataDir,
     controlTokenPath: p.controlToken.path,
+    journalPath: p.journal ? p.journal.path : null,
+    secrets: p.active.secrets,
+    keyRotation: p.active.keyRotation,
+    rotateSecrets: (trigger) => p.active.rotateSecrets(trigger),
+    onHandover: () => undefined,
     stop() {
       stopping ??= (async () => {
         const report = await p.runtime.stop();
-        // After the actors: the last alerts of the shutdown are still delivered (or kept pending).
+        // After the actors: the last alerts of the shutdown are still delivered (or kept pending in the journal).
         await p.cockpit.stop();
+        // Then the journal: closing it releases the writer lock a standby waits for.
+        closeJournal();
+        await p.active.stopping();
         p.health.stop();
         await p.server.close();
         await p.built?.close();
-        closeJournal();
+        p.active.close();
         return report;
       })();
       return stopping;
@@ -310,6 +388,7 @@ function appHandle(p: HandleParts): App {
       void p.server.close().catch(() => undefined);
       void p.built?.close().catch(() => undefined);
       closeJournal();
+      p.active.close();
       return { abortedRequests, notSent, pendingOrders };
     },
   };

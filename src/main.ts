@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import type { App, ShutdownReport } from './app.ts';
 import { toBybotError } from './domain/errors.ts';
 import { describeRunSummary } from './journal/runSummary.ts';
+import { HangupSteps } from './cli/hangup.ts';
+import { ConfigError } from './domain/errors.ts';
 
 /**
  * `npm start`: load and validate the configuration (exit 2 on any problem, one line per
@@ -39,23 +41,21 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+  // SIGHUP (systemctl reload): one handler, the registered reload steps in order once
+  // started: "secrets" (re-read the exchange key, check it, swap it in), then "config"
+  // (re-read the configuration file and environment, apply what can change live; the
+  // cockpit's reloader journals and alerts every attempt). Before the start-up finished,
+  // or while stopping, there is nothing to reload into: say so and keep running.
+  let stopping = false;
+  const hangup = new HangupSteps(logger);
+  processSignals.onHangup(() => {
+    if (stopping) logger.warn({ event: 'sighup' }, 'SIGHUP while stopping: ignored');
+    else void hangup.run();
+  });
+  // Aborts a standby's wait for the journal lock when a stop request comes first.
+  const standbyAbort = new AbortController();
 
   let app: App | undefined;
-  let stopping = false;
-  // SIGHUP: re-read the configuration file and environment, apply what can change live
-  // (the cockpit's reloader journals and alerts every attempt). Before the start-up
-  // finished, or while stopping, there is nothing to reload into: say so and keep running.
-  processSignals.onHangup(() => {
-    if (!app) logger.warn({ event: 'sighup' }, 'SIGHUP before the start-up finished: ignored');
-    else if (stopping) logger.warn({ event: 'sighup' }, 'SIGHUP while stopping: ignored');
-    else {
-      try {
-        app.cockpit.reloader.reload('SIGHUP');
-      } catch (error) {
-        logger.error({ event: 'reload_failed', err: toBybotError(error).message }, 'SIGHUP reload failed; the configuration in force is unchanged');
-      }
-    }
-  });
   process.on('uncaughtException', (error) => {
     logger.fatal({ event: 'uncaught_exception', err: error.message, stack: error.stack }, 'uncaught exception');
     app?.runtime.onUncaught(error);
@@ -93,7 +93,11 @@ async function main(): Promise<number> {
       stopping = true;
       logger.info({ event: 'shutdown', why, deadlineMs }, `stopping (${why}); deadline ${deadlineMs} ms`);
       setTimeout(() => abortNow(`shutdown deadline of ${deadlineMs} ms passed`), deadlineMs).unref();
-      if (!app) return; // start-up still running: it stops the app as soon as it is up
+      if (!app) {
+        // Start-up still running: it stops the app as soon as it is up; a standby stops waiting.
+        standbyAbort.abort(new Error(`stopped while on standby (${why})`));
+        return;
+      }
       void stopApp(app, logger, stopStartedAt).then(finish);
     };
 
@@ -109,10 +113,17 @@ async function main(): Promise<number> {
     // Loaded only after the configuration is valid: a config error exits 2 at once,
     // without starting to load the runtime, the simulator or the HTTP server.
     import('./app.ts')
-      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, reloadConfig: load }))
+      .then(({ startApp }) => startApp({ config, logger, sources: loaded.sources, reloadConfig: load, ...(parsed.args.standby ? { standby: true, signal: standbyAbort.signal } : {}) }))
       .then(
         (started) => {
           app = started;
+          hangup.register('secrets', async () => (await started.rotateSecrets('SIGHUP')).result);
+          hangup.register('config', async () => {
+            const outcome = started.cockpit.reloader.reload('SIGHUP');
+            return outcome.ok ? outcome.result : `${outcome.result}: ${outcome.message}`;
+          });
+          // POST /control/handover: the same graceful stop as SIGTERM; the journal's lock goes to the standby.
+          started.onHandover((reason) => stop(`handover: ${reason}`));
           if (finished) {
             void started.stop();
             return;
@@ -126,6 +137,17 @@ async function main(): Promise<number> {
           }
         },
         (error: unknown) => {
+          if (standbyAbort.signal.aborted) {
+            logger.info({ event: 'stopped', role: 'standby' }, 'standby stopped before it took over');
+            finish(0);
+            return;
+          }
+          if (error instanceof ConfigError) {
+            process.stderr.write(`configuration invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}):\n`);
+            for (const problem of error.problems) process.stderr.write(`  ${problem}\n`);
+            finish(2);
+            return;
+          }
           const typed = toBybotError(error);
           const step = typeof typed.details.step === 'string' ? typed.details.step : null;
           logger.fatal(

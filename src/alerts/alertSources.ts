@@ -112,6 +112,12 @@ export class AlertSources {
     (this.sampleTimer as { unref?: () => void } | undefined)?.unref?.();
   }
 
+  /** The API key changed (a rotation): read the new key's expiry now, not at the next scheduled check. */
+  refreshApiKey(): Promise<void> {
+    this.d.timers.clearTimeout(this.keyTimer);
+    return this.checkApiKey();
+  }
+
   private async checkApiKey(): Promise<void> {
     const bybit = this.d.bybit;
     if (!bybit || this.stopped) return;

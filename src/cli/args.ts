@@ -9,6 +9,8 @@ export interface CliArgs {
   readonly port?: number;
   /** Dry-run exchange transport: 'wire' (bybit-api over HTTP/WS to the simulator server) or 'inproc'. */
   readonly exchange?: 'wire' | 'inproc';
+  /** Start as a standby: connect and check, then wait for the journal's writer lock before trading. */
+  readonly standby?: boolean;
   /** Dry-run replay of stored candles: SYMBOL:INTERVAL series (simulator.history.series). */
   readonly history?: readonly string[];
   readonly from?: string;
@@ -57,6 +59,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   let port: number | undefined;
   let exchange: 'wire' | 'inproc' | undefined;
   let help = false;
+  let standby = false;
   const extra: { history?: string[]; from?: string; to?: string; historyDir?: string; speed?: number; clock?: 'accelerated' | 'lockstep' } = {};
   const iso = (flag: string, v: string | undefined): string | undefined => {
     if (v && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v))) return v;
@@ -75,6 +78,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '--help':
       case '-h':
         help = true;
+        break;
+      case '--standby':
+        standby = true;
         break;
       case '--config': {
         const v = value();
@@ -144,7 +150,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, args: { configPath, durationMs, port, ...(exchange ? { exchange } : {}), ...extra, help } };
+  return { ok: true, args: { configPath, durationMs, port, ...(exchange ? { exchange } : {}), ...(standby ? { standby } : {}), ...extra, help } };
 }
 
 export const USAGE = `Usage: npm start -- [options]
@@ -155,6 +161,9 @@ export const USAGE = `Usage: npm start -- [options]
   --exchange MODE    dry-run transport: wire (default; bybit-api against the simulator
                      server on 127.0.0.1) or inproc (direct calls, fastest);
                      overrides exchange.transport
+  --standby          blue/green: connect, check and wait for the journal's writer lock
+                     without trading; take over when the active instance hands over
+                     (POST /control/handover, npm run deploy -- promote) or exits
   --history S:I,...  dry-run on stored candles (the history store) instead of the
                      generated market, e.g. BTCUSDT:60,ETHUSDT:60 (simulator.history.series)
   --from ISO         where the replay starts (simulator.history.from); --to ISO where it ends

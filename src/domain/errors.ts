@@ -50,6 +50,12 @@ export const ERROR_CODES = {
   STARTUP_TIMEOUT: 'STARTUP_TIMEOUT',
   /** The HTTP port is taken by another process. */
   PORT_IN_USE: 'PORT_IN_USE',
+  /** A secret could not be read from its provider (missing file or credential, Vault down or refusing). */
+  SECRET_UNAVAILABLE: 'SECRET_UNAVAILABLE',
+  /** A secret is stored where others can read it (file mode, owner) or written in the config file in live mode. */
+  SECRET_INSECURE: 'SECRET_INSECURE',
+  /** --standby cannot work with this configuration, or the standby gave up waiting. */
+  STANDBY_FAILED: 'STANDBY_FAILED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -253,5 +259,19 @@ function describeUnknown(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
   } catch {
     return String(value);
+  }
+}
+
+/** A secret could not be read from its provider. The message names the secret and the provider, never the value. */
+export class SecretUnavailableError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.SECRET_UNAVAILABLE, message, 'system', false, options);
+  }
+}
+
+/** A secret is readable by others, or sits in plain text where live mode refuses it. */
+export class SecretInsecureError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.SECRET_INSECURE, message, 'system', false, options);
   }
 }

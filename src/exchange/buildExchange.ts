@@ -117,6 +117,7 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
     random: mulberry32(hashString(`bybit:${config.simulator.seed}`)),
     logger,
     metrics,
+    credentialSwapTimeoutMs: config.secrets.rotation.checkTimeoutMs,
     ...(o.lookup ? { lookup: o.lookup } : {}),
   });
   await bybit.start();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SimDeps } from './context.ts';
 import { wireFaultPatchSchema, type WireFaultPatch, type WireFaultState } from './faults.ts';
+import type { ExchangeSimAccount } from './auth.ts';
 
 export interface AdminReply {
   readonly status: number;
@@ -17,8 +18,19 @@ function clockSpeed(clock: unknown): number {
   return (clock as { advanceBy?: unknown }).advanceBy ? 0 : 1;
 }
 
+/** POST /__sim/keys: API keys of the one simulated account, added, changed (expiry) or revoked at run time (key rotation tests). */
+const keyEntry = z.strictObject({
+  apiKey: z.string().min(1).max(128),
+  apiSecret: z.string().min(1).max(4096),
+  label: z.string().min(1).max(64).optional(),
+  expiredAt: z.iso.datetime().optional(),
+});
+const postKeysBody = z.strictObject({ add: z.array(keyEntry).max(100).optional(), revoke: z.array(z.string().min(1)).max(100).optional() });
+
 export interface AdminContext {
   readonly deps: SimDeps;
+  /** The accepted API keys (shared with the REST and WebSocket authentication). */
+  readonly accounts?: Map<string, ExchangeSimAccount>;
   readonly wsConnections: () => number;
   readonly schedule: (fn: () => void, ms: number) => void;
 }
@@ -60,6 +72,7 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
         requests: deps.stats.requests,
         wsTradeOps: deps.stats.wsTradeOps,
         rateLimited: { ...deps.stats.rateLimited },
+        authRejected: { ...deps.stats.authRejected },
         wsConnections: ctx.wsConnections(),
         faults: deps.faults.get(),
       },
@@ -77,6 +90,11 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
       },
     };
   }
+  if (method === 'GET' && path === '/__sim/submissions') {
+    // Order creates in arrival order with the signing key's label and wall/simulated times.
+    return { status: 200, body: { submissions: deps.stats.submissions } };
+  }
+  if (path === '/__sim/keys' && ctx.accounts) return handleKeys(method, rawBody, ctx.accounts);
   return { status: 404, body: { error: `no admin route ${method} ${path}` } };
 }
 
@@ -84,4 +102,21 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
 function revertPatch(patch: WireFaultPatch, before: WireFaultState): WireFaultPatch {
   const keys = Object.keys(patch).filter((k) => k !== 'disconnectWebSockets' && k !== 'dropConnections') as Array<keyof WireFaultState>;
   return Object.fromEntries(keys.map((k) => [k, before[k]])) as WireFaultPatch;
+}
+
+function handleKeys(method: string, rawBody: string, accounts: Map<string, ExchangeSimAccount>): AdminReply {
+  const list = (): AdminReply => ({ status: 200, body: { keys: [...accounts.values()].map((a) => ({ label: a.label ?? 'key-1', expiredAt: a.expiredAt ?? '' })) } });
+  if (method === 'GET') return list();
+  if (method !== 'POST') return { status: 405, body: { error: 'GET or POST' } };
+  let raw: unknown;
+  try {
+    raw = rawBody === '' ? {} : JSON.parse(rawBody);
+  } catch {
+    return { status: 400, body: { error: 'body is not JSON' } };
+  }
+  const parsed = postKeysBody.safeParse(raw);
+  if (!parsed.success) return { status: 400, body: { error: 'invalid keys body', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
+  for (const entry of parsed.data.add ?? []) accounts.set(entry.apiKey, entry);
+  for (const apiKey of parsed.data.revoke ?? []) accounts.delete(apiKey);
+  return list();
 }

@@ -5,6 +5,10 @@ import { BybitApiError } from './envelope.ts';
 export interface ExchangeSimAccount {
   readonly apiKey: string;
   readonly apiSecret: string;
+  /** Shown in the order submission log instead of the key (tests tell blue and green apart). */
+  readonly label?: string;
+  /** query-api `expiredAt` of this key (ISO-8601, in the simulator's clock); absent = never expires. */
+  readonly expiredAt?: string;
 }
 
 export function hmacHex(secret: string, payload: string): string {

@@ -1,7 +1,18 @@
 import type { Clock } from '../ports/clock.ts';
 import type { SimExchange } from '../sim/index.ts';
 import type { WireFaultController } from './faults.ts';
+import type { ExchangeSimAccount } from './auth.ts';
 import type { FundingLedger } from './fundingLedger.ts';
+
+/** One order create the server accepted or refused: who sent it (key label) and when (wall and simulated ms). */
+export interface OrderSubmission {
+  readonly wallTime: number;
+  readonly simTime: number;
+  readonly label: string;
+  readonly orderLinkId: string;
+  readonly retCode: number;
+  readonly retMsg: string;
+}
 
 /** Counters the admin endpoint /__sim/state reports. */
 export interface ServerStats {
@@ -11,6 +22,10 @@ export interface ServerStats {
   wsTradeOps: number;
   /** Rate-limit answers sent: per-UID 10006 (limit or storm) and IP-limit HTTP 403. */
   rateLimited: { retCode10006: number; http403: number };
+  /** Private requests refused for their key, signature or timestamp (REST) and refused websocket auths. */
+  authRejected: { rest: number; ws: number };
+  /** Order creates in arrival order (the last 50,000): GET /__sim/submissions. */
+  submissions: OrderSubmission[];
 }
 
 /** What every route handler may use. */
@@ -29,6 +44,8 @@ export interface RouteRequest {
   /** GET: the query string decoded once; POST: the parsed JSON body. */
   readonly params: Record<string, unknown>;
   readonly deps: SimDeps;
+  /** The key that signed a private request. */
+  readonly account?: ExchangeSimAccount;
 }
 
 /** A result plus retExtInfo (batch endpoints put per-item codes there). */

@@ -136,14 +136,20 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
     if (!route) return send(res, 404, JSON.stringify({ retCode: 10017, retMsg: 'route not found', result: {}, retExtInfo: {}, time: wallNow }), 'application/json');
 
     let rateHeaders: Record<string, string> = {};
+    let account: ExchangeSimAccount | undefined;
+    let params: Record<string, unknown> = {};
+    let verifying = false;
     try {
       if (route.private) {
+        verifying = true;
         if (faults.authRejected) throw new BybitApiError(10003, 'API key is invalid.');
-        verifyRestSignature(req.headers, method === 'GET' ? rawQuery : rawBody, h.accounts, wallNow);
+        account = verifyRestSignature(req.headers, method === 'GET' ? rawQuery : rawBody, h.accounts, wallNow);
+        verifying = false;
         rateHeaders = { ...limiter.take(UID, path, wallNow) };
       }
-      const params = method === 'GET' ? Object.fromEntries(new URLSearchParams(rawQuery)) : parseJson(rawBody);
-      const result = route.handle({ params, deps });
+      params = method === 'GET' ? Object.fromEntries(new URLSearchParams(rawQuery)) : parseJson(rawBody);
+      const result = route.handle({ params, deps, ...(account ? { account } : {}) });
+      if (path === ORDER_CREATE) recordSubmission(deps, account, params, 0, 'OK');
       const envelope = result instanceof WithExtInfo ? { ...ok(result.result, deps.wallNow()), retExtInfo: result.retExtInfo } : ok(result, deps.wallNow());
       sendEnvelope(res, envelope, rateHeaders);
     } catch (error) {
@@ -152,6 +158,8 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
         deps.stats.rateLimited.retCode10006++;
       }
       const apiError = toBybitError(error);
+      if (verifying) deps.stats.authRejected.rest++;
+      if (path === ORDER_CREATE && account) recordSubmission(deps, account, params, apiError.retCode, apiError.retMsg);
       if (apiError.retCode === 10016) h.logger?.warn({ err: error, path }, 'exchange-sim handler failed');
       if (apiError.httpStatus !== 200) return send(res, apiError.httpStatus, apiError.retMsg, 'text/plain');
       sendEnvelope(res, fail(apiError, deps.wallNow()), rateHeaders);
@@ -164,6 +172,16 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
       send(res, 500, 'internal error', 'text/plain');
     });
   };
+}
+
+const ORDER_CREATE = '/v5/order/create';
+const MAX_SUBMISSIONS = 50_000;
+
+/** The submission log: which key sent which order create, and when (the blue/green overlap proof reads it). */
+function recordSubmission(deps: SimDeps, account: ExchangeSimAccount | undefined, params: Record<string, unknown>, retCode: number, retMsg: string): void {
+  const log = deps.stats.submissions;
+  log.push({ wallTime: deps.wallNow(), simTime: deps.clock.now(), label: account?.label ?? 'key-1', orderLinkId: typeof params.orderLinkId === 'string' ? params.orderLinkId : '', retCode, retMsg: retMsg.slice(0, 200) });
+  if (log.length > MAX_SUBMISSIONS) log.splice(0, log.length - MAX_SUBMISSIONS);
 }
 
 function parseJson(body: string): Record<string, unknown> {

@@ -90,7 +90,7 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const accounts = new Map(options.accounts.map((a) => [a.apiKey, a]));
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const faults = new WireFaultController(sim.faults);
-  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, wsTradeOps: 0, rateLimited: { retCode10006: 0, http403: 0 } };
+  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, wsTradeOps: 0, rateLimited: { retCode10006: 0, http403: 0 }, authRejected: { rest: 0, ws: 0 }, submissions: [] };
   const funding = new FundingLedger(sim.market.seed);
   const deps: SimDeps = { sim, clock, faults, stats, funding, wallNow: () => Date.now() };
   const limiter = new RateLimiter(scenario.limits.endpoints, scenario.limits.ip ?? DEFAULT_IP_LIMIT);
@@ -106,6 +106,7 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const hub = new WsHub(deps, accounts, limiter, logger);
   const admin: AdminContext = {
     deps,
+    accounts,
     wsConnections: () => hub.connections.size,
     schedule: (fn, ms) => {
       const timer = setTimeout(() => {

@@ -32,6 +32,8 @@ export interface HttpDeps {
   readonly simulator?: SimulatorControl;
   /** The resolved control token (configured, or generated into the token file). */
   readonly controlToken: string;
+  /** More routes from other parts of the bot (the handover endpoint of src/deploy). */
+  readonly extraRoutes?: (app: FastifyInstance) => void;
   /** Alerts, reload, shadow, dashboard (src/cockpit); absent in tools that build the API alone. */
   readonly cockpit?: Cockpit;
 }
@@ -184,6 +186,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerOrderRoutes(app, runtime.orders, sendError);
+  deps.extraRoutes?.(app);
   if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, sendError);
   const authorizeRead = (request: Parameters<AccessPolicy['check']>[0]) => policy.check(request, 'read');
   registerVizRoutes(app, runtimeFeed(runtime), sendError, authorizeRead);

@@ -6,6 +6,7 @@ import { Journal } from './journal.ts';
 import { journalIdentity, journalPath, resolveDataDir } from './openJournal.ts';
 import { tradesToCsv } from './tradeCsv.ts';
 import { pruneLogFiles } from './logRetention.ts';
+import { migrateJournal } from './migrateCommand.ts';
 
 /**
  * `npm run journal -- <command> [--config FILE] [--db FILE] [--out FILE] [--days N]`
@@ -15,9 +16,10 @@ import { pruneLogFiles } from './logRetention.ts';
  *   prune        apply the retention (journal.retentionDays, or --days) to rows and log files
  *   stats        row counts, size, schema version
  *   init         create a new, empty journal (the only way to replace a zero-length file)
+ *   migrate      apply pending schema migrations (--dry-run: on a temporary copy only)
  * Works on the database a (dry-)run left behind, also while the bot runs (WAL).
  */
-const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats | init   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
+const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats | init | migrate [--dry-run]   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
 
 const HELP = `${USAGE}
 
@@ -29,12 +31,16 @@ Commands:
   verify       SQLite integrity check + the order-event checksum chain; exit 1 if broken
   prune        retention: delete analysis rows and log files older than journal.retentionDays (or --days N)
   stats        row counts, size, schema version
+  init         create a new, empty journal (never over an existing one)
+  migrate      apply the pending schema migrations; --dry-run lists them and applies them to a
+               temporary copy only (checked afterwards), the journal itself untouched
 
 Options:
   --config FILE   configuration file (the journal is <journal.dataDir>/bybot.db)
   --db FILE       journal database file (overrides --config)
   --out FILE      output file of export / backup
   --days N        prune: keep the last N days
+  --dry-run       migrate: try the migrations on a copy
   --help, -h      this text
 
 Exit codes: 0 ok, 1 failed (e.g. verify found damage), 2 bad arguments or configuration.`;
@@ -53,6 +59,10 @@ function parse(argv: readonly string[]): Args | string {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') {
       help = true;
+      continue;
+    }
+    if (a === '--dry-run') {
+      flags['dry-run'] = 'true';
       continue;
     }
     if (!a.startsWith('--')) {
@@ -91,12 +101,27 @@ async function main(): Promise<number> {
   const config = loaded.config;
   const dbPath = args.flags.db ? resolve(args.flags.db) : journalPath(config);
   const [command, sub] = args.command;
-  const known = new Set(['export', 'backup', 'verify', 'prune', 'stats', 'init']);
+  const known = new Set(['export', 'backup', 'verify', 'prune', 'stats', 'init', 'migrate']);
   if (!command || !known.has(command) || (command === 'export' && sub !== 'csv')) {
     process.stderr.write(`${command ? `unknown command "${args.command.join(' ')}"` : 'missing command'}\n${USAGE}\n`);
     return 2;
   }
   if (command === 'init') return init(dbPath, config);
+  if (command === 'migrate') {
+    try {
+      const report = await migrateJournal(dbPath, args.flags['dry-run'] === 'true');
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return report.integrity === 'ok' ? 0 : 1;
+    } catch (error) {
+      const typed = toBybotError(error);
+      process.stderr.write(`${typed.code}: ${typed.message}\n`);
+      return 1;
+    }
+  }
+  if (args.flags['dry-run'] !== undefined) {
+    process.stderr.write(`--dry-run applies to migrate only\n${USAGE}\n`);
+    return 2;
+  }
   let journal: Journal;
   try {
     // Only `init` creates a journal: the other commands never turn a typo into a new empty file.

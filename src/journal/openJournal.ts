@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { acquireWriterLock } from './writerLock.ts';
+import { acquireWriterLock, type WriterLock } from './writerLock.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ensureDir } from './dataDir.ts';
@@ -46,11 +46,12 @@ export function journalPath(config: AppConfig, cwd = process.cwd()): string {
  * start trading (crash-only: better no data than wrong data). A journal recorded under
  * another mode or venue throws JournalMismatchError.
  */
-export function openJournal(config: AppConfig, logger: Logger): Journal | undefined {
+export function openJournal(config: AppConfig, logger: Logger, heldLock?: WriterLock): Journal | undefined {
   if (!config.journal.enabled) return undefined;
   const path = journalPath(config);
   ensureDir(resolveDataDir(config));
-  const lock = acquireWriterLock(path);
+  // A standby arrives holding the lock it waited for; everyone else takes it here.
+  const lock = heldLock ?? acquireWriterLock(path);
   let journal: Journal | undefined;
   try {
     journal = Journal.open(path, { onClose: () => lock.release() });

@@ -49,3 +49,51 @@ export function acquireWriterLock(dbPath: string, pid = process.pid): WriterLock
   }
   throw new JournalFailedError(`could not take the journal lock ${path}`);
 }
+
+/** Who holds the journal lock, or null when nobody (or a dead process) does. */
+export function writerLockHolder(dbPath: string): number | null {
+  try {
+    const holder = Number.parseInt(readFileSync(`${dbPath}.lock`, 'utf8').trim(), 10);
+    return Number.isInteger(holder) && alive(holder) ? holder : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface WaitForLockOptions {
+  readonly signal?: AbortSignal;
+  /** How often the lock is tried (real ms). */
+  readonly pollMs?: number;
+  /** Called once per holder while waiting (for the standby's log line and /ready). */
+  readonly onHolder?: (pid: number) => void;
+}
+
+/**
+ * A standby's wait for the writer lock: tries every `pollMs` until the holder released it
+ * (a handover, a stop) or died (a crash: its stale lock is taken over). Rejects with the
+ * signal's reason when aborted.
+ */
+export async function waitForWriterLock(dbPath: string, options: WaitForLockOptions = {}): Promise<WriterLock> {
+  const pollMs = options.pollMs ?? 50;
+  let lastHolder: number | null = null;
+  for (;;) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    try {
+      return acquireWriterLock(dbPath);
+    } catch (error) {
+      const holder = (error as { details?: { pid?: unknown } }).details?.pid;
+      if (typeof holder !== 'number') throw error;
+      if (holder !== lastHolder) {
+        lastHolder = holder;
+        options.onHolder?.(holder);
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      options.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+}

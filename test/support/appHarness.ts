@@ -45,7 +45,8 @@ export interface TestAppOptions {
   /** Trade on this port instead of building the simulator from the config (live-mode tests). */
   readonly exchange?: ExchangePort;
   readonly exchangeLookup?: AppOptions['exchangeLookup'];
-  readonly env?: Readonly<Record<string, string>>;
+  /** The process environment: the configuration's variables, and what the app reads itself (systemd's NOTIFY_SOCKET, CREDENTIALS_DIRECTORY, ...); default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function startTestApp(overrides: Record<string, unknown> = {}, options: TestAppOptions = {}): Promise<AppHarness> {
@@ -79,14 +80,14 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, opti
       },
     },
   });
-  const app = await startApp({ config, logger, clock, reloadConfig: load, ...(options.exchange ? { exchange: options.exchange } : {}), ...(options.exchangeLookup ? { exchangeLookup: options.exchangeLookup } : {}) });
+  const app = await startApp({ config, logger, clock, reloadConfig: load, env: options.env ?? {}, ...(options.exchange ? { exchange: options.exchange } : {}), ...(options.exchangeLookup ? { exchangeLookup: options.exchangeLookup } : {}) });
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`);
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     return { status: response.status, text, contentType, body: contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
   };
-  const controlToken = app.controlTokenPath ? readFileSync(app.controlTokenPath, 'utf8').trim() : config.http.controlToken;
+  const controlToken = app.controlTokenPath ? readFileSync(app.controlTokenPath, 'utf8').trim() : app.config.http.controlToken;
   const post = async (path: string, body: unknown = {}) => {
     const response = await fetch(`${app.url}${path}`, {
       method: 'POST',

@@ -12,12 +12,13 @@ import { ClockSync } from './clockSync.ts';
 import { EndpointPool, unrefTimer } from './endpoints.ts';
 import { RateLimiter, type RateLimiterOptions } from './rateLimiter.ts';
 import { BybitRestPort } from './restPort.ts';
-import { BybitRestTransport, type SdkRestClient } from './restTransport.ts';
+import { BybitRestTransport, type BybitRestTransportOptions, type SdkRestClient } from './restTransport.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createAgents, createRestClient, createWsClient, type Credentials } from './sdkClients.ts';
 import { WsOrderTransport } from './wsOrderTransport.ts';
-import { BybitStreams } from './streams.ts';
-import { createSanitizer } from './sanitize.ts';
+import { BybitStreams, PRIVATE_TOPICS } from './streams.ts';
+import { createSanitizer, type Sanitizer } from './sanitize.ts';
+import { authenticateAndSubscribe, createCredentialControl, type CredentialControl } from './credentialSwap.ts';
 
 /**
  * One Bybit account's client set: a REST client per endpoint (sharing agents, clock
@@ -53,6 +54,8 @@ export interface BybitExchangeOptions {
   readonly wallNow?: () => number;
   /** Rate-limit overrides (VIP limits, tests); default: Bybit's documented non-VIP limits. */
   readonly rateLimits?: Omit<RateLimiterOptions, 'clock'>;
+  /** Deadline of a rotated key's private websocket authentication (real ms). */
+  readonly credentialSwapTimeoutMs?: number;
   /** 'ws': order create/amend/cancel over the WS trade API at `wsTradeUrl`, REST as the fallback (wsOrderTransport.ts). Default 'rest'. */
   readonly orderTransport?: 'rest' | 'ws';
   /** The venue's `/v5/trade` stream (needed for orderTransport 'ws'). */
@@ -70,6 +73,8 @@ export interface BybitExchange {
   readonly clockSync: ClockSync;
   readonly alerts: ChannelAlerts;
   readonly cache: MarketDataCache;
+  /** Key rotation without a restart (null without credentials). */
+  readonly credentials: CredentialControl | null;
   /** First clock sync (failures are logged, not thrown: /ready reports reachability), then the heartbeat. */
   start(): Promise<void>;
   /** One heartbeat: server time + offset; exposed for tests. */
@@ -79,17 +84,27 @@ export interface BybitExchange {
 
 export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
   const log = o.logger.child({ component: 'bybit', venue: o.venue });
-  // Every exchange text that leaves the adapter is cleaned of this account's key and secret.
-  const sanitize = createSanitizer(o.credentials ? [o.credentials.apiKey, o.credentials.apiSecret] : []);
+  // Every exchange text that leaves the adapter is cleaned of this account's keys and
+  // secrets: the first ones and every one a rotation brought (old ones may still echo).
+  const knownSecrets = o.credentials ? [o.credentials.apiKey, o.credentials.apiSecret] : [];
+  let sanitizeNow = createSanitizer(knownSecrets);
+  const sanitize: Sanitizer = (text) => sanitizeNow(text);
+  const learnSecrets = (c: Credentials): void => {
+    for (const value of [c.apiKey, c.apiSecret]) if (!knownSecrets.includes(value)) knownSecrets.push(value);
+    sanitizeNow = createSanitizer(knownSecrets);
+  };
   const clockSync = new ClockSync(o.wallNow);
   const alerts = new ChannelAlerts(log, o.metrics?.channelAlerts ?? { inc: () => undefined }, o.timers);
   const agents = createAgents(o.lookup);
-  const clients = new Map<string, SdkRestClient>(
-    o.restUrls.map((url) => [
-      url,
-      createRestClient({ baseUrl: url, credentials: o.credentials, recvWindowMs: o.recvWindowMs, requestTimeoutMs: o.requestTimeoutMs, agents, offsetMs: () => clockSync.offsetMs() }),
-    ]),
-  );
+  const restClients = (credentials: Credentials | null): Map<string, SdkRestClient> =>
+    new Map<string, SdkRestClient>(
+      o.restUrls.map((url) => [
+        url,
+        createRestClient({ baseUrl: url, credentials, recvWindowMs: o.recvWindowMs, requestTimeoutMs: o.requestTimeoutMs, agents, offsetMs: () => clockSync.offsetMs() }),
+      ]),
+    );
+  // Mutable on purpose: a key rotation replaces the entries; the transport takes the client per request.
+  const clients = restClients(o.credentials);
   const limiter = new RateLimiter({ ...o.rateLimits, clock: o.timers });
   for (const url of o.restUrls) o.metrics?.exchangeEndpointUp.set({ endpoint: url }, 1);
   const markActive = (active: string): void => {
@@ -120,7 +135,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     },
   });
 
-  const transport = new BybitRestTransport({
+  const transportOptions: BybitRestTransportOptions = {
     clients,
     pool,
     limiter,
@@ -135,25 +150,24 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     onRetry: (operation, error) => o.metrics?.exchangeRetries.inc({ operation, code: error.code }),
     sanitize,
     ...(o.metrics ? { metrics: { requests: o.metrics.bybitHttpRequests, duration: o.metrics.bybitHttpDuration, rateLimitRemaining: o.metrics.rateLimitRemaining } } : {}),
-  });
+  };
+  const transport = new BybitRestTransport(transportOptions);
   // Order entry over the WS trade API when configured; everything else (and the fallback) over REST.
-  const tradeClient =
+  const tradeClientFor = (c: Credentials) => createWsClient({ wsUrl: o.wsTradeUrl!, credentials: c, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) });
+  const wsOrders =
     o.orderTransport === 'ws' && o.credentials && o.wsTradeUrl
-      ? createWsClient({ wsUrl: o.wsTradeUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) })
+      ? new WsOrderTransport({ rest: transport, client: tradeClientFor(o.credentials), timers: o.timers, clock: o.clock, random: o.random, requestTimeoutMs: o.requestTimeoutMs, fallbackMs: o.failbackProbeMs, logger: log })
       : null;
-  const orderTransport = tradeClient
-    ? new WsOrderTransport({ rest: transport, client: tradeClient, timers: o.timers, clock: o.clock, random: o.random, requestTimeoutMs: o.requestTimeoutMs, fallbackMs: o.failbackProbeMs, logger: log })
-    : transport;
-  const rest = new BybitRestPort({ venue: o.venue, transport: orderTransport, clock: o.clock, random: o.random, alerts, logger: log });
+  const rest = new BybitRestPort({ venue: o.venue, transport: wsOrders ?? transport, clock: o.clock, random: o.random, alerts, logger: log });
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
   const port = withMarketDataCache(rest, cache, { candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs });
 
   let closed = false;
+  let credentialsInUse = o.credentials;
   const publicClient = createWsClient({ wsUrl: o.wsPublicUrl, credentials: null, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) });
   const privateClient = o.credentials
     ? createWsClient({ wsUrl: o.wsPrivateUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) })
     : null;
-  const wsClients: WebsocketClient[] = privateClient ? [publicClient, privateClient] : [publicClient];
   const streams = new BybitStreams({ publicClient, privateClient, rest, now: () => o.clock.now(), alerts, logger: log, sanitize });
   // Every series exists from the start (0), so a dashboard's rate() sees the first event.
   for (const kind of ['candles', 'ticker']) for (const result of ['hit', 'miss', 'stale']) o.metrics?.marketDataCache.inc({ kind, result }, 0);
@@ -162,13 +176,39 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     if (e.state === 'reconnected') o.metrics?.wsReconnects.inc({ stream: e.stream });
   });
 
+  // A rotation checks the new key through clients of its own (its failures raise no channel
+  // alert: the rotation raises its own), then swaps the clients in.
+  const quietAlerts = new ChannelAlerts(log.child({ component: 'key-check' }), { inc: () => undefined }, o.timers);
+  const credentials: CredentialControl | null = o.credentials
+    ? createCredentialControl({
+        initial: o.credentials,
+        transportFor: (c) => (c === credentialsInUse ? transport : new BybitRestTransport({ ...transportOptions, clients: restClients(c), alerts: quietAlerts })),
+        installRest: (c) => {
+          for (const [url, client] of restClients(c)) clients.set(url, client);
+          credentialsInUse = c;
+          // The WS trade API's socket signs its auth with the key: a new one, authenticated on first use (REST is its fallback).
+          wsOrders?.replaceClient(tradeClientFor(c));
+        },
+        restSettled: () => transport.settled(),
+        openPrivate: privateClient
+          ? async (c, signal) => {
+              const client = createWsClient({ wsUrl: o.wsPrivateUrl, credentials: c, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) });
+              client.setTimeOffsetMs(clockSync.offsetMs());
+              if (!streams.privateTopicsSubscribed()) return client;
+              await authenticateAndSubscribe(client, PRIVATE_TOPICS, o.credentialSwapTimeoutMs ?? 15_000, signal);
+              return client;
+            }
+          : null,
+        installPrivate: (client) => streams.replacePrivateClient(client),
+        learnSecrets,
+      })
+    : null;
+
   let heartbeatTimer: unknown;
   const heartbeat = async (): Promise<void> => {
     try {
       await transport.syncClock();
       // The private socket signs its auth with the same offset.
-      for (const client of wsClients) client.setTimeOffsetMs(clockSync.offsetMs());
-      tradeClient?.setTimeOffsetMs(clockSync.offsetMs());
     } catch (error) {
       log.warn({ event: 'heartbeat_failed', err: toBybotError(error).message }, 'REST heartbeat (server time) failed');
     }
@@ -190,6 +230,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     clockSync,
     alerts,
     cache,
+    credentials,
     heartbeat,
     async start() {
       await heartbeat();
@@ -203,7 +244,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
       pool.close();
       limiter.close();
       streams.close();
-      tradeClient?.closeAll(true);
+      wsOrders?.close();
       agents.destroy();
     },
   };

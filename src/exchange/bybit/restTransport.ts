@@ -99,6 +99,8 @@ export class BybitRestTransport implements RestTransport {
   readonly retryPolicy: RetryPolicy;
 
   private readonly sanitize: Sanitizer;
+  /** HTTP exchanges on the wire (each signed when it was sent): a key rotation waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly o: BybitRestTransportOptions) {
     this.retryPolicy = o.retryPolicy;
@@ -195,8 +197,25 @@ export class BybitRestTransport implements RestTransport {
     m.duration.observe({ endpoint, path }, Math.max(0, this.o.timers.now() - started) / 1000);
   }
 
+  /**
+   * Settles once every HTTP exchange sent before this call has ended (answered, failed or
+   * timed out: each has a hard deadline). A key rotation calls it after the swap: from then
+   * on no request signed with the old key can still reach the exchange.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** One HTTP exchange with a hard wall-clock deadline and the caller's abort signal. */
   private send<T>(url: string, spec: RestRequest<T>): Promise<unknown> {
+    const exchange = this.exchangeOnce(url, spec);
+    this.inFlight.add(exchange);
+    const forget = (): void => void this.inFlight.delete(exchange);
+    exchange.then(forget, forget);
+    return exchange;
+  }
+
+  private exchangeOnce<T>(url: string, spec: RestRequest<T>): Promise<unknown> {
     const client = this.o.clients.get(url);
     if (!client) return Promise.reject(new Error(`no client for ${url}`));
     const signal = spec.signal;

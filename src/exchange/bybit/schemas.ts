@@ -147,8 +147,17 @@ export const OrderSchema = z.object({
 });
 export const OrdersResultSchema = z.object({ list: z.array(OrderSchema), nextPageCursor: z.string().optional() });
 
-/** GET /v5/user/query-api: only the account's UID is read. */
-export const ApiKeyInfoSchema = z.object({ userID: z.union([z.number(), z.string()]) });
+/**
+ * GET /v5/user/query-api: the account's UID, and for key rotation the key's expiry
+ * (`expiredAt`, ISO-8601, "" when it never expires), `readOnly` (1 = cannot trade) and
+ * `permissions` (ContractTrade: ["Order", "Position"] to trade linear perpetuals).
+ */
+export const ApiKeyInfoSchema = z.object({
+  userID: z.union([z.number(), z.string()]),
+  expiredAt: z.string().optional(),
+  readOnly: z.union([z.number(), z.boolean()]).optional(),
+  permissions: z.record(z.string(), z.array(z.string())).optional(),
+});
 
 export const OrderAckSchema = z.object({ orderId: z.string(), orderLinkId: z.string() });
 export const CancelAllResultSchema = z.object({ list: z.array(OrderAckSchema) });

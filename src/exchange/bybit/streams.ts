@@ -51,7 +51,7 @@ export interface BybitStreamsOptions {
   readonly sanitize?: Sanitizer;
 }
 
-const PRIVATE_TOPICS = ['order', 'execution', 'position', 'wallet'] as const;
+export const PRIVATE_TOPICS = ['order', 'execution', 'position', 'wallet'] as const;
 const Frame = z.object({ topic: z.string(), data: z.unknown(), ts: z.number().optional(), creationTime: z.number().optional() });
 
 export class BybitStreams {
@@ -60,10 +60,33 @@ export class BybitStreams {
   private readonly tickerSubs = new Set<string>();
   private privateSubscribed = false;
   private closed = false;
+  /** Replaced by a key rotation (replacePrivateClient). */
+  private privateClient: WebsocketClient | null;
 
   constructor(private readonly o: BybitStreamsOptions) {
+    this.privateClient = o.privateClient;
     this.wire(o.publicClient, 'public');
     if (o.privateClient) this.wire(o.privateClient, 'private');
+  }
+
+  /** The private client in use (the heartbeat sets its clock offset). */
+  currentPrivateClient(): WebsocketClient | null {
+    return this.privateClient;
+  }
+
+  /**
+   * Key rotation: `next` is already authenticated and subscribed with the new key (see
+   * credentialSwap.ts); its pushes are handled from now on and the old client is closed
+   * quietly (its listeners removed first: its closing is not a lost connection).
+   */
+  replacePrivateClient(next: WebsocketClient): void {
+    const old = this.privateClient;
+    this.wire(next, 'private');
+    this.privateClient = next;
+    if (old) {
+      old.removeAllListeners();
+      old.closeAll(true);
+    }
   }
 
   on<K extends StreamEventType>(type: K, listener: Listener<K>): () => void {
@@ -88,17 +111,22 @@ export class BybitStreams {
   }
 
   subscribePrivate(): void {
-    if (!this.o.privateClient || this.privateSubscribed) return;
+    if (!this.privateClient || this.privateSubscribed) return;
     this.privateSubscribed = true;
-    this.subscribe(this.o.privateClient, [...PRIVATE_TOPICS], true);
+    this.subscribe(this.privateClient, [...PRIVATE_TOPICS], true);
+  }
+
+  /** Whether the private topics were asked for (a rotated client subscribes to them too). */
+  privateTopicsSubscribed(): boolean {
+    return this.privateSubscribed;
   }
 
   close(): void {
     this.closed = true;
     this.o.publicClient.closeAll(true);
-    this.o.privateClient?.closeAll(true);
+    this.privateClient?.closeAll(true);
     this.o.publicClient.removeAllListeners();
-    this.o.privateClient?.removeAllListeners();
+    this.privateClient?.removeAllListeners();
   }
 
   /** Handles one raw `update` frame; public so tests can feed recorded frames. */

@@ -68,9 +68,24 @@ function envelopeOf(frame: WsApiFrame): Record<string, unknown> {
 export class WsOrderTransport implements RestTransport {
   readonly retryPolicy: RestTransport['retryPolicy'];
   private restUntil = 0;
+  private client: WebsocketClient;
 
   constructor(private readonly o: WsOrderTransportOptions) {
     this.retryPolicy = o.rest.retryPolicy;
+    this.client = o.client;
+  }
+
+  /** A key rotation: later order calls go over this client (it authenticates with the new key on first use); the old one is closed. */
+  replaceClient(client: WebsocketClient): void {
+    const old = this.client;
+    this.client = client;
+    old.removeAllListeners();
+    old.closeAll(true);
+  }
+
+  /** Closes the trade socket (shutdown). */
+  close(): void {
+    this.client.closeAll(true);
   }
 
   /** True while orders go over REST after a WS failure. */
@@ -90,13 +105,13 @@ export class WsOrderTransport implements RestTransport {
   /** Opens and authenticates the trade socket (or finds it so) within the request timeout. */
   private async ready(operation: string): Promise<boolean> {
     const key = WS_KEY_MAP.v5PrivateTrade;
-    if (this.o.client.isConnected(key)) return true;
+    if (this.client.isConnected(key)) return true;
     let timer: unknown;
     try {
       await Promise.race([
         (async () => {
-          await this.o.client.assertIsConnected(key);
-          await this.o.client.assertIsAuthenticated(key);
+          await this.client.assertIsConnected(key);
+          await this.client.assertIsAuthenticated(key);
         })(),
         new Promise<never>((_, reject) => {
           timer = this.o.timers.setTimeout(() => reject(new Error(`the WS trade API did not connect within ${this.o.requestTimeoutMs} ms`)), this.o.requestTimeoutMs);
@@ -129,7 +144,7 @@ export class WsOrderTransport implements RestTransport {
   private async send(op: 'order.create' | 'order.amend' | 'order.cancel', spec: RestRequest<unknown>): Promise<unknown> {
     // The SDK deletes undefined keys from what it is given: hand it a copy without them.
     const params = Object.fromEntries(Object.entries(spec.params).filter(([, v]) => v !== undefined));
-    const call = this.o.client.sendWSAPIRequest(WS_KEY_MAP.v5PrivateTrade, op, params as never) as Promise<unknown>;
+    const call = this.client.sendWSAPIRequest(WS_KEY_MAP.v5PrivateTrade, op, params as never) as Promise<unknown>;
     let timer: unknown;
     const deadline = new Promise<never>((_, reject) => {
       timer = this.o.timers.setTimeout(() => reject(new TimeoutError(`${spec.operation} over the WS trade API timed out after ${this.o.requestTimeoutMs} ms`, { details: { operation: spec.operation, transport: 'timeout' } })), this.o.requestTimeoutMs);

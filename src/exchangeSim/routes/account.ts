@@ -150,7 +150,7 @@ export const accountRoutes: Route[] = [
     method: 'GET',
     path: '/v5/user/query-api',
     private: true,
-    handle: ({ deps }) => ({
+    handle: ({ deps, account }) => ({
       id: '1',
       note: 'bybot exchange simulator',
       apiKey: '',
@@ -159,8 +159,8 @@ export const accountRoutes: Route[] = [
       permissions: { ContractTrade: ['Order', 'Position'], Spot: [], Wallet: ['AccountTransfer'], Options: [], Derivatives: [], CopyTrading: [], BlockTrade: [], Exchange: [], NFT: [] },
       ips: ['*'],
       type: 1,
-      deadlineDay: -1,
-      expiredAt: '',
+      deadlineDay: account?.expiredAt ? Math.max(0, Math.ceil((Date.parse(account.expiredAt) - deps.clock.now()) / 86_400_000)) : -1,
+      expiredAt: account?.expiredAt ?? '',
       createdAt: new Date(deps.sim.market.origin).toISOString(),
       unified: 0,
       uta: 1,

@@ -82,6 +82,7 @@ export class WsHub {
         const account = this.deps.faults.get().authRejected ? null : verifyWsAuth(args, this.accounts, wallNow);
         // Repeated auth is tolerated (bybit-api may send it twice on the trade stream).
         if (account) c.authenticated = true;
+        else this.deps.stats.authRejected.ws++;
         c.send(commandAck(c, 'auth', reqId, account !== null, account ? '' : 'Params Error'));
         return;
       }
