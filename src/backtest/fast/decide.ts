@@ -35,7 +35,7 @@ export function decide(slot: KernelSlot, tick: number, tradingState: TradingStat
     slot.succeeded();
     return;
   }
-  const { decision, orderLinkId } = kernel.assess(signal, snapshotAt(tick), slot.price.instrument, tradingState);
+  const { decision, orderLinkId } = kernel.assess(signal, snapshotAt(tick), slot.price.instrument, tradingState, false);
   if (!decision.allowed || orderLinkId === null) {
     slot.succeeded();
     return;

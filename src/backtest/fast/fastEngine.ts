@@ -17,6 +17,7 @@ import type { FundingSchedule } from '../../core/fills/funding.ts';
 import { KernelSlot } from './kernelSlot.ts';
 import { decide, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
+import { toFixedNumber } from '../../core/fixedRound.ts';
 
 /**
  * The fast backtest engine: one event loop over the merged timeline of every symbol's
@@ -107,12 +108,14 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         if (payment !== 0) {
           const c = charged.get(s.symbol)!;
           c.settlements++;
-          c.total = Number((c.total + payment).toFixed(8));
+          c.total = toFixedNumber(c.total + payment, 8);
         }
       }
     }
-    // 3. The account check.
-    if ((t - from) % checkPeriod === 0 || t % DAY_MS === 0) watch.check(t, account.equity());
+    // 3. The account check. Equity moves only with marks, funding and fills: computed once
+    // here and again at the end of the instant only when an entry was sent.
+    let equityNow = account.equity();
+    if ((t - from) % checkPeriod === 0 || t % DAY_MS === 0) watch.check(t, equityNow);
     else watch.liftPause(t);
     // 4. Strategies whose candle closed now.
     const first = t === from;
@@ -141,9 +144,12 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
       if (outcome.kind === 'failed') a.slot.failed(tick, outcome.error.level === 'symbol');
       else a.slot.succeeded();
     }
-    approved.length = 0;
+    if (approved.length > 0) {
+      approved.length = 0;
+      equityNow = account.equity();
+    }
     // 6. Mark to market.
-    equity.record(t, account.equity(), account.exposure());
+    equity.record(t, equityNow, account.exposure());
     if ((++instants & 0xfff) === 0) options.onProgress?.(t);
   }
 

@@ -44,10 +44,10 @@ export interface EntryLevels {
   readonly minRewardRisk: number;
 }
 
-/** An entry when the levels are tradable, otherwise 'none' saying why (with the factors kept). */
-export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLevels, values: FactorValues, why: string): SignalDecision {
+/** An entry when the levels are tradable, otherwise 'none' saying why (with the factors kept); `explain` false leaves the reason empty. */
+export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLevels, values: FactorValues, why: string, explain = true): SignalDecision {
   const problem = levelsProblem(levels.side, levels.entry, levels.stop, levels.target, levels.minRewardRisk);
-  if (problem) return noTrade(spec, mode, levels.entry, `${why}, but ${problem}`, values);
+  if (problem) return noTrade(spec, mode, levels.entry, explain ? `${why}, but ${problem}` : '', values);
   const rr = rewardRiskOf(levels.side, levels.entry, levels.stop, levels.target);
   return {
     action: levels.side,
@@ -57,7 +57,7 @@ export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLev
     factors: factorRecord(spec, values),
     score: confluenceScore(values, spec.weights),
     mode,
-    reason: `${why}; R/R ${fmt(rr)}`,
+    reason: explain ? `${why}; R/R ${fmt(rr)}` : '',
   };
 }
 

@@ -86,18 +86,18 @@ interface Setup {
 }
 
 /** Shared by signal and fallback: trend side from the spread, then the pullback test. */
-function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string): SignalDecision {
+function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string, explain = true): SignalDecision {
   const { side, spreadAtr } = setup;
   const factors = [rampUp(Math.abs(spreadAtr), p.minTrendAtr, p.fullTrendAtr), setup.pullback, closeLocation(side, high, low, price)] as const;
-  if (Math.abs(spreadAtr) < p.minTrendAtr) return noTrade(MTF_FACTORS, mode, price, `no trend: EMA spread ${fmt(spreadAtr)} ATR < ${p.minTrendAtr}; ${detail}`, factors);
-  if (setup.pullbackNeeded) return noTrade(MTF_FACTORS, mode, price, `${side === 'long' ? 'uptrend' : 'downtrend'} without a pullback; ${detail}`, factors);
+  if (Math.abs(spreadAtr) < p.minTrendAtr) return noTrade(MTF_FACTORS, mode, price, explain ? `no trend: EMA spread ${fmt(spreadAtr)} ATR < ${p.minTrendAtr}; ${detail}` : '', factors);
+  if (setup.pullbackNeeded) return noTrade(MTF_FACTORS, mode, price, explain ? `${side === 'long' ? 'uptrend' : 'downtrend'} without a pullback; ${detail}` : '', factors);
   const stop = stopBeyond(side, side === 'long' ? Math.min(low, price) : Math.max(high, price), atr, p.stopAtrMultiple);
   const target = targetAtRewardRisk(side, price, stop, p.takeProfitR);
-  const why = `${mode === 'degraded' ? 'degraded: ' : ''}pullback in the ${side === 'long' ? 'up' : 'down'}trend; ${detail}`;
-  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+  const why = explain ? `${mode === 'degraded' ? 'degraded: ' : ''}pullback in the ${side === 'long' ? 'up' : 'down'}trend; ${detail}` : '';
+  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, explain);
 }
 
-function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
+function signal(ind: IndicatorResult, p: MultiTimeframeParams, explain = true): SignalDecision {
   const r = readValues(ind, VALUES);
   if (!r.ok) return noTrade(MTF_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
   const v = r.v;
@@ -107,8 +107,8 @@ function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
   // 0.5 right at the threshold, 1 ten RSI points beyond it.
   const pullback = side === 'long' ? rampDown(v.rsi, p.pullbackRsiLong - 10, p.pullbackRsiLong + 10) : rampUp(v.rsi, p.pullbackRsiShort - 10, p.pullbackRsiShort + 10);
   const pullbackNeeded = pullbackMissing(side, v.rsi, p);
-  const detail = `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}`;
-  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail);
+  const detail = explain ? `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}` : '';
+  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail, explain);
 }
 
 /**

@@ -85,7 +85,7 @@ function boxDistanceOf(side: EntrySide, boxPosition: number): number {
   return side === 'long' ? boxPosition : 1 - boxPosition;
 }
 
-function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
+function signal(ind: IndicatorResult, p: RangeParams, explain = true): SignalDecision {
   const r = readValues(ind, VALUES);
   if (!r.ok) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
   const v = r.v;
@@ -111,13 +111,13 @@ function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
     [closeLocation(side, v.high, v.low, price), 0.3],
   ]);
   const factors = [rangeQuality, edgeProximity, momentum] as const;
-  if (v.adx >= p.adxMax) return noTrade(RANGE_FACTORS, 'full', price, `trending, not ranging: ADX ${fmt(v.adx)} >= ${p.adxMax}`, factors);
-  if (edgeDistance > p.entryZone) return noTrade(RANGE_FACTORS, 'full', price, `inside the bands: %B ${fmt(v.percentB)} not within ${p.entryZone} of an edge`, factors);
-  if (dcDistance > p.boxEdgeZone) return noTrade(RANGE_FACTORS, 'full', price, `at a band but mid-box: ${fmt(dcPos)} of the ${p.donchianPeriod}-candle range`, factors);
+  if (v.adx >= p.adxMax) return noTrade(RANGE_FACTORS, 'full', price, explain ? `trending, not ranging: ADX ${fmt(v.adx)} >= ${p.adxMax}` : '', factors);
+  if (edgeDistance > p.entryZone) return noTrade(RANGE_FACTORS, 'full', price, explain ? `inside the bands: %B ${fmt(v.percentB)} not within ${p.entryZone} of an edge` : '', factors);
+  if (dcDistance > p.boxEdgeZone) return noTrade(RANGE_FACTORS, 'full', price, explain ? `at a band but mid-box: ${fmt(dcPos)} of the ${p.donchianPeriod}-candle range` : '', factors);
   const stop = side === 'long' ? stopBeyond(side, Math.min(v.bbLower, v.low), v.atr, p.stopAtrMultiple) : stopBeyond(side, Math.max(v.bbUpper, v.high), v.atr, p.stopAtrMultiple);
   const target = p.target === 'middle' ? v.bbMiddle : side === 'long' ? v.bbUpper : v.bbLower;
-  const why = `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}`;
-  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why);
+  const why = explain ? `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}` : '';
+  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, explain);
 }
 
 /**

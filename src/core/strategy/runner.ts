@@ -1,6 +1,6 @@
 import type { Candle } from '../../domain/types.ts';
 import type { AnyStrategyDefinition, IndicatorResult, Signal } from './contract.ts';
-import { guardedDecision } from './sanitize.ts';
+import { guardedDecision, type CheckedDecision } from './sanitize.ts';
 
 /**
  * Drives a StrategyDefinition for an actor: keeps its incremental indicator state in step
@@ -131,6 +131,8 @@ export interface EvaluateSignalInput {
   readonly degraded: boolean;
   readonly strategyId: string;
   readonly symbol: string;
+  /** False when nobody will read the reason (the fast backtest engine): the strategy may leave it empty. Default true. */
+  readonly explain?: boolean;
 }
 
 /** A Signal plus why the strategy's answer was replaced (a counted strategy fault), if it was. */
@@ -146,11 +148,10 @@ export interface EvaluatedSignal extends Signal {
 export function evaluateSignal(input: EvaluateSignalInput): EvaluatedSignal {
   const { definition: def, params, indicators, candles, degraded } = input;
   const lastCandle = candles[candles.length - 1];
-  const stamp = { strategyId: input.strategyId, strategyType: def.type, symbol: input.symbol };
   if (degraded) {
     const reference = lastCandle?.close ?? 0;
     const checked = guardedDecision(def, 'degraded', reference, () => def.fallback(candles, params));
-    return { ...checked.decision, ...stamp, candleStart: lastCandle?.start ?? 0, fault: checked.fault };
+    return stamped(checked, input, lastCandle?.start ?? 0);
   }
   if (indicators === null) {
     const checked = guardedDecision(def, 'full', lastCandle?.close ?? 0, () => ({
@@ -163,10 +164,35 @@ export function evaluateSignal(input: EvaluateSignalInput): EvaluatedSignal {
       mode: 'full',
       reason: `warming up: ${candles.length} closed candle(s), ${safeWarmup(def, params)} needed`,
     }));
-    return { ...checked.decision, ...stamp, candleStart: lastCandle?.start ?? 0, fault: checked.fault };
+    return stamped(checked, input, lastCandle?.start ?? 0);
   }
-  const checked = guardedDecision(def, 'full', indicators.close, () => def.signal(indicators, params));
-  return { ...checked.decision, ...stamp, candleStart: indicators.candleStart, fault: checked.fault };
+  const explain = input.explain ?? true;
+  const checked = guardedDecision(def, 'full', indicators.close, () => def.signal(indicators, params, explain), explain);
+  return stamped(checked, input, indicators.candleStart);
+}
+
+/**
+ * The checked decision stamped with its origin: `{ ...decision, strategyId, strategyType,
+ * symbol, candleStart, fault }` written out (same keys, same order), because the spread of a
+ * decision object was the most expensive step of a signal (a megamorphic clone per call).
+ */
+function stamped(checked: CheckedDecision, input: EvaluateSignalInput, candleStart: number): EvaluatedSignal {
+  const d = checked.decision;
+  return {
+    action: d.action,
+    price: d.price,
+    stopLoss: d.stopLoss,
+    takeProfit: d.takeProfit,
+    factors: d.factors,
+    score: d.score,
+    mode: d.mode,
+    reason: d.reason,
+    strategyId: input.strategyId,
+    strategyType: input.definition.type,
+    symbol: input.symbol,
+    candleStart,
+    fault: checked.fault,
+  };
 }
 
 function safeWarmup(def: AnyStrategyDefinition, params: unknown): string {

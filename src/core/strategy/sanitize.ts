@@ -28,8 +28,11 @@ export function faultDecision(def: AnyStrategyDefinition, mode: SignalMode, pric
   };
 }
 
-/** Validates a raw decision against the contract; `referencePrice` stands in when the decision has none. */
-export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: SignalMode, referencePrice: number): CheckedDecision {
+/**
+ * Validates a raw decision against the contract; `referencePrice` stands in when the decision
+ * has none. With `explain` false an empty reason stays empty (the caller never shows it).
+ */
+export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: SignalMode, referencePrice: number, explain = true): CheckedDecision {
   if (typeof raw !== 'object' || raw === null) return faultDecision(def, mode, referencePrice, `returned ${String(raw)} instead of a decision`);
   const d = raw as Partial<Record<keyof SignalDecision, unknown>>;
   const action = d.action as SignalAction;
@@ -41,7 +44,7 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
     if (!isNumber(value) && action !== 'none') return faultDecision(def, mode, referencePrice, `factor ${name} is ${String(value)}`);
     factors[name] = isNumber(value) ? clamp(value, 0, 1) : 0;
   }
-  const reason = typeof d.reason === 'string' && d.reason.length > 0 ? d.reason : `${action} (no reason given)`;
+  const reason = typeof d.reason === 'string' && (d.reason.length > 0 || !explain) ? d.reason : `${action} (no reason given)`;
   if (action === 'none') {
     const price = isNumber(d.price) ? d.price : isNumber(referencePrice) ? referencePrice : 0;
     const score = isNumber(d.score) ? clamp(d.score, 0.1, 1) : 0.1;
@@ -59,12 +62,12 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
 }
 
 /** Runs a decision function, turning a throw into a fault. */
-export function guardedDecision(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, decide: () => unknown): CheckedDecision {
+export function guardedDecision(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, decide: () => unknown, explain = true): CheckedDecision {
   let raw: unknown;
   try {
     raw = decide();
   } catch (error) {
     return faultDecision(def, mode, referencePrice, `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
-  return checkDecision(def, raw, mode, referencePrice);
+  return checkDecision(def, raw, mode, referencePrice, explain);
 }

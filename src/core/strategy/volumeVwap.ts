@@ -78,7 +78,7 @@ interface Stretch {
 }
 
 /** Shared by signal and fallback: how stretched the close is from the mean, and the trade back to it. */
-function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch): SignalDecision {
+function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch, explain = true): SignalDecision {
   const unit = deviationUnit(p, st.stdDev, st.atr);
   const deviation = deviationOf(p, close, st.mean, unit);
   const threshold = thresholdOf(p);
@@ -86,23 +86,23 @@ function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, h
   const volumeSpike = st.volumeRatio === null ? 0 : rampUp(st.volumeRatio, 1, p.volumeSpikeRatio);
   const factors = [Math.min(1, Math.abs(deviation) / (2 * threshold)), volumeSpike, closeLocation(side, high, low, close)] as const;
   const unitName = p.deviationMode === 'std' ? 'sd' : '%';
-  const detail = `close ${fmt(close)} is ${fmt(deviation)}${unitName} from ${mode === 'full' ? 'VWAP' : 'the session mean'} ${fmt(st.mean)}`;
-  if (st.sessionCandles < p.minSessionCandles) return noTrade(VWAP_FACTORS, mode, close, `session too young: ${st.sessionCandles} of ${p.minSessionCandles} candles`, factors);
+  const detail = explain ? `close ${fmt(close)} is ${fmt(deviation)}${unitName} from ${mode === 'full' ? 'VWAP' : 'the session mean'} ${fmt(st.mean)}` : '';
+  if (st.sessionCandles < p.minSessionCandles) return noTrade(VWAP_FACTORS, mode, close, explain ? `session too young: ${st.sessionCandles} of ${p.minSessionCandles} candles` : '', factors);
   if (!(st.atr > 0) || !(unit > 0)) return noTrade(VWAP_FACTORS, mode, close, 'flat market: no deviation unit', factors);
-  if (Math.abs(deviation) < threshold) return noTrade(VWAP_FACTORS, mode, close, `not stretched: ${detail} (needs ${threshold}${unitName})`, factors);
+  if (Math.abs(deviation) < threshold) return noTrade(VWAP_FACTORS, mode, close, explain ? `not stretched: ${detail} (needs ${threshold}${unitName})` : '', factors);
   if (st.volumeRatio !== null && st.volumeRatio < p.minVolumeRatio) {
-    return noTrade(VWAP_FACTORS, mode, close, `volume ratio ${fmt(st.volumeRatio)} below minVolumeRatio ${p.minVolumeRatio}`, factors);
+    return noTrade(VWAP_FACTORS, mode, close, explain ? `volume ratio ${fmt(st.volumeRatio)} below minVolumeRatio ${p.minVolumeRatio}` : '', factors);
   }
   const stop = stopBeyond(side, side === 'long' ? low : high, st.atr, p.stopAtrMultiple);
-  const why = `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}`;
-  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why);
+  const why = explain ? `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}` : '';
+  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why, explain);
 }
 
-function signal(ind: IndicatorResult, p: VolumeVwapParams): SignalDecision {
+function signal(ind: IndicatorResult, p: VolumeVwapParams, explain = true): SignalDecision {
   const r = readValues(ind, VALUES);
   if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
   const v = r.v;
-  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio });
+  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio }, explain);
 }
 
 /**

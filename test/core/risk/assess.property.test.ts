@@ -136,4 +136,29 @@ describe('assessEntry properties', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('explain: false gives the same decision, with no reason formatted (the fast engine)', () => {
+    const wild = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1e308));
+    const states = fc.constantFrom('ACTIVE', 'ACTIVE', 'REDUCING', 'HALTED') as fc.Arbitrary<EntryRequest['tradingState']>;
+    fc.assert(
+      fc.property(requestArb, wild, fc.nat(3), states, fc.boolean(), (req, a, which, tradingState, mine) => {
+        const patched: EntryRequest = {
+          ...req,
+          tradingState,
+          signal: which === 0 ? { ...req.signal, score: a } : which === 1 ? { ...req.signal, stopLoss: a } : req.signal,
+          portfolio: {
+            ...req.portfolio,
+            equity: which === 2 ? a : req.portfolio.equity,
+            positions: mine ? [...req.portfolio.positions, position(req.signal.symbol, req.portfolio.equity / 10)] : req.portfolio.positions,
+          },
+        };
+        const full = assessEntry(patched);
+        const terse = assessEntry({ ...patched, explain: false });
+        // Fixed sentences cost nothing and stay; what formats numbers is left out.
+        expect({ ...terse, reason: '' }).toEqual({ ...full, reason: '' });
+        expect([full.reason, '']).toContain(terse.reason);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
