@@ -87,6 +87,10 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   }
 
   const checkPeriod = checkPeriodMs(input);
+  // The account check runs at from + k x checkPeriod and at every 00:00 UTC: the next of each
+  // (integer steps, no floating-point remainder per instant).
+  let gridCheck = from;
+  let dayCheck = utcDayStart(from - 1) + DAY_MS;
   const approved: Approved[] = [];
   let snapshot: PortfolioSnapshot | null = null;
   const snapshotAt = (t: number): PortfolioSnapshot => {
@@ -115,7 +119,9 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     // 3. The account check. Equity moves only with marks, funding and fills: computed once
     // here and again at the end of the instant only when an entry was sent.
     let equityNow = account.equity();
-    if ((t - from) % checkPeriod === 0 || t % DAY_MS === 0) watch.check(t, equityNow);
+    if (t > gridCheck) gridCheck += Math.ceil((t - gridCheck) / checkPeriod) * checkPeriod;
+    if (t > dayCheck) dayCheck = utcDayStart(t - 1) + DAY_MS;
+    if (t === gridCheck || t === dayCheck) watch.check(t, equityNow);
     else watch.liftPause(t);
     // 4. Strategies whose candle closed now.
     const first = t === from;

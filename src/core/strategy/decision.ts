@@ -1,5 +1,5 @@
 import { confluenceScore, type IndicatorResult, type SignalDecision, type SignalMode } from './contract.ts';
-import { fmt, levelsProblem, rewardRiskOf, type EntrySide } from './levels.ts';
+import { fmt, levelsProblem, levelsTradable, rewardRiskOf, type EntrySide } from './levels.ts';
 
 /**
  * Builders for SignalDecision, so every strategy returns the same shape: exactly its three
@@ -46,8 +46,10 @@ export interface EntryLevels {
 
 /** An entry when the levels are tradable, otherwise 'none' saying why (with the factors kept); `explain` false leaves the reason empty. */
 export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLevels, values: FactorValues, why: string, explain = true): SignalDecision {
-  const problem = levelsProblem(levels.side, levels.entry, levels.stop, levels.target, levels.minRewardRisk);
-  if (problem) return noTrade(spec, mode, levels.entry, explain ? `${why}, but ${problem}` : '', values);
+  if (!levelsTradable(levels.side, levels.entry, levels.stop, levels.target, levels.minRewardRisk)) {
+    const problem = explain ? levelsProblem(levels.side, levels.entry, levels.stop, levels.target, levels.minRewardRisk) : '';
+    return noTrade(spec, mode, levels.entry, explain ? `${why}, but ${problem}` : '', values);
+  }
   const rr = rewardRiskOf(levels.side, levels.entry, levels.stop, levels.target);
   return {
     action: levels.side,

@@ -24,6 +24,13 @@ export function rewardRiskOf(side: EntrySide, entry: number, stop: number, targe
   return reward / risk;
 }
 
+/** Whether the levels can be traded: exactly when levelsProblem is null, without building its sentence. */
+export function levelsTradable(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): boolean {
+  if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && stop > 0 && Number.isFinite(target) && target > 0)) return false;
+  if (side === 'long' ? !(stop < entry && entry < target) : !(stop > entry && entry > target)) return false;
+  return !(rewardRiskOf(side, entry, stop, target) < minRewardRisk);
+}
+
 /** Why these levels cannot be traded, or null when they can (stop and target on the right sides, R/R reached). */
 export function levelsProblem(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): string | null {
   if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && stop > 0 && Number.isFinite(target) && target > 0)) return `levels are not positive numbers (entry ${entry}, stop ${stop}, target ${target})`;
