@@ -15,7 +15,7 @@ import { DailyLossWatch } from './dailyLossWatch.ts';
 import { FastAccount } from './fastAccount.ts';
 import type { FundingSchedule } from '../../core/fills/funding.ts';
 import { KernelSlot } from './kernelSlot.ts';
-import { decide, type Approved } from './decide.ts';
+import { decide, type AccountAtTick, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
 import { toFixedNumber } from '../../core/fixedRound.ts';
 
@@ -92,13 +92,20 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   let gridCheck = from;
   let dayCheck = utcDayStart(from - 1) + DAY_MS;
   const approved: Approved[] = [];
+  // The account as the actors' fetch sees it during step 4 (nothing changes it until step 5).
+  let observed = false;
   let snapshot: PortfolioSnapshot | null = null;
-  const snapshotAt = (t: number): PortfolioSnapshot => {
-    if (snapshot === null) {
+  const accountAtTick: AccountAtTick = {
+    observe(t) {
+      if (observed) return;
       watch.tracker.observe(account.equity(), t);
-      snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
-    }
-    return snapshot;
+      observed = true;
+    },
+    snapshot(t) {
+      this.observe(t);
+      if (snapshot === null) snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+      return snapshot;
+    },
   };
 
   for (let t = from; t <= to; t = nextInstant(t)) {
@@ -126,6 +133,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     // 4. Strategies whose candle closed now.
     const first = t === from;
     const tick = first ? t : t + config.actor.tickDelayMs;
+    observed = false;
     snapshot = null;
     for (const slot of slots) {
       const rows = slot.series;
@@ -140,7 +148,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         slot.ingestRow(slot.row++);
       }
       if (tick > to || watch.tradingState() === 'HALTED' || !slot.takesTick(tick, first)) continue;
-      decide(slot, tick, watch.tradingState(), snapshotAt, approved);
+      decide(slot, tick, watch.tradingState(), accountAtTick, approved);
     }
     // 5. Entries, in actor order, with the send-time checks.
     for (let i = 0; i < approved.length; i++) {

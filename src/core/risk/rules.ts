@@ -1,4 +1,4 @@
-import { OPEN_ORDER_STATUSES, type Order, type Position } from '../../domain/types.ts';
+import { OPEN_ORDER_STATUSES, type Order, type Position, type TradingState } from '../../domain/types.ts';
 import type { DeniedEntry, EntryRequest, RiskDenialCode } from './types.ts';
 import { dailyLossFloor, dailyLossReached } from './dailyLoss.ts';
 import { num } from './format.ts';
@@ -16,6 +16,17 @@ export function isOpenPosition(p: Position): boolean {
 /** A resting plain order; position TP/SL orders (stopOrderType set) do not block an entry. */
 export function isPlainOpenOrder(o: Order): boolean {
   return o.stopOrderType === '' && OPEN_ORDER_STATUSES.includes(o.status);
+}
+
+/**
+ * True only when assessEntry denies an entry whatever the signal, the prices and the sizing:
+ * trading HALTED or REDUCING (checkAccount's first rules), or a position already open on the
+ * signal's symbol (checkPortfolio: one position per symbol). Which denial it would be does
+ * not matter to a driver that only acts on approvals (the fast backtest engine), so it can
+ * skip the portfolio snapshot and the assessment; a property test holds assessEntry to it.
+ */
+export function entryCertainlyDenied(tradingState: TradingState, positionOpenOnSymbol: boolean): boolean {
+  return tradingState === 'HALTED' || tradingState === 'REDUCING' || positionOpenOnSymbol;
 }
 
 export function checkAccount(request: EntryRequest): DeniedEntry | null {
