@@ -64,16 +64,19 @@ export function tradeOrNone(spec: FactorSpec, mode: SignalMode, levels: EntryLev
 }
 
 /**
- * Checks the named values of an IndicatorResult, or names the first one that is missing or
- * not finite (so a strategy can answer 'none' with that reason instead of computing NaN).
- * `v` is the result's own record, not a copy (a decision is made before the state moves on).
+ * Checks the named values of an IndicatorResult: null when every one is a finite number and
+ * the close is positive, else the first one missing or not finite, as `name=value` (so a
+ * strategy can answer 'none' with that reason instead of computing NaN). The strategy then
+ * reads the result's own record, not a copy (a decision is made before the state moves on);
+ * no object is built for the common answer.
  */
-export function readValues<K extends string>(indicators: IndicatorResult, names: readonly K[]): { readonly ok: true; readonly v: Readonly<Record<K, number>> } | { readonly ok: false; readonly missing: string } {
+export function missingValue(indicators: IndicatorResult, names: readonly string[]): string | null {
   const values = indicators.values;
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     const value = values[name];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, missing: `${name}=${String(value)}` };
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `${name}=${String(value)}`;
   }
-  if (!Number.isFinite(indicators.close) || indicators.close <= 0) return { ok: false, missing: `close=${indicators.close}` };
-  return { ok: true, v: values as Readonly<Record<K, number>> };
+  if (!Number.isFinite(indicators.close) || indicators.close <= 0) return `close=${indicators.close}`;
+  return null;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import { meanCloseOf, priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampDown, rampUp } from './factors.ts';
 import { fmt, stopBeyond, targetAtRewardRisk, type EntrySide } from './levels.ts';
 import { MultiTimeframeState } from './multiTimeframeIndicators.ts';
@@ -98,9 +98,9 @@ function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: numbe
 }
 
 function signal(ind: IndicatorResult, p: MultiTimeframeParams, explain = true): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(MTF_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(MTF_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
   if (!(v.atr > 0)) return noTrade(MTF_FACTORS, 'full', ind.close, 'flat market: ATR is 0');
   const spreadAtr = (v.htfFastEma - v.htfSlowEma) / v.atr;
   const side = trendSide(spreadAtr);

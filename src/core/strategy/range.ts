@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { blend, closeLocation, rampDown } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
@@ -86,9 +86,9 @@ function boxDistanceOf(side: EntrySide, boxPosition: number): number {
 }
 
 function signal(ind: IndicatorResult, p: RangeParams, explain = true): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
   const price = ind.close;
   if (!(v.bbUpper > v.bbLower) || !(v.atr > 0)) return noTrade(RANGE_FACTORS, 'full', price, 'flat market: the bands have collapsed');
   // The nearer edge decides the side we score, so a 'none' still shows how close a trade was.

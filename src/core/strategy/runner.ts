@@ -1,6 +1,6 @@
 import type { Candle } from '../../domain/types.ts';
 import type { AnyStrategyDefinition, IndicatorResult, Signal } from './contract.ts';
-import { guardedDecision, type CheckedDecision } from './sanitize.ts';
+import { checkDecision, guardedDecision, thrownFault, type CheckedDecision } from './sanitize.ts';
 
 /**
  * Drives a StrategyDefinition for an actor: keeps its incremental indicator state in step
@@ -166,9 +166,15 @@ export function evaluateSignal(input: EvaluateSignalInput): EvaluatedSignal {
     }));
     return stamped(checked, input, lastCandle?.start ?? 0);
   }
+  // guardedDecision written out: no closure per signal on the hot path.
   const explain = input.explain ?? true;
-  const checked = guardedDecision(def, 'full', indicators.close, () => def.signal(indicators, params, explain), explain);
-  return stamped(checked, input, indicators.candleStart);
+  let raw: unknown;
+  try {
+    raw = def.signal(indicators, params, explain);
+  } catch (error) {
+    return stamped(thrownFault(def, 'full', indicators.close, error), input, indicators.candleStart);
+  }
+  return stamped(checkDecision(def, raw, 'full', indicators.close, explain), input, indicators.candleStart);
 }
 
 /**

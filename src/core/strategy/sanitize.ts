@@ -13,7 +13,10 @@ export interface CheckedDecision {
   readonly fault: string | null;
 }
 
-const ACTIONS: readonly SignalAction[] = ['long', 'short', 'none'];
+/** One of the three actions (three comparisons: this runs for every signal of a backtest). */
+function isAction(value: unknown): value is SignalAction {
+  return value === 'long' || value === 'short' || value === 'none';
+}
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
@@ -36,7 +39,7 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
   if (typeof raw !== 'object' || raw === null) return faultDecision(def, mode, referencePrice, `returned ${String(raw)} instead of a decision`);
   const d = raw as Partial<Record<keyof SignalDecision, unknown>>;
   const action = d.action as SignalAction;
-  if (!ACTIONS.includes(action)) return faultDecision(def, mode, referencePrice, `unknown action ${String(d.action)}`);
+  if (!isAction(action)) return faultDecision(def, mode, referencePrice, `unknown action ${String(d.action)}`);
   const rawFactors = (typeof d.factors === 'object' && d.factors !== null ? d.factors : {}) as Record<string, unknown>;
   const factors: Record<string, number> = {};
   for (const name of def.factorNames) {
@@ -61,13 +64,18 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
   return { decision: { action, price, stopLoss, takeProfit, factors, score: clamp(score, 0.1, 1), mode, reason }, fault: null };
 }
 
+/** The fault of a decision function that threw `error`. */
+export function thrownFault(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, error: unknown): CheckedDecision {
+  return faultDecision(def, mode, referencePrice, `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+}
+
 /** Runs a decision function, turning a throw into a fault. */
 export function guardedDecision(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, decide: () => unknown, explain = true): CheckedDecision {
   let raw: unknown;
   try {
     raw = decide();
   } catch (error) {
-    return faultDecision(def, mode, referencePrice, `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return thrownFault(def, mode, referencePrice, error);
   }
   return checkDecision(def, raw, mode, referencePrice, explain);
 }

@@ -4,7 +4,7 @@ import { utcDayStart } from '../data/utcTime.ts';
 import { typicalPrice } from '../indicators/sessionVwap.ts';
 import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
-import { noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampUp } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
@@ -99,9 +99,9 @@ function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, h
 }
 
 function signal(ind: IndicatorResult, p: VolumeVwapParams, explain = true): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
   return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio }, explain);
 }
 
