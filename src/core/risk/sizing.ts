@@ -53,14 +53,32 @@ function tooSmallCode(binding: SizeCap | undefined, fallback: RiskDenialCode): R
   return fallback;
 }
 
-const CAP_NAMES: readonly SizeCap[] = ['maxPositionPct', 'maxTotalExposurePct', 'maxLeverage', 'availableMargin', 'maxMktOrderQty'];
+export const CAP_NAMES: readonly SizeCap[] = ['maxPositionPct', 'maxTotalExposurePct', 'maxLeverage', 'availableMargin', 'maxMktOrderQty'];
 
-/** The caps below the risk-based size, tightest first (ties in CAP_NAMES order). */
-function cappedBy(capQty: readonly number[], riskQty: number): SizeCap[] {
-  return CAP_NAMES.map((name, i) => ({ name, qty: capQty[i]! }))
-    .filter((c) => c.qty < riskQty)
-    .sort((a, b) => a.qty - b.qty)
-    .map((c) => c.name);
+/**
+ * The caps below the risk-based size, tightest first (ties in CAP_NAMES order: a stable
+ * insertion sort of at most five names). Plain loops instead of a map/filter/sort chain
+ * with four closures and an object per cap on every approval (a property test holds the two
+ * equal).
+ */
+export function cappedBy(capQty: readonly number[], riskQty: number): SizeCap[] {
+  const out: SizeCap[] = [];
+  const qty: number[] = [];
+  for (let i = 0; i < CAP_NAMES.length; i++) {
+    const q = capQty[i]!;
+    if (!(q < riskQty)) continue;
+    let k = out.length;
+    out.push(CAP_NAMES[i]!);
+    qty.push(q);
+    while (k > 0 && qty[k - 1]! - q > 0) {
+      out[k] = out[k - 1]!;
+      qty[k] = qty[k - 1]!;
+      k--;
+    }
+    out[k] = CAP_NAMES[i]!;
+    qty[k] = q;
+  }
+  return out;
 }
 
 export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
