@@ -12,15 +12,22 @@ export type FactorValues = readonly [number, number, number];
 export interface FactorSpec {
   readonly names: readonly [string, string, string];
   readonly weights: readonly [number, number, number];
+  /**
+   * The factors as a record keyed by `names`, in that order, written as an object literal
+   * (`(a, b, c) => ({ first: a, second: b, third: c })`): built key by key from the names it
+   * cost three keyed stores, each a new hidden-class transition, on every signal; a test
+   * holds the literal's keys to `names`.
+   */
+  readonly record: (a: number, b: number, c: number) => Record<string, number>;
+}
+
+/** A factor in [0, 1]; a non-finite one counts as 0. */
+function unit(v: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
 }
 
 export function factorRecord(spec: FactorSpec, values: FactorValues): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < spec.names.length; i++) {
-    const v = values[i] ?? 0;
-    out[spec.names[i]!] = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
-  }
-  return out;
+  return spec.record(unit(values[0] ?? 0), unit(values[1] ?? 0), unit(values[2] ?? 0));
 }
 
 export function noTrade(spec: FactorSpec, mode: SignalMode, price: number, reason: string, values: FactorValues = [0, 0, 0]): SignalDecision {

@@ -17,7 +17,11 @@ import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from '.
  * Vetoes: no trend (EMA spread below minTrendAtr ATRs), no pullback, reward/risk too low.
  */
 
-export const MTF_FACTORS: FactorSpec = { names: ['trendStrength', 'pullbackDepth', 'resumption'], weights: [0.4, 0.35, 0.25] };
+export const MTF_FACTORS: FactorSpec = {
+  names: ['trendStrength', 'pullbackDepth', 'resumption'],
+  weights: [0.4, 0.35, 0.25],
+  record: (trendStrength, pullbackDepth, resumption) => ({ trendStrength, pullbackDepth, resumption }),
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 400, stopAtrMultiple: 1, minRewardRisk: 1.5 }),

@@ -20,7 +20,11 @@ import { RangeState } from './rangeIndicators.ts';
  * rangeQuality, an RSI that does not confirm lowers momentum, and so the score and size.
  */
 
-export const RANGE_FACTORS: FactorSpec = { names: ['rangeQuality', 'edgeProximity', 'momentum'], weights: [0.35, 0.3, 0.35] };
+export const RANGE_FACTORS: FactorSpec = {
+  names: ['rangeQuality', 'edgeProximity', 'momentum'],
+  weights: [0.35, 0.3, 0.35],
+  record: (rangeQuality, edgeProximity, momentum) => ({ rangeQuality, edgeProximity, momentum }),
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 200, stopAtrMultiple: 1, minRewardRisk: 1.5 }),

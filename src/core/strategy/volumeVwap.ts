@@ -20,7 +20,11 @@ import { VolumeVwapState } from './volumeVwapIndicators.ts';
  * wait for minSessionCandles, and the deviation unit is floored at stdFloorAtr x ATR.
  */
 
-export const VWAP_FACTORS: FactorSpec = { names: ['vwapStretch', 'volumeSpike', 'reversal'], weights: [0.4, 0.3, 0.3] };
+export const VWAP_FACTORS: FactorSpec = {
+  names: ['vwapStretch', 'volumeSpike', 'reversal'],
+  weights: [0.4, 0.3, 0.3],
+  record: (vwapStretch, volumeSpike, reversal) => ({ vwapStretch, volumeSpike, reversal }),
+};
 
 const shape = {
   ...baseParamsShape({ historyCandles: 300, stopAtrMultiple: 1, minRewardRisk: 1.5 }),
