@@ -52,7 +52,6 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   const book = new TradeBook();
   const account = new FastAccount(config.simulator.initialBalance, { takerFeeRate: config.simulator.takerFeeRate, slippageBps: config.simulator.slippageBps }, book);
   const watch = new DailyLossWatch(config.risk.dailyLossLimitPct, config.risk.dailyLossAction);
-  const equity = new EquityRecorder();
 
   // Per symbol (in account.symbols order): its funding schedule, the next settlement, what was charged.
   const schedules: FundingSchedule[] = [];
@@ -65,6 +64,14 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     fundingNext.push(d.funding.firstAfter(from - 1));
     charged.set(d.symbol, { settlements: 0, total: 0 });
   }
+
+  // One equity point per instant: every bar close of the run (at most the account-check
+  // grid's steps), every 00:00 UTC and funding settlement; sized once.
+  const checkPeriod = checkPeriodMs(input);
+  let bars = 0;
+  for (const s of account.symbols) bars += s.bars.length;
+  const days = Math.ceil((to - from) / DAY_MS) + 1;
+  const equity = new EquityRecorder(Math.min(bars, Math.floor((to - from) / checkPeriod) + 1) + 4 * days + 16);
 
   const system = buildSystemInput(config, from);
   const slots: KernelSlot[] = [];
@@ -86,7 +93,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     }
   }
 
-  const checkPeriod = checkPeriodMs(input);
+  const tickDelayMs = config.actor.tickDelayMs;
   // The account check runs at from + k x checkPeriod and at every 00:00 UTC: the next of each
   // (integer steps, no floating-point remainder per instant).
   let gridCheck = from;
@@ -132,10 +139,13 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     else watch.liftPause(t);
     // 4. Strategies whose candle closed now.
     const first = t === from;
-    const tick = first ? t : t + config.actor.tickDelayMs;
+    const tick = first ? t : t + tickDelayMs;
+    // Only the account check (step 3) changes it.
+    const tradingState = watch.tradingState();
     observed = false;
     snapshot = null;
-    for (const slot of slots) {
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
       const rows = slot.series;
       if (first) {
         let end = slot.row;
@@ -147,8 +157,8 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         if (slot.row >= rows.length || rows.start[slot.row]! + slot.stepMs !== t) continue;
         slot.ingestRow(slot.row++);
       }
-      if (tick > to || watch.tradingState() === 'HALTED' || !slot.takesTick(tick, first)) continue;
-      decide(slot, tick, watch.tradingState(), accountAtTick, approved);
+      if (tick > to || tradingState === 'HALTED' || !slot.takesTick(tick, first)) continue;
+      decide(slot, tick, tradingState, accountAtTick, approved);
     }
     // 5. Entries, in actor order, with the send-time checks.
     for (let i = 0; i < approved.length; i++) {
@@ -174,7 +184,10 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
       if (s.next < s.bars.length) next = Math.min(next, s.bars.start[s.next]! + s.stepMs);
       if (fundingNext[i]! < schedules[i]!.length) next = Math.min(next, schedules[i]!.time(fundingNext[i]!));
     }
-    for (const slot of slots) if (slot.row < slot.series.length) next = Math.min(next, slot.series.start[slot.row]! + slot.stepMs);
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
+      if (slot.row < slot.series.length) next = Math.min(next, slot.series.start[slot.row]! + slot.stepMs);
+    }
     return next > t ? next : t + 1;
   }
 
