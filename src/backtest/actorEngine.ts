@@ -16,6 +16,7 @@ import { PauseLog } from './pauseLog.ts';
 import { runSummary } from './runSummary.ts';
 import { TradeBook } from './tradeBook.ts';
 import type { BacktestRun } from './types.ts';
+import { toFixedNumber } from '../core/fixedRound.ts';
 
 /**
  * `--engine actors`: the stored candles replayed through the real runtime (system and symbol
@@ -62,7 +63,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   replay.engine.on('funding', (f) => {
     book.funding(f.symbol, f.payment);
     const c = funding.get(f.symbol) ?? { settlements: 0, total: 0 };
-    funding.set(f.symbol, { settlements: c.settlements + 1, total: Number((c.total + f.payment).toFixed(8)) });
+    funding.set(f.symbol, { settlements: c.settlements + 1, total: toFixedNumber(c.total + f.payment, 8) });
   });
 
   const logger = options.logger ?? createLogger({ level: 'silent', pretty: 'never' });

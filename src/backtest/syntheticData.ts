@@ -43,17 +43,19 @@ function generate(market: MarketGenerator, spec: DataSeriesSpec, to: number): Ca
     rows.push(...page);
     start = page[page.length - 1]!.start + step;
   }
-  const col = (pick: (c: Candle) => number): Float64Array => Float64Array.from(rows, pick);
-  return {
-    symbol: spec.symbol,
-    interval: spec.interval,
-    length: rows.length,
-    start: col((c) => c.start),
-    open: col((c) => c.open),
-    high: col((c) => c.high),
-    low: col((c) => c.low),
-    close: col((c) => c.close),
-    volume: col((c) => c.volume),
-    turnover: col((c) => c.turnover),
-  };
+  // One pass into the seven columns: Float64Array.from(rows, pick) per column was 20% of a
+  // year's generation (the builtin's mapping path is slow).
+  const n = rows.length;
+  const columns = { start: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), turnover: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const c = rows[i]!;
+    columns.start[i] = c.start;
+    columns.open[i] = c.open;
+    columns.high[i] = c.high;
+    columns.low[i] = c.low;
+    columns.close[i] = c.close;
+    columns.volume[i] = c.volume;
+    columns.turnover[i] = c.turnover;
+  }
+  return { symbol: spec.symbol, interval: spec.interval, length: n, ...columns };
 }

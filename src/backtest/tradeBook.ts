@@ -1,6 +1,7 @@
 import { money } from '../core/account/money.ts';
 import type { Side } from '../domain/types.ts';
 import type { BacktestTrade, ExitReason } from './types.ts';
+import { toFixedNumber } from '../core/fixedRound.ts';
 
 /**
  * Round trips rebuilt from fills, the way src/journal/tradeCsv.ts rebuilds the user's trade
@@ -52,7 +53,7 @@ interface OpenTrade {
 
 const EPS = 1e-9;
 
-const round = (value: number): number => Number(value.toFixed(8));
+const round = (value: number): number => toFixedNumber(value, 8);
 
 export class TradeBook {
   private readonly open = new Map<string, OpenTrade>();

@@ -5,8 +5,27 @@
  * from the step's own decimal digits, so results are exact grid values.
  */
 
+import { toFixedNumber } from './fixedRound.ts';
+
+// The same few steps (a symbol's tickSize and qtyStep) are rounded to over and over: remember the last two.
+let stepA = Number.NaN;
+let decimalsA = 0;
+let stepB = Number.NaN;
+let decimalsB = 0;
+
 /** Number of decimal digits of a step such as 0.001 (3), 0.5 (1), 10 (0), 1e-7 (7). */
 export function decimalsOf(step: number): number {
+  if (step === stepA) return decimalsA;
+  if (step === stepB) return decimalsB;
+  const decimals = countDecimals(step);
+  stepB = stepA;
+  decimalsB = decimalsA;
+  stepA = step;
+  decimalsA = decimals;
+  return decimals;
+}
+
+function countDecimals(step: number): number {
   if (!Number.isFinite(step) || step <= 0) return 0;
   const text = step.toString();
   const exp = /e-(\d+)$/.exec(text);
@@ -22,8 +41,7 @@ export function decimalsOf(step: number): number {
 const EPS = 1e-9;
 
 function fromSteps(count: number, step: number): number {
-  const decimals = decimalsOf(step);
-  return Number((count * step).toFixed(decimals));
+  return toFixedNumber(count * step, decimalsOf(step));
 }
 
 /** Largest grid value <= value (used for quantities: never round a size up). */

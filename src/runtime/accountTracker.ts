@@ -7,7 +7,9 @@ const DAY_MS = 86_400_000;
 export class AccountTracker {
   private day = -1;
   private startEquity = 0;
-  private last: { readonly equity: number; readonly at: number } | null = null;
+  // The latest sample as two numbers (observed on every account check of a backtest: no object per call).
+  private lastAt = Number.NaN;
+  private lastValue = 0;
 
   observe(equity: number, at: number): void {
     if (!Number.isFinite(equity)) return;
@@ -16,16 +18,17 @@ export class AccountTracker {
       this.day = day;
       this.startEquity = equity;
     }
-    this.last = { equity, at };
+    this.lastValue = equity;
+    this.lastAt = at;
   }
 
   /** Equity at the start of `at`'s UTC day; the latest equity when the day has no sample yet. */
   dayStartEquity(at: number): number {
     if (Math.floor(at / DAY_MS) === this.day) return this.startEquity;
-    return this.last?.equity ?? 0;
+    return Number.isNaN(this.lastAt) ? 0 : this.lastValue;
   }
 
   lastEquity(): { readonly equity: number; readonly at: number } | null {
-    return this.last;
+    return Number.isNaN(this.lastAt) ? null : { equity: this.lastValue, at: this.lastAt };
   }
 }

@@ -12,6 +12,7 @@ import type { RegimeName } from './types.ts';
 import type { KlineQuery, SimMarket } from './simMarket.ts';
 import { MINUTE_TURNOVER } from './series.ts';
 import { configuredSchedule, type FundingSchedule } from '../core/fills/funding.ts';
+import { toFixedNumber } from '../core/fixedRound.ts';
 
 const BASE_PRICES: Record<string, number> = { BTCUSDT: 60_000, ETHUSDT: 3_000, SOLUSDT: 150 };
 
@@ -197,7 +198,7 @@ export class MarketGenerator implements SimMarket {
     const range = pathRange(bar, 0, offset, tickSize);
     const price = pathPrice(bar, offset, tickSize);
     const volume = roundToStep((bar.volume * offset) / MINUTE_MS, qtyStep);
-    const turnover = Number(((bar.turnover * offset) / MINUTE_MS).toFixed(4));
+    const turnover = toFixedNumber((bar.turnover * offset) / MINUTE_MS, 4);
     if (!closed) return { start, open: bar.open, high: range.high, low: range.low, close: price, volume, turnover };
     return {
       start,

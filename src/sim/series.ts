@@ -4,6 +4,7 @@ import type { Instrument } from '../domain/types.ts';
 import { MINUTE_MS, type MinuteBar } from './pricePath.ts';
 import { nextSegment, stepReturn, type Segment } from './regimes.ts';
 import type { RegimeName } from './types.ts';
+import { toFixedNumber } from '../core/fixedRound.ts';
 
 /** Gap settings (MarketOptions.gaps): expected gaps per day and their typical size in %. */
 export interface SeriesGaps {
@@ -144,7 +145,7 @@ export class MinuteSeries {
     this.low[i] = low;
     this.close[i] = close;
     this.volume[i] = volume;
-    this.turnover[i] = Number((volume * ((open + high + low + close) / 4)).toFixed(4));
+    this.turnover[i] = toFixedNumber(volume * ((open + high + low + close) / 4), 4);
     this.lastClose = close;
   }
 

@@ -114,7 +114,10 @@ export class FastAccount {
   /** Notional of the open positions at mark. */
   exposure(): number {
     let sum = 0;
-    for (const s of this.symbols) if (s.position.size !== 0) sum += Math.abs(s.position.size) * s.mark;
+    for (let i = 0; i < this.symbols.length; i++) {
+      const s = this.symbols[i]!;
+      if (s.position.size !== 0) sum += Math.abs(s.position.size) * s.mark;
+    }
     return sum;
   }
 

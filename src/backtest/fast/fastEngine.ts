@@ -15,8 +15,9 @@ import { DailyLossWatch } from './dailyLossWatch.ts';
 import { FastAccount } from './fastAccount.ts';
 import type { FundingSchedule } from '../../core/fills/funding.ts';
 import { KernelSlot } from './kernelSlot.ts';
-import { decide, type Approved } from './decide.ts';
+import { decide, type AccountAtTick, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
+import { toFixedNumber } from '../../core/fixedRound.ts';
 
 /**
  * The fast backtest engine: one event loop over the merged timeline of every symbol's
@@ -51,7 +52,6 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   const book = new TradeBook();
   const account = new FastAccount(config.simulator.initialBalance, { takerFeeRate: config.simulator.takerFeeRate, slippageBps: config.simulator.slippageBps }, book);
   const watch = new DailyLossWatch(config.risk.dailyLossLimitPct, config.risk.dailyLossAction);
-  const equity = new EquityRecorder();
 
   // Per symbol (in account.symbols order): its funding schedule, the next settlement, what was charged.
   const schedules: FundingSchedule[] = [];
@@ -64,6 +64,14 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     fundingNext.push(d.funding.firstAfter(from - 1));
     charged.set(d.symbol, { settlements: 0, total: 0 });
   }
+
+  // One equity point per instant: every bar close of the run (at most the account-check
+  // grid's steps), every 00:00 UTC and funding settlement; sized once.
+  const checkPeriod = checkPeriodMs(input);
+  let bars = 0;
+  for (const s of account.symbols) bars += s.bars.length;
+  const days = Math.ceil((to - from) / DAY_MS) + 1;
+  const equity = new EquityRecorder(Math.min(bars, Math.floor((to - from) / checkPeriod) + 1) + 4 * days + 16);
 
   const system = buildSystemInput(config, from);
   const slots: KernelSlot[] = [];
@@ -85,15 +93,26 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     }
   }
 
-  const checkPeriod = checkPeriodMs(input);
+  const tickDelayMs = config.actor.tickDelayMs;
+  // The account check runs at from + k x checkPeriod and at every 00:00 UTC: the next of each
+  // (integer steps, no floating-point remainder per instant).
+  let gridCheck = from;
+  let dayCheck = utcDayStart(from - 1) + DAY_MS;
   const approved: Approved[] = [];
+  // The account as the actors' fetch sees it during step 4 (nothing changes it until step 5).
+  let observed = false;
   let snapshot: PortfolioSnapshot | null = null;
-  const snapshotAt = (t: number): PortfolioSnapshot => {
-    if (snapshot === null) {
+  const accountAtTick: AccountAtTick = {
+    observe(t) {
+      if (observed) return;
       watch.tracker.observe(account.equity(), t);
-      snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
-    }
-    return snapshot;
+      observed = true;
+    },
+    snapshot(t) {
+      this.observe(t);
+      if (snapshot === null) snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+      return snapshot;
+    },
   };
 
   for (let t = from; t <= to; t = nextInstant(t)) {
@@ -107,18 +126,26 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         if (payment !== 0) {
           const c = charged.get(s.symbol)!;
           c.settlements++;
-          c.total = Number((c.total + payment).toFixed(8));
+          c.total = toFixedNumber(c.total + payment, 8);
         }
       }
     }
-    // 3. The account check.
-    if ((t - from) % checkPeriod === 0 || t % DAY_MS === 0) watch.check(t, account.equity());
+    // 3. The account check. Equity moves only with marks, funding and fills: computed once
+    // here and again at the end of the instant only when an entry was sent.
+    let equityNow = account.equity();
+    if (t > gridCheck) gridCheck += Math.ceil((t - gridCheck) / checkPeriod) * checkPeriod;
+    if (t > dayCheck) dayCheck = utcDayStart(t - 1) + DAY_MS;
+    if (t === gridCheck || t === dayCheck) watch.check(t, equityNow);
     else watch.liftPause(t);
     // 4. Strategies whose candle closed now.
     const first = t === from;
-    const tick = first ? t : t + config.actor.tickDelayMs;
+    const tick = first ? t : t + tickDelayMs;
+    // Only the account check (step 3) changes it.
+    const tradingState = watch.tradingState();
+    observed = false;
     snapshot = null;
-    for (const slot of slots) {
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
       const rows = slot.series;
       if (first) {
         let end = slot.row;
@@ -130,8 +157,8 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         if (slot.row >= rows.length || rows.start[slot.row]! + slot.stepMs !== t) continue;
         slot.ingestRow(slot.row++);
       }
-      if (tick > to || watch.tradingState() === 'HALTED' || !slot.takesTick(tick, first)) continue;
-      decide(slot, tick, watch.tradingState(), snapshotAt, approved);
+      if (tick > to || tradingState === 'HALTED' || !slot.takesTick(tick, first)) continue;
+      decide(slot, tick, tradingState, accountAtTick, approved);
     }
     // 5. Entries, in actor order, with the send-time checks.
     for (let i = 0; i < approved.length; i++) {
@@ -141,9 +168,12 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
       if (outcome.kind === 'failed') a.slot.failed(tick, outcome.error.level === 'symbol');
       else a.slot.succeeded();
     }
-    approved.length = 0;
+    if (approved.length > 0) {
+      approved.length = 0;
+      equityNow = account.equity();
+    }
     // 6. Mark to market.
-    equity.record(t, account.equity(), account.exposure());
+    equity.record(t, equityNow, account.exposure());
     if ((++instants & 0xfff) === 0) options.onProgress?.(t);
   }
 
@@ -154,7 +184,10 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
       if (s.next < s.bars.length) next = Math.min(next, s.bars.start[s.next]! + s.stepMs);
       if (fundingNext[i]! < schedules[i]!.length) next = Math.min(next, schedules[i]!.time(fundingNext[i]!));
     }
-    for (const slot of slots) if (slot.row < slot.series.length) next = Math.min(next, slot.series.start[slot.row]! + slot.stepMs);
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
+      if (slot.row < slot.series.length) next = Math.min(next, slot.series.start[slot.row]! + slot.stepMs);
+    }
     return next > t ? next : t + 1;
   }
 

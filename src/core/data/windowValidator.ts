@@ -27,25 +27,36 @@ const GAP_AFTER = 16;
 const PROBLEMS: readonly QualityReason[] = ['NON_FINITE', 'NEGATIVE', 'OHLC_INCONSISTENT'];
 const NO_REASONS: readonly QualityReason[] = [];
 
-/** A double-ended queue of absolute row indices (increasing), at most `capacity` alive; ring positions wrap without a modulo. */
+/**
+ * A double-ended queue of absolute row indices (increasing), each with a value (the row's
+ * start, for the sliding maximum), at most `capacity` alive; ring positions wrap without a
+ * modulo. Keeping the value beside the index spares a `%` on a double index per row (a
+ * floating-point remainder, one of the validator's top costs in the fast engine's profile).
+ */
 class IndexQueue {
   private readonly items: Float64Array;
+  private readonly values: Float64Array;
   private head = 0;
   private tail = 0;
   private count = 0;
   constructor(capacity: number) {
     this.items = new Float64Array(capacity + 1);
+    this.values = new Float64Array(capacity + 1);
   }
-  push(index: number): void {
+  push(index: number, value = 0): void {
     this.items[this.tail] = index;
+    this.values[this.tail] = value;
     if (++this.tail === this.items.length) this.tail = 0;
     this.count++;
   }
   first(): number {
     return this.items[this.head]!;
   }
-  last(): number {
-    return this.items[this.tail === 0 ? this.items.length - 1 : this.tail - 1]!;
+  firstValue(): number {
+    return this.values[this.head]!;
+  }
+  lastValue(): number {
+    return this.values[this.tail === 0 ? this.values.length - 1 : this.tail - 1]!;
   }
   popLast(): void {
     this.tail = this.tail === 0 ? this.items.length - 1 : this.tail - 1;
@@ -142,8 +153,8 @@ export class WindowValidator {
     const windowFirst = index + 1 - cap;
     this.newest.dropBefore(windowFirst);
     if (start === start && start !== Infinity && start !== -Infinity) {
-      while (this.newest.size() > 0 && this.start[this.newest.last() % cap]! <= start) this.newest.popLast();
-      this.newest.push(index);
+      while (this.newest.size() > 0 && this.newest.lastValue() <= start) this.newest.popLast();
+      this.newest.push(index, start);
     }
     const problem = rowProblemOf(start, open, high, low, close, volume, turnover);
     this.count = index + 1;
@@ -202,7 +213,7 @@ export class WindowValidator {
       const { candles: _candles, ...verdict } = result;
       return verdict;
     }
-    const newestStart = this.newest.size() > 0 ? this.start[this.newest.first() % this.capacity]! : Number.NEGATIVE_INFINITY;
+    const newestStart = this.newest.size() > 0 ? this.newest.firstValue() : Number.NEGATIVE_INFINITY;
     // The common case, decided without building the facts: exactly verdictOf's path to OK
     // (rows present, fresh, no invalid row, no gap, not all flat, some volume, long enough).
     if (

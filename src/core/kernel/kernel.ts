@@ -184,8 +184,9 @@ export class StrategyKernel {
 
   /**
    * The decision on the newest candle. With `explain` false, a strategy's screen() may
-   * answer 'certainly none' without building the signal (the fast engine's hot path); an
-   * actor passes true so /actors can show the factors of every decision.
+   * answer 'certainly none' without building the signal, and the signal's reason may be
+   * left empty (the fast engine's hot path, which shows neither); an actor passes true so
+   * /actors can show the factors and the reason of every decision.
    */
   evaluate(now: number, explain: boolean): KernelEvaluation {
     const verdict = this.verdict(now);
@@ -197,10 +198,10 @@ export class StrategyKernel {
     if (indicators === null) return this.signal(null, this.repairedWindow(), false);
     const screen = this.definition.screen;
     if (!explain && screen !== undefined && !safeScreen(screen, indicators, this.params)) return SCREENED;
-    return this.signal(indicators, NO_CANDLES, false);
+    return this.signal(indicators, NO_CANDLES, false, explain);
   }
 
-  private signal(indicators: IndicatorResult | null, candles: readonly Candle[], degraded: boolean): KernelEvaluation {
+  private signal(indicators: IndicatorResult | null, candles: readonly Candle[], degraded: boolean, explain = true): KernelEvaluation {
     const signal = evaluateSignal({
       definition: this.definition,
       params: this.params,
@@ -210,13 +211,17 @@ export class StrategyKernel {
       candles,
       degraded,
       regime: this.regime,
+      explain,
     });
     return { kind: 'signal', degraded, signal };
   }
 
-  /** Risk and sizing of an entry signal against an account snapshot, and its deterministic orderLinkId. */
-  assess(signal: EvaluatedSignal, portfolio: PortfolioSnapshot, instrument: Instrument, tradingState: TradingState): KernelAssessment {
-    const decision = assessEntry({ signal, instrument, portfolio, limits: this.spec.risk, tradingState });
+  /**
+   * Risk and sizing of an entry signal against an account snapshot, and its deterministic
+   * orderLinkId. `explain` false leaves the decision's reason empty (the fast engine).
+   */
+  assess(signal: EvaluatedSignal, portfolio: PortfolioSnapshot, instrument: Instrument, tradingState: TradingState, explain = true): KernelAssessment {
+    const decision = assessEntry({ signal, instrument, portfolio, limits: this.spec.risk, tradingState, explain });
     if (!decision.allowed) return { decision, orderLinkId: null };
     const orderLinkId = buildOrderLinkId({ strategyId: this.spec.presetId, symbol: this.spec.symbol, candleStart: signal.candleStart, side: decision.side, purpose: 'entry' });
     return { decision, orderLinkId };

@@ -23,21 +23,22 @@ function assess(request: EntryRequest): RiskDecision {
   const { signal, instrument, portfolio, limits } = request;
   const account = checkAccount(request);
   if (account) return account;
-  if (signal.action !== 'long' && signal.action !== 'short') return deny('INVALID_STOP', `signal action is '${signal.action}': nothing to enter`);
+  const explain = request.explain !== false;
+  if (signal.action !== 'long' && signal.action !== 'short') return deny('INVALID_STOP', explain ? `signal action is '${signal.action}': nothing to enter` : '');
   const side: Side = signal.action === 'long' ? 'Buy' : 'Sell';
   const score = checkScore(request);
   if (score) return score;
 
   const prices = pricesOnGrid(side, signal.price, signal.stopLoss, signal.takeProfit, instrument);
   const stop = stopProblem(side, prices);
-  if (stop) return deny('INVALID_STOP', `${stop} (signal: entry ${num(signal.price)}, stop ${num(signal.stopLoss)})`);
+  if (stop) return deny('INVALID_STOP', explain ? `${stop} (signal: entry ${num(signal.price)}, stop ${num(signal.stopLoss)})` : '');
   const rr = rewardRisk(side, prices);
   if (!(rr > 0)) {
     // A target that rounds onto (or behind) the entry gains nothing whatever minRewardRisk allows.
-    return deny('REWARD_RISK_TOO_LOW', `reward/risk 0: target ${num(prices.target)} is not beyond the entry ${num(prices.entry)} on the tick grid ${num(instrument.tickSize)}`);
+    return deny('REWARD_RISK_TOO_LOW', explain ? `reward/risk 0: target ${num(prices.target)} is not beyond the entry ${num(prices.entry)} on the tick grid ${num(instrument.tickSize)}` : '');
   }
   if (!(rr >= limits.minRewardRisk)) {
-    return deny('REWARD_RISK_TOO_LOW', `reward/risk ${num(rr)} (entry ${num(prices.entry)}, stop ${num(prices.stop)}, target ${num(prices.target)}) is below ${num(limits.minRewardRisk)}`);
+    return deny('REWARD_RISK_TOO_LOW', explain ? `reward/risk ${num(rr)} (entry ${num(prices.entry)}, stop ${num(prices.stop)}, target ${num(prices.target)}) is below ${num(limits.minRewardRisk)}` : '');
   }
   const portfolioDenial = checkPortfolio(request);
   if (portfolioDenial) return portfolioDenial;
@@ -53,10 +54,11 @@ function assess(request: EntryRequest): RiskDecision {
     score: signal.sizeFactor ?? signal.score,
     limits,
     instrument,
+    explain,
   });
   if (!sized.ok) return deny(sized.code, sized.reason);
   const riskAmount = sized.qty * stopDistance;
-  const capped = sized.cappedBy.length > 0 ? `, capped by ${sized.cappedBy.join(', ')}` : '';
+  const capped = explain && sized.cappedBy.length > 0 ? `, capped by ${sized.cappedBy.join(', ')}` : '';
   return {
     allowed: true,
     side,
@@ -69,9 +71,10 @@ function assess(request: EntryRequest): RiskDecision {
     rewardRisk: rr,
     leverage: sized.leverage,
     cappedBy: sized.cappedBy,
-    reason:
-      `${side} ${num(sized.qty)} at ${num(prices.entry)}: risk ${num(riskAmount)} of budget ${num(sized.riskBudget)} ` +
-      `(${num(limits.riskPerTradePct)}% x ${signal.sizeFactor === undefined ? '' : `size ${num(signal.sizeFactor)} for `}score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
-      `R/R ${num(rr)}, leverage ${sized.leverage}${capped}`,
+    reason: !explain
+      ? ''
+      : `${side} ${num(sized.qty)} at ${num(prices.entry)}: risk ${num(riskAmount)} of budget ${num(sized.riskBudget)} ` +
+        `(${num(limits.riskPerTradePct)}% x ${signal.sizeFactor === undefined ? '' : `size ${num(signal.sizeFactor)} for `}score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
+        `R/R ${num(rr)}, leverage ${sized.leverage}${capped}`,
   };
 }

@@ -24,6 +24,8 @@ export interface SizingInput {
   readonly score: number;
   readonly limits: RiskLimits;
   readonly instrument: Instrument;
+  /** False: leave denial reasons empty (see EntryRequest.explain). */
+  readonly explain?: boolean;
 }
 
 export interface SizedEntry {
@@ -51,39 +53,76 @@ function tooSmallCode(binding: SizeCap | undefined, fallback: RiskDenialCode): R
   return fallback;
 }
 
+export const CAP_NAMES: readonly SizeCap[] = ['maxPositionPct', 'maxTotalExposurePct', 'maxLeverage', 'availableMargin', 'maxMktOrderQty'];
+
+/**
+ * The caps below the risk-based size, tightest first (ties in CAP_NAMES order: a stable
+ * insertion sort of at most five names). Plain loops instead of a map/filter/sort chain
+ * with four closures and an object per cap on every approval (a property test holds the two
+ * equal).
+ */
+export function cappedBy(capQty: readonly number[], riskQty: number): SizeCap[] {
+  const out: SizeCap[] = [];
+  const qty: number[] = [];
+  for (let i = 0; i < CAP_NAMES.length; i++) {
+    const q = capQty[i]!;
+    if (!(q < riskQty)) continue;
+    let k = out.length;
+    out.push(CAP_NAMES[i]!);
+    qty.push(q);
+    while (k > 0 && qty[k - 1]! - q > 0) {
+      out[k] = out[k - 1]!;
+      qty[k] = qty[k - 1]!;
+      k--;
+    }
+    out[k] = CAP_NAMES[i]!;
+    qty[k] = q;
+  }
+  return out;
+}
+
 export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
   const { equity, entryPrice, stopDistance, limits, instrument } = input;
+  const explain = input.explain !== false;
   const available = positiveOrZero(input.availableBalance);
-  if (available <= 0) return { ok: false, code: 'INSUFFICIENT_MARGIN', reason: `available balance is ${num(input.availableBalance)}` };
+  if (available <= 0) return { ok: false, code: 'INSUFFICIENT_MARGIN', reason: explain ? `available balance is ${num(input.availableBalance)}` : '' };
   const exposureLimit = (equity * positiveOrZero(limits.maxTotalExposurePct)) / 100;
   const room = exposureLimit - input.openExposure;
   if (!(room > 0)) {
-    return { ok: false, code: 'EXPOSURE_LIMIT', reason: `open exposure ${num(input.openExposure)} already uses the total limit ${num(exposureLimit)} (${num(limits.maxTotalExposurePct)}% of equity)` };
+    return { ok: false, code: 'EXPOSURE_LIMIT', reason: !explain ? '' : `open exposure ${num(input.openExposure)} already uses the total limit ${num(exposureLimit)} (${num(limits.maxTotalExposurePct)}% of equity)` };
   }
   const bounds = leverageBounds(instrument, limits);
   const riskBudget = (equity * positiveOrZero(limits.riskPerTradePct) * Math.min(1, positiveOrZero(input.score))) / 100;
   const riskQty = riskBudget / stopDistance;
-  const caps: readonly { readonly name: SizeCap; readonly qty: number }[] = [
-    { name: 'maxPositionPct', qty: (equity * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice },
-    { name: 'maxTotalExposurePct', qty: room / entryPrice },
-    { name: 'maxLeverage', qty: (equity * positiveOrZero(limits.maxLeverage)) / entryPrice },
-    { name: 'availableMargin', qty: (available * bounds.max) / (1 + MARGIN_HEADROOM) / entryPrice },
-    { name: 'maxMktOrderQty', qty: positiveOrZero(instrument.maxMktOrderQty) },
+  // The caps, in this order; a cap binds when it is below the risk-based size, the lowest
+  // binding one first (the earlier on a tie, as a stable sort would keep them). Plain
+  // numbers: this runs for every entry signal, the list of names is built only for an approval.
+  const capQty: number[] = [
+    (equity * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice,
+    room / entryPrice,
+    (equity * positiveOrZero(limits.maxLeverage)) / entryPrice,
+    (available * bounds.max) / (1 + MARGIN_HEADROOM) / entryPrice,
+    positiveOrZero(instrument.maxMktOrderQty),
   ];
-  const squeezing = caps.filter((c) => c.qty < riskQty).sort((a, b) => a.qty - b.qty);
-  const binding = squeezing[0];
-  const capped = Math.max(0, Math.min(riskQty, binding?.qty ?? riskQty));
+  let binding = -1;
+  for (let i = 0; i < CAP_NAMES.length; i++) {
+    const q = capQty[i]!;
+    if (q < riskQty && (binding < 0 || q < capQty[binding]!)) binding = i;
+  }
+  const bindingName = binding < 0 ? undefined : CAP_NAMES[binding];
+  const bindingQty = binding < 0 ? riskQty : capQty[binding]!;
+  const capped = Math.max(0, Math.min(riskQty, bindingQty));
   const qty = floorToStep(capped, instrument.qtyStep);
   const notional = qty * entryPrice;
-  const why = binding ? `capped by ${binding.name} at ${num(binding.qty)}` : `from risk ${num(riskBudget)} / stop distance ${num(stopDistance)}`;
+  const why = !explain ? '' : bindingName ? `capped by ${bindingName} at ${num(bindingQty)}` : `from risk ${num(riskBudget)} / stop distance ${num(stopDistance)}`;
   if (!(qty > 0) || qty < instrument.minOrderQty) {
-    return { ok: false, code: tooSmallCode(binding?.name, 'BELOW_MIN_QTY'), reason: `size ${num(qty)} (${why}) is below the minimum order qty ${num(instrument.minOrderQty)}` };
+    return { ok: false, code: tooSmallCode(bindingName, 'BELOW_MIN_QTY'), reason: explain ? `size ${num(qty)} (${why}) is below the minimum order qty ${num(instrument.minOrderQty)}` : '' };
   }
   if (notional < instrument.minNotional) {
     return {
       ok: false,
-      code: tooSmallCode(binding?.name, 'BELOW_MIN_NOTIONAL'),
-      reason: `order value ${num(notional)} (${num(qty)} x ${num(entryPrice)}, ${why}) is below the minimum ${num(instrument.minNotional)}`,
+      code: tooSmallCode(bindingName, 'BELOW_MIN_NOTIONAL'),
+      reason: explain ? `order value ${num(notional)} (${num(qty)} x ${num(entryPrice)}, ${why}) is below the minimum ${num(instrument.minNotional)}` : '',
     };
   }
   return {
@@ -93,6 +132,6 @@ export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
     leverage: chooseLeverage(notional, available, bounds),
     riskBudget,
     riskQty,
-    cappedBy: squeezing.map((c) => c.name),
+    cappedBy: cappedBy(capQty, riskQty),
   };
 }

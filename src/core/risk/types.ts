@@ -36,6 +36,11 @@ export interface EntryRequest {
   readonly portfolio: PortfolioSnapshot;
   readonly limits: RiskLimits;
   readonly tradingState: TradingState;
+  /**
+   * False when nobody reads the reason (the fast backtest engine): reasons are left empty
+   * instead of formatting numbers into them; every other field is the same. Default true.
+   */
+  readonly explain?: boolean;
 }
 
 export type RiskDenialCode =

@@ -97,8 +97,13 @@ export interface StrategyDefinition<P, S> {
    * Absent = always call `signal`.
    */
   screen?(indicators: IndicatorResult, params: P): boolean;
-  /** The full strategy. */
-  signal(indicators: IndicatorResult, params: P): SignalDecision;
+  /**
+   * The full strategy. `explain` false (the fast backtest engine, which never shows a
+   * reason) lets it leave `reason` empty instead of formatting numbers into it; every other
+   * field must be exactly what it returns with `explain` true or absent (a property test
+   * holds the built-in strategies to that).
+   */
+  signal(indicators: IndicatorResult, params: P, explain?: boolean): SignalDecision;
   /**
    * The simplified strategy used when data quality is degraded (B1.3): basic signals from
    * the repaired candles only, never relying on volume. May return action 'none'.

@@ -1,3 +1,4 @@
+import { shortNumber } from '../shortNumber.ts';
 import type { SignalAction } from './contract.ts';
 
 /** Stop and target helpers shared by the strategies. */
@@ -23,6 +24,13 @@ export function rewardRiskOf(side: EntrySide, entry: number, stop: number, targe
   return reward / risk;
 }
 
+/** Whether the levels can be traded: exactly when levelsProblem is null, without building its sentence. */
+export function levelsTradable(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): boolean {
+  if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && stop > 0 && Number.isFinite(target) && target > 0)) return false;
+  if (side === 'long' ? !(stop < entry && entry < target) : !(stop > entry && entry > target)) return false;
+  return !(rewardRiskOf(side, entry, stop, target) < minRewardRisk);
+}
+
 /** Why these levels cannot be traded, or null when they can (stop and target on the right sides, R/R reached). */
 export function levelsProblem(side: EntrySide, entry: number, stop: number, target: number, minRewardRisk: number): string | null {
   if (!(Number.isFinite(entry) && entry > 0 && Number.isFinite(stop) && stop > 0 && Number.isFinite(target) && target > 0)) return `levels are not positive numbers (entry ${entry}, stop ${stop}, target ${target})`;
@@ -34,20 +42,5 @@ export function levelsProblem(side: EntrySide, entry: number, stop: number, targ
   return null;
 }
 
-/**
- * A number for a human-readable reason: 6 significant digits, no trailing zeros, i.e.
- * String(Number(value.toPrecision(6))). When toPrecision answers in plain notation that is
- * the same text with the trailing zeros cut (a decimal of 6 digits or fewer is the shortest
- * round trip of the double nearest to it), which spares a parse and a print per number on
- * the decision path; the exponent cases take the long way. A test holds the two equal.
- */
-export function fmt(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const text = value.toPrecision(6);
-  if (text.includes('e')) return String(Number(text));
-  if (!text.includes('.')) return text;
-  let end = text.length;
-  while (text.charCodeAt(end - 1) === 48) end--; // '0'
-  if (text.charCodeAt(end - 1) === 46) end--; // '.'
-  return text.slice(0, end);
-}
+/** A number for a human-readable reason: 6 significant digits, no trailing zeros (see shortNumber). */
+export const fmt: (value: number) => string = shortNumber;

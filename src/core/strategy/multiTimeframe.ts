@@ -4,7 +4,7 @@ import { meanCloseOf, priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
 import type { SearchSpace } from './searchSpace.ts';
-import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceOf, missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampDown, rampUp } from './factors.ts';
 import { fmt, stopBeyond, targetAtRewardRisk, type EntrySide } from './levels.ts';
 import { MultiTimeframeState } from './multiTimeframeIndicators.ts';
@@ -25,6 +25,7 @@ export const MTF_FACTORS: FactorSpec = {
   weights: [0.4, 0.35, 0.25],
   // Trend following wants a trend in the entry's direction.
   regimeFit: { ranging: 0.25, withTrend: 1, againstTrend: 0, volatile: 0.25 },
+  record: (trendStrength, pullbackDepth, resumption) => ({ trendStrength, pullbackDepth, resumption }),
 };
 
 const shape = {
@@ -106,29 +107,29 @@ interface Setup {
 }
 
 /** Shared by signal and fallback: trend side from the spread, then the pullback test. */
-function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string, regime = 0): SignalDecision {
+function decide(mode: 'full' | 'degraded', p: MultiTimeframeParams, price: number, high: number, low: number, atr: number, setup: Setup, detail: string, regime = 0, explain = true): SignalDecision {
   const { side, spreadAtr } = setup;
   const factors = [rampUp(Math.abs(spreadAtr), p.minTrendAtr, p.fullTrendAtr), setup.pullback, closeLocation(side, high, low, price)] as const;
-  if (Math.abs(spreadAtr) < p.minTrendAtr) return noTrade(MTF_FACTORS, mode, price, `no trend: EMA spread ${fmt(spreadAtr)} ATR < ${p.minTrendAtr}; ${detail}`, factors);
-  if (setup.pullbackNeeded) return noTrade(MTF_FACTORS, mode, price, `${side === 'long' ? 'uptrend' : 'downtrend'} without a pullback; ${detail}`, factors);
+  if (Math.abs(spreadAtr) < p.minTrendAtr) return noTrade(MTF_FACTORS, mode, price, explain ? `no trend: EMA spread ${fmt(spreadAtr)} ATR < ${p.minTrendAtr}; ${detail}` : '', factors);
+  if (setup.pullbackNeeded) return noTrade(MTF_FACTORS, mode, price, explain ? `${side === 'long' ? 'uptrend' : 'downtrend'} without a pullback; ${detail}` : '', factors);
   const stop = stopBeyond(side, side === 'long' ? Math.min(low, price) : Math.max(high, price), atr, p.stopAtrMultiple);
   const target = targetAtRewardRisk(side, price, stop, p.takeProfitR);
-  const why = `${mode === 'degraded' ? 'degraded: ' : ''}pullback in the ${side === 'long' ? 'up' : 'down'}trend; ${detail}`;
-  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(MTF_FACTORS, p), regime);
+  const why = explain ? `${mode === 'degraded' ? 'degraded: ' : ''}pullback in the ${side === 'long' ? 'up' : 'down'}trend; ${detail}` : '';
+  return tradeOrNone(MTF_FACTORS, mode, { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(MTF_FACTORS, p), regime, explain);
 }
 
-function signal(ind: IndicatorResult, p: MultiTimeframeParams): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(MTF_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
+function signal(ind: IndicatorResult, p: MultiTimeframeParams, explain = true): SignalDecision {
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(MTF_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
   if (!(v.atr > 0)) return noTrade(MTF_FACTORS, 'full', ind.close, 'flat market: ATR is 0');
   const spreadAtr = (v.htfFastEma - v.htfSlowEma) / v.atr;
   const side = trendSide(spreadAtr);
   // 0.5 right at the threshold, 1 ten RSI points beyond it.
   const pullback = side === 'long' ? rampDown(v.rsi, p.pullbackRsiLong - 10, p.pullbackRsiLong + 10) : rampUp(v.rsi, p.pullbackRsiShort - 10, p.pullbackRsiShort + 10);
   const pullbackNeeded = pullbackMissing(side, v.rsi, p);
-  const detail = `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}`;
-  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail, regimeCodeOf(ind.values));
+  const detail = explain ? `${p.higherTimeframeMinutes}m EMA ${p.fastEma}/${p.slowEma} ${fmt(v.htfFastEma)}/${fmt(v.htfSlowEma)}, RSI ${fmt(v.rsi)}` : '';
+  return decide('full', p, ind.close, v.high, v.low, v.atr, { side, spreadAtr, pullback, pullbackNeeded }, detail, regimeCodeOf(ind.values), explain);
 }
 
 /**

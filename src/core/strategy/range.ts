@@ -4,7 +4,7 @@ import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
 import type { SearchSpace } from './searchSpace.ts';
-import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceOf, missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { blend, closeLocation, rampDown } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { baseParamsShape, historyCoversWarmup, periodParam, rangeParam } from './params.ts';
@@ -28,6 +28,7 @@ export const RANGE_FACTORS: FactorSpec = {
   weights: [0.35, 0.3, 0.35],
   // A range strategy wants a range; a trend breaks ranges either way, a volatility burst worst.
   regimeFit: { ranging: 1, withTrend: 0.25, againstTrend: 0.25, volatile: 0 },
+  record: (rangeQuality, edgeProximity, momentum) => ({ rangeQuality, edgeProximity, momentum }),
 };
 
 const shape = {
@@ -106,10 +107,10 @@ function boxDistanceOf(side: EntrySide, boxPosition: number): number {
   return side === 'long' ? boxPosition : 1 - boxPosition;
 }
 
-function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
+function signal(ind: IndicatorResult, p: RangeParams, explain = true): SignalDecision {
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(RANGE_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
   const price = ind.close;
   if (!(v.bbUpper > v.bbLower) || !(v.atr > 0)) return noTrade(RANGE_FACTORS, 'full', price, 'flat market: the bands have collapsed');
   // The nearer edge decides the side we score, so a 'none' still shows how close a trade was.
@@ -132,13 +133,13 @@ function signal(ind: IndicatorResult, p: RangeParams): SignalDecision {
     [closeLocation(side, v.high, v.low, price), 0.3],
   ]);
   const factors = [rangeQuality, edgeProximity, momentum] as const;
-  if (v.adx >= p.adxMax) return noTrade(RANGE_FACTORS, 'full', price, `trending, not ranging: ADX ${fmt(v.adx)} >= ${p.adxMax}`, factors);
-  if (edgeDistance > p.entryZone) return noTrade(RANGE_FACTORS, 'full', price, `inside the bands: %B ${fmt(v.percentB)} not within ${p.entryZone} of an edge`, factors);
-  if (dcDistance > p.boxEdgeZone) return noTrade(RANGE_FACTORS, 'full', price, `at a band but mid-box: ${fmt(dcPos)} of the ${p.donchianPeriod}-candle range`, factors);
+  if (v.adx >= p.adxMax) return noTrade(RANGE_FACTORS, 'full', price, explain ? `trending, not ranging: ADX ${fmt(v.adx)} >= ${p.adxMax}` : '', factors);
+  if (edgeDistance > p.entryZone) return noTrade(RANGE_FACTORS, 'full', price, explain ? `inside the bands: %B ${fmt(v.percentB)} not within ${p.entryZone} of an edge` : '', factors);
+  if (dcDistance > p.boxEdgeZone) return noTrade(RANGE_FACTORS, 'full', price, explain ? `at a band but mid-box: ${fmt(dcPos)} of the ${p.donchianPeriod}-candle range` : '', factors);
   const stop = side === 'long' ? stopBeyond(side, Math.min(v.bbLower, v.low), v.atr, p.stopAtrMultiple) : stopBeyond(side, Math.max(v.bbUpper, v.high), v.atr, p.stopAtrMultiple);
   const target = p.target === 'middle' ? v.bbMiddle : side === 'long' ? v.bbUpper : v.bbLower;
-  const why = `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}`;
-  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(RANGE_FACTORS, p), regimeCodeOf(ind.values));
+  const why = explain ? `${side === 'long' ? 'lower' : 'upper'} band: %B ${fmt(v.percentB)}, ADX ${fmt(v.adx)}, RSI ${fmt(v.rsi)}, volume x${fmt(v.volumeRatio)}` : '';
+  return tradeOrNone(RANGE_FACTORS, 'full', { side, entry: price, stop, target, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(RANGE_FACTORS, p), regimeCodeOf(ind.values), explain);
 }
 
 /**

@@ -13,7 +13,10 @@ export interface CheckedDecision {
   readonly fault: string | null;
 }
 
-const ACTIONS: readonly SignalAction[] = ['long', 'short', 'none'];
+/** One of the three actions (three comparisons: this runs for every signal of a backtest). */
+function isAction(value: unknown): value is SignalAction {
+  return value === 'long' || value === 'short' || value === 'none';
+}
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
@@ -28,12 +31,15 @@ export function faultDecision(def: AnyStrategyDefinition, mode: SignalMode, pric
   };
 }
 
-/** Validates a raw decision against the contract; `referencePrice` stands in when the decision has none. */
-export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: SignalMode, referencePrice: number): CheckedDecision {
+/**
+ * Validates a raw decision against the contract; `referencePrice` stands in when the decision
+ * has none. With `explain` false an empty reason stays empty (the caller never shows it).
+ */
+export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: SignalMode, referencePrice: number, explain = true): CheckedDecision {
   if (typeof raw !== 'object' || raw === null) return faultDecision(def, mode, referencePrice, `returned ${String(raw)} instead of a decision`);
   const d = raw as Partial<Record<keyof SignalDecision, unknown>>;
   const action = d.action as SignalAction;
-  if (!ACTIONS.includes(action)) return faultDecision(def, mode, referencePrice, `unknown action ${String(d.action)}`);
+  if (!isAction(action)) return faultDecision(def, mode, referencePrice, `unknown action ${String(d.action)}`);
   const rawFactors = (typeof d.factors === 'object' && d.factors !== null ? d.factors : {}) as Record<string, unknown>;
   const factors: Record<string, number> = {};
   for (const name of def.factorNames) {
@@ -41,7 +47,7 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
     if (!isNumber(value) && action !== 'none') return faultDecision(def, mode, referencePrice, `factor ${name} is ${String(value)}`);
     factors[name] = isNumber(value) ? clamp(value, 0, 1) : 0;
   }
-  const reason = typeof d.reason === 'string' && d.reason.length > 0 ? d.reason : `${action} (no reason given)`;
+  const reason = typeof d.reason === 'string' && (d.reason.length > 0 || !explain) ? d.reason : `${action} (no reason given)`;
   if (action === 'none') {
     const price = isNumber(d.price) ? d.price : isNumber(referencePrice) ? referencePrice : 0;
     const score = isNumber(d.score) ? clamp(d.score, 0.1, 1) : 0.1;
@@ -59,13 +65,18 @@ export function checkDecision(def: AnyStrategyDefinition, raw: unknown, mode: Si
   return { decision: { action, price, stopLoss, takeProfit, factors, score: clamp(score, 0.1, 1), ...sizing, mode, reason }, fault: null };
 }
 
+/** The fault of a decision function that threw `error`. */
+export function thrownFault(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, error: unknown): CheckedDecision {
+  return faultDecision(def, mode, referencePrice, `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+}
+
 /** Runs a decision function, turning a throw into a fault. */
-export function guardedDecision(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, decide: () => unknown): CheckedDecision {
+export function guardedDecision(def: AnyStrategyDefinition, mode: SignalMode, referencePrice: number, decide: () => unknown, explain = true): CheckedDecision {
   let raw: unknown;
   try {
     raw = decide();
   } catch (error) {
-    return faultDecision(def, mode, referencePrice, `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return thrownFault(def, mode, referencePrice, error);
   }
-  return checkDecision(def, raw, mode, referencePrice);
+  return checkDecision(def, raw, mode, referencePrice, explain);
 }

@@ -6,7 +6,7 @@ import { priceStats } from './candleStats.ts';
 import type { IndicatorResult, SignalDecision, StrategyDefinition } from './contract.ts';
 import { confluenceParamsShape } from './confluence.ts';
 import type { SearchSpace } from './searchSpace.ts';
-import { confluenceOf, noTrade, readValues, tradeOrNone, type FactorSpec } from './decision.ts';
+import { confluenceOf, missingValue, noTrade, tradeOrNone, type FactorSpec } from './decision.ts';
 import { closeLocation, rampUp } from './factors.ts';
 import { fmt, stopBeyond, type EntrySide } from './levels.ts';
 import { regimeCodeOf } from './regimeInput.ts';
@@ -28,6 +28,7 @@ export const VWAP_FACTORS: FactorSpec = {
   weights: [0.4, 0.3, 0.3],
   // Reversion to the VWAP works best in a range; a trend keeps pushing price away from it.
   regimeFit: { ranging: 1, withTrend: 0.5, againstTrend: 0.5, volatile: 0.25 },
+  record: (vwapStretch, volumeSpike, reversal) => ({ vwapStretch, volumeSpike, reversal }),
 };
 
 const shape = {
@@ -98,7 +99,7 @@ interface Stretch {
 }
 
 /** Shared by signal and fallback: how stretched the close is from the mean, and the trade back to it. */
-function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch): SignalDecision {
+function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, high: number, low: number, st: Stretch, explain = true): SignalDecision {
   const unit = deviationUnit(p, st.stdDev, st.atr);
   const deviation = deviationOf(p, close, st.mean, unit);
   const threshold = thresholdOf(p);
@@ -106,23 +107,23 @@ function decide(mode: 'full' | 'degraded', p: VolumeVwapParams, close: number, h
   const volumeSpike = st.volumeRatio === null ? 0 : rampUp(st.volumeRatio, 1, p.volumeSpikeRatio);
   const factors = [Math.min(1, Math.abs(deviation) / (2 * threshold)), volumeSpike, closeLocation(side, high, low, close)] as const;
   const unitName = p.deviationMode === 'std' ? 'sd' : '%';
-  const detail = `close ${fmt(close)} is ${fmt(deviation)}${unitName} from ${mode === 'full' ? 'VWAP' : 'the session mean'} ${fmt(st.mean)}`;
-  if (st.sessionCandles < p.minSessionCandles) return noTrade(VWAP_FACTORS, mode, close, `session too young: ${st.sessionCandles} of ${p.minSessionCandles} candles`, factors);
+  const detail = explain ? `close ${fmt(close)} is ${fmt(deviation)}${unitName} from ${mode === 'full' ? 'VWAP' : 'the session mean'} ${fmt(st.mean)}` : '';
+  if (st.sessionCandles < p.minSessionCandles) return noTrade(VWAP_FACTORS, mode, close, explain ? `session too young: ${st.sessionCandles} of ${p.minSessionCandles} candles` : '', factors);
   if (!(st.atr > 0) || !(unit > 0)) return noTrade(VWAP_FACTORS, mode, close, 'flat market: no deviation unit', factors);
-  if (Math.abs(deviation) < threshold) return noTrade(VWAP_FACTORS, mode, close, `not stretched: ${detail} (needs ${threshold}${unitName})`, factors);
+  if (Math.abs(deviation) < threshold) return noTrade(VWAP_FACTORS, mode, close, explain ? `not stretched: ${detail} (needs ${threshold}${unitName})` : '', factors);
   if (st.volumeRatio !== null && st.volumeRatio < p.minVolumeRatio) {
-    return noTrade(VWAP_FACTORS, mode, close, `volume ratio ${fmt(st.volumeRatio)} below minVolumeRatio ${p.minVolumeRatio}`, factors);
+    return noTrade(VWAP_FACTORS, mode, close, explain ? `volume ratio ${fmt(st.volumeRatio)} below minVolumeRatio ${p.minVolumeRatio}` : '', factors);
   }
   const stop = stopBeyond(side, side === 'long' ? low : high, st.atr, p.stopAtrMultiple);
-  const why = `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}`;
-  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(VWAP_FACTORS, p), st.regime ?? 0);
+  const why = explain ? `${mode === 'degraded' ? 'degraded: ' : ''}${detail}${st.volumeRatio === null ? '' : `, volume x${fmt(st.volumeRatio)}`}` : '';
+  return tradeOrNone(VWAP_FACTORS, mode, { side, entry: close, stop, target: st.mean, minRewardRisk: p.minRewardRisk }, factors, why, confluenceOf(VWAP_FACTORS, p), st.regime ?? 0, explain);
 }
 
-function signal(ind: IndicatorResult, p: VolumeVwapParams): SignalDecision {
-  const r = readValues(ind, VALUES);
-  if (!r.ok) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${r.missing}`);
-  const v = r.v;
-  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio, regime: regimeCodeOf(ind.values) });
+function signal(ind: IndicatorResult, p: VolumeVwapParams, explain = true): SignalDecision {
+  const missing = missingValue(ind, VALUES);
+  if (missing !== null) return noTrade(VWAP_FACTORS, 'full', ind.close, `missing indicator ${missing}`);
+  const v = ind.values as Readonly<Record<(typeof VALUES)[number], number>>;
+  return decide('full', p, ind.close, v.high, v.low, { mean: v.vwap, stdDev: v.vwapStdDev, sessionCandles: v.sessionCandles, atr: v.atr, volumeRatio: v.volumeRatio, regime: regimeCodeOf(ind.values) }, explain);
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../../src/domain/types.ts';
 import { isOnStep } from '../../../src/core/steps.ts';
 import { assessEntry } from '../../../src/core/risk/assess.ts';
-import { openExposure } from '../../../src/core/risk/rules.ts';
+import { entryCertainlyDenied, isOpenPosition, openExposure } from '../../../src/core/risk/rules.ts';
 import type { EntryRequest, RiskDenialCode } from '../../../src/core/risk/types.ts';
 import { BTC, LONG, position } from './fixtures.ts';
 
@@ -135,5 +135,57 @@ describe('assessEntry properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('explain: false gives the same decision, with no reason formatted (the fast engine)', () => {
+    const wild = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1e308));
+    const states = fc.constantFrom('ACTIVE', 'ACTIVE', 'REDUCING', 'HALTED') as fc.Arbitrary<EntryRequest['tradingState']>;
+    fc.assert(
+      fc.property(requestArb, wild, fc.nat(3), states, fc.boolean(), (req, a, which, tradingState, mine) => {
+        const patched: EntryRequest = {
+          ...req,
+          tradingState,
+          signal: which === 0 ? { ...req.signal, score: a } : which === 1 ? { ...req.signal, stopLoss: a } : req.signal,
+          portfolio: {
+            ...req.portfolio,
+            equity: which === 2 ? a : req.portfolio.equity,
+            positions: mine ? [...req.portfolio.positions, position(req.signal.symbol, req.portfolio.equity / 10)] : req.portfolio.positions,
+          },
+        };
+        const full = assessEntry(patched);
+        const terse = assessEntry({ ...patched, explain: false });
+        // Fixed sentences cost nothing and stay; what formats numbers is left out.
+        expect({ ...terse, reason: '' }).toEqual({ ...full, reason: '' });
+        expect([full.reason, '']).toContain(terse.reason);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('entryCertainlyDenied: whenever it says so, assessEntry denies (whatever the signal and numbers)', () => {
+    const wild = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1e308));
+    const states = fc.constantFrom('ACTIVE', 'REDUCING', 'HALTED') as fc.Arbitrary<EntryRequest['tradingState']>;
+    let certain = 0;
+    fc.assert(
+      fc.property(requestArb, wild, fc.nat(4), states, fc.boolean(), fc.boolean(), (req, a, which, tradingState, mine, explain) => {
+        const patched: EntryRequest = {
+          ...req,
+          tradingState,
+          explain,
+          signal: which === 0 ? { ...req.signal, score: a } : which === 1 ? { ...req.signal, stopLoss: a } : which === 2 ? { ...req.signal, takeProfit: a } : req.signal,
+          portfolio: {
+            ...req.portfolio,
+            equity: which === 3 ? a : req.portfolio.equity,
+            positions: mine ? [...req.portfolio.positions, position(req.signal.symbol, req.portfolio.equity / 10)] : req.portfolio.positions,
+          },
+        };
+        const open = patched.portfolio.positions.some((p) => p.symbol === patched.signal.symbol && isOpenPosition(p));
+        if (!entryCertainlyDenied(tradingState, open)) return;
+        certain++;
+        expect(assessEntry(patched).allowed).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(certain).toBeGreaterThan(1000);
   });
 });

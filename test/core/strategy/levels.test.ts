@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmt } from '../../../src/core/strategy/levels.ts';
+import { fmt, levelsProblem, levelsTradable } from '../../../src/core/strategy/levels.ts';
 
 /** The definition fmt() must keep (reasons are compared across versions by the decision golden). */
 const reference = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v));
@@ -24,6 +24,18 @@ describe('fmt', () => {
         expect(fmt(v)).toBe(reference(v));
       }),
       { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('levelsTradable', () => {
+  it('is true exactly when levelsProblem finds nothing', () => {
+    const n = fc.oneof(fc.double({ min: 0.5, max: 2, noNaN: true }), fc.double(), fc.constantFrom(1, 0, -1, Number.NaN, Infinity));
+    fc.assert(
+      fc.property(fc.constantFrom('long', 'short') as fc.Arbitrary<'long' | 'short'>, n, n, n, fc.double({ min: 0, max: 3, noNaN: true }), (side, entry, stop, target, minRr) => {
+        expect(levelsTradable(side, entry, stop, target, minRr)).toBe(levelsProblem(side, entry, stop, target, minRr) === null);
+      }),
+      { numRuns: 5_000 },
     );
   });
 });
