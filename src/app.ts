@@ -11,6 +11,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
+import { streamCandleSource } from './runtime/market/candleSource.ts';
 import { openJournal } from './journal/openJournal.ts';
 import { HealthMonitor } from './runtime/health.ts';
 import { buildServer } from './http/server.ts';
@@ -104,7 +105,10 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   );
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = openJournal(config, logger);
-  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}) });
+  // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
+  // (in-process simulator, streams off) the runtime reads each close through the port.
+  const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
+  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}), ...(candleSource ? { candleSource } : {}) });
   // Channel alerts go to the journal too.
   if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
   // Push updates (private streams, or the in-process engine) keep the journal current.

@@ -1,6 +1,6 @@
-import { assign, enqueueActions, setup, type ErrorActorEvent } from 'xstate';
+import { assign, enqueueActions, setup, type AnyActorRef, type ErrorActorEvent } from 'xstate';
 import { intervalMs } from '../src/domain/types.ts';
-import type { Random } from '../src/core/rng.ts';
+import { hashString, type Random } from '../src/core/rng.ts';
 import {
   backoffResetAfter,
   intensityExceeded,
@@ -16,9 +16,13 @@ import { intervalsOf, nextTickDelay } from './ticks.ts';
 /**
  * One supervisor per symbol, parent of that symbol's strategy actors (OTP one_for_one).
  *
- * - Ticks: at every candle close (+ tickDelayMs) of each interval in use, it sends TICK to
- *   the strategy actors on that interval. Timers are delayed `raise`s, so they run on the
- *   actor system's clock (simulated in tests and dry-run).
+ * - Ticks: a confirmed candle from the kline stream (CANDLE_CLOSED, sent by the runtime's
+ *   market hub) starts the cycle of every strategy actor of that interval at once. A
+ *   fallback timer per interval fires `fallbackDelayMs` (default tickDelayMs) after each
+ *   close, shifted by a per-symbol stagger so thousands of symbols do not fire together;
+ *   when the stream has not confirmed that close by then it ticks the actors itself and the
+ *   tick counts as degraded (deps.onFallbackTick). Timers are delayed `raise`s, so they run
+ *   on the actor system's clock (simulated in tests and dry-run).
  * - Level 2: a strategy whose breaker trips `disableAfterTrips` times within `tripWindowMs`,
  *   or that reports a symbol-level error (e.g. insufficient balance), is stopped and marked
  *   disabled on this symbol; the parent is told (STRATEGY_DISABLED). It stays disabled until
@@ -40,12 +44,18 @@ export interface SymbolSupervisorInput {
   readonly tripWindowMs: number;
   /** Strategy actors that start disabled (kept across an operator resume). */
   readonly initiallyDisabled?: Readonly<Record<string, DisabledEntry>>;
+  /** After a close, how long the kline stream has before the fallback timer ticks (default tickDelayMs). */
+  readonly fallbackDelayMs?: number;
+  /** The fallback timers of different symbols are spread over this many ms (0 = none). */
+  readonly staggerMs?: number;
 }
 
 export interface SymbolSupervisorDeps {
   readonly now: () => number;
   readonly random: Random;
   readonly strategyLogic: StrategyMachine;
+  /** A fallback tick: the stream had not confirmed the close (degraded; the runtime counts it). */
+  readonly onFallbackTick?: (symbol: string, intervalMs: number) => void;
 }
 
 export interface SymbolSupervisorContext {
@@ -53,6 +63,10 @@ export interface SymbolSupervisorContext {
   readonly specs: Readonly<Record<string, StrategyActorInput>>;
   readonly order: readonly string[];
   readonly tickDelayMs: number;
+  /** When the fallback timer of each close fires: close + this (delay plus the symbol's stagger). */
+  readonly fallbackOffsetMs: number;
+  /** Start of the newest confirmed candle per interval (ms): its actors were ticked for it. */
+  readonly lastClosed: Readonly<Record<number, number>>;
   readonly restart: BackoffConfig;
   readonly intensity: number;
   readonly periodMs: number;
@@ -70,7 +84,8 @@ export interface SymbolSupervisorContext {
 
 export type SymbolSupervisorEvent =
   | StrategyToParentEvent
-  | { readonly type: 'TICK_TIMER'; readonly intervalMs: number }
+  | { readonly type: 'TICK_TIMER'; readonly intervalMs: number; readonly initial?: boolean }
+  | { readonly type: 'CANDLE_CLOSED'; readonly intervalMs: number; readonly start: number }
   | { readonly type: 'RESTART_CHILD'; readonly actorId: string }
   | { readonly type: 'ENABLE_STRATEGY'; readonly actorId: string; readonly correlationId: string }
   | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string };
@@ -183,6 +198,8 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
       specs: Object.fromEntries(input.children.map((c) => [c.actorId, c])),
       order: input.children.map((c) => c.actorId),
       tickDelayMs: input.tickDelayMs,
+      fallbackOffsetMs: (input.fallbackDelayMs ?? input.tickDelayMs) + staggerOf(input.symbol, input.staggerMs ?? 0),
+      lastClosed: {},
       restart: input.restart,
       intensity: input.intensity,
       periodMs: input.periodMs,
@@ -210,19 +227,28 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
           enqueue.assign({ running: started });
           // First tick right away, so actors do not wait a whole candle after start.
           for (const stepMs of intervalsOf(context)) {
-            enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs }, { delay: 0, id: `tick:${stepMs}` });
+            enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs, initial: true }, { delay: 0, id: `tick:${stepMs}` });
           }
         }),
         on: {
+          CANDLE_CLOSED: {
+            guard: ({ context, event }) => !(event.start <= (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY)),
+            actions: enqueueActions(({ context, event, enqueue, system }) => {
+              tickChildren(context, event.intervalMs, system, enqueue);
+              enqueue.assign({ lastClosed: { ...context.lastClosed, [event.intervalMs]: event.start } });
+            }),
+          },
           TICK_TIMER: {
             actions: enqueueActions(({ context, event, enqueue, system }) => {
-              for (const id of context.running) {
-                const spec = context.specs[id];
-                if (!spec || intervalMs(spec.params.interval) !== event.intervalMs) continue;
-                const ref = system.get(id);
-                if (ref) enqueue.sendTo(ref, { type: 'TICK' });
+              const now = deps.now();
+              // The close this timer stands in for, and whether the stream confirmed it in time.
+              const close = Math.floor((now - context.fallbackOffsetMs) / event.intervalMs) * event.intervalMs;
+              const confirmed = (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY) >= close - event.intervalMs;
+              if (event.initial || !confirmed) {
+                tickChildren(context, event.intervalMs, system, enqueue);
+                if (!event.initial) deps.onFallbackTick?.(context.symbol, event.intervalMs);
               }
-              const delay = nextTickDelay(deps.now(), event.intervalMs, context.tickDelayMs);
+              const delay = nextTickDelay(now, event.intervalMs, context.fallbackOffsetMs);
               enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay, id: `tick:${event.intervalMs}` });
             }),
           },
@@ -393,3 +419,23 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
 }
 
 export type SymbolSupervisorMachine = ReturnType<typeof createSymbolSupervisor>;
+
+/** Sends TICK to the running strategy actors of one interval. */
+function tickChildren(
+  context: SymbolSupervisorContext,
+  stepMs: number,
+  system: { get(id: string): AnyActorRef | undefined },
+  enqueue: { sendTo(ref: AnyActorRef, event: { type: 'TICK' }): void },
+): void {
+  for (const id of context.running) {
+    const spec = context.specs[id];
+    if (!spec || intervalMs(spec.params.interval) !== stepMs) continue;
+    const ref = system.get(id);
+    if (ref) enqueue.sendTo(ref, { type: 'TICK' });
+  }
+}
+
+/** The symbol's place in the stagger window: stable, spread evenly by a hash of the name. */
+function staggerOf(symbol: string, staggerMs: number): number {
+  return staggerMs > 0 ? hashString(symbol) % Math.floor(staggerMs) : 0;
+}

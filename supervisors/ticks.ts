@@ -1,9 +1,9 @@
 import { intervalMs } from '../src/domain/types.ts';
 import type { StrategyActorInput } from '../machines/strategy.types.ts';
 
-/** ms from `now` to the next candle close of `stepMs` plus the tick delay (candles are epoch-aligned). */
-export function nextTickDelay(now: number, stepMs: number, tickDelayMs: number): number {
-  return Math.floor(now / stepMs) * stepMs + stepMs + tickDelayMs - now;
+/** ms from `now` to the next candle close of `stepMs` plus `offsetMs` (candles are epoch-aligned), strictly after now. */
+export function nextTickDelay(now: number, stepMs: number, offsetMs: number): number {
+  return Math.floor((now - offsetMs) / stepMs) * stepMs + stepMs + offsetMs - now;
 }
 
 /** The distinct candle intervals (ms) a symbol's strategy actors use, ascending: one tick timer each. */

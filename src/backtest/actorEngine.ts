@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
+import { simulatorAccountStream } from '../runtime/accountStreams.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
 import { createReplayExchange } from '../sim/index.ts';
 import type { EntryOrder } from '../../machines/strategy.types.ts';
@@ -71,7 +72,9 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   const sequencer = new EntrySequencer(actorOrder);
 
   let counter: ReturnType<typeof countInFlight> | undefined;
-  const clock = new LockStepClock(from, () => (counter?.inFlight() ?? 0) > 0, () => sequencer.release());
+  let runtime: Runtime | undefined;
+  // Quiescent = no exchange call in flight and no candle close waiting to be dispatched.
+  const clock = new LockStepClock(from, () => (counter?.inFlight() ?? 0) > 0 || (runtime?.market.busy() ?? false), () => sequencer.release());
   const sim = createReplayExchange({
     clock,
     seed: config.simulator.seed,
@@ -93,7 +96,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   });
 
   const logger = options.logger ?? createLogger({ level: 'silent', pretty: 'never' });
-  const runtime = new Runtime({
+  runtime = new Runtime({
     config,
     exchange: counter.port,
     clock,
@@ -103,6 +106,10 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     resolveStrategy: getStrategy,
     admitEntry: sequencer.admit,
     observeActors: false,
+    // Every decision instant reads the account exactly (fills in between arrive as pushes),
+    // and a close is dispatched to every actor before time moves on.
+    accountPolledMaxAgeMs: 0,
+    dispatchSliceMs: Number.POSITIVE_INFINITY,
     orderEvents: {
       ...NO_ORDER_EVENTS,
       intent: (order) =>
@@ -118,6 +125,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
         }),
     },
   });
+  runtime.followAccount(simulatorAccountStream(sim.engine));
   const pauses = new PauseLog(config.risk.dailyLossLimitPct, runtime.account, () => sim.engine.balance().equity);
   runtime.root.on('escalation', (event) => pauses.onRecord(event.record));
 

@@ -6,7 +6,7 @@ import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.ty
 import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
-import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
+import { createSystemSupervisor, SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
 import type { Random } from '../core/rng.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -31,13 +31,15 @@ import {
   createAccountWatch,
   createCancelOpenOrders,
   createDrainOrders,
-  createFetchMarket,
   createPlaceEntry,
   type IoActorDeps,
 } from './ioActors.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
 import { TradingGate } from './tradingGate.ts';
+import { AccountView } from './market/accountView.ts';
+import { pollingCandleSource, type CandleSource } from './market/candleSource.ts';
+import { MarketHub } from './market/marketHub.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -61,6 +63,18 @@ export interface RuntimeOptions {
    * observer only observes); the trading gate follows the system supervisor either way.
    */
   readonly observeActors?: boolean;
+  /**
+   * The kline stream that starts the cycles (issue 13): the Bybit adapter's public stream in
+   * live and wire dry-run; default: the exchange port read at every close + tickDelayMs
+   * (the in-process simulator, backtests).
+   */
+  readonly candleSource?: CandleSource;
+  /** How long the account view stays current without a live private stream (default 1000 ms; backtests 0). */
+  readonly accountPolledMaxAgeMs?: number;
+  /** How long it stays current after a push while a private stream is live (default 60000 ms). */
+  readonly accountStreamedMaxAgeMs?: number;
+  /** Real ms of close dispatch before yielding to the event loop (default 8; backtests Infinity). */
+  readonly dispatchSliceMs?: number;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -80,6 +94,9 @@ export class Runtime {
   readonly account = new AccountTracker();
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
+  /** The actors' market data: kline buffers, account view, close dispatch. */
+  readonly market: MarketHub;
+  readonly accountView: AccountView;
   private started = false;
   private readonly journalGuard: JournalGuard;
   private stopping = false;
@@ -100,6 +117,23 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
+    this.accountView = new AccountView({
+      exchange,
+      clock,
+      streamedMaxAgeMs: options.accountStreamedMaxAgeMs ?? 60_000,
+      polledMaxAgeMs: options.accountPolledMaxAgeMs ?? 1_000,
+    });
+    this.market = new MarketHub({
+      exchange,
+      clock,
+      gate: this.gate,
+      account: this.account,
+      instruments,
+      view: this.accountView,
+      source: options.candleSource ?? pollingCandleSource({ exchange, clock, confirmDelayMs: config.actor.tickDelayMs, logger }),
+      ...(options.dispatchSliceMs === undefined ? {} : { sliceMs: options.dispatchSliceMs }),
+      onRequest: (source) => metrics.marketRequests.inc({ source }),
+    });
     this.orders = new OrderManager({
       exchange,
       clock,
@@ -131,10 +165,10 @@ export class Runtime {
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
     };
-    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy }).provide({
-      actors: { fetchMarket: createFetchMarket(io), placeEntry: createPlaceEntry(io) },
+    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy, market: this.market }).provide({
+      actors: { placeEntry: createPlaceEntry(io) },
     });
-    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic });
+    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const systemLogic = createSystemSupervisor({ now, symbolLogic }).provide({
       actors: {
         accountWatch: createAccountWatch(io),
@@ -144,6 +178,7 @@ export class Runtime {
     });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     const input = buildSystemInput(config, now());
+    for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {
       for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);
@@ -196,6 +231,10 @@ export class Runtime {
         logDir: resolve(config.journal.dataDir, 'logs'),
       });
     }
+    // A confirmed candle starts the cycles of that symbol's actors on that interval.
+    this.market.onCandleClosed((symbol, intervalMs, start) => {
+      this.root.system.get(`${SYMBOL_PREFIX}${symbol}`)?.send({ type: 'CANDLE_CLOSED', intervalMs, start });
+    });
     // The root must always have an error observer: without one XState rethrows the error
     // from a timer and the process dies with its orders unattended (STYLE.md 1.2).
     this.root.subscribe({ error: (error) => void this.lastResort(error) });
@@ -213,9 +252,18 @@ export class Runtime {
    */
   followAccount(stream: AccountStream): () => void {
     const { journal, clock } = this.options;
-    if (!journal) return () => undefined;
+    const view = this.accountView;
+    // The account view follows the private streams whether or not there is a journal.
+    const viewOffs = [
+      stream.onOrder((order) => view.applyOrder(order)),
+      ...(stream.onPosition ? [stream.onPosition((position) => view.applyPosition(position))] : []),
+      ...(stream.onBalance ? [stream.onBalance((balance) => view.applyBalance(balance))] : []),
+      ...(stream.onLive ? [stream.onLive((live) => view.setLive(live))] : []),
+    ];
+    if (!journal) return () => viewOffs.forEach((off) => off());
     const guard = this.journalGuard.run;
     const offs = [
+      ...viewOffs,
       stream.onExecution((execution) => guard('execution', () => journal.recordFills([execution], clock.now()))),
       stream.onOrder((order) => {
         if (order.orderLinkId.startsWith(ORDER_LINK_PREFIX)) guard('order', () => journal.orderUpdate(order, clock.now()));
@@ -331,6 +379,7 @@ export class Runtime {
       }
     }
     this.root.stop();
+    this.market.close();
     this.journalSync.stop();
     // Last look at the fills, so the journal ends where the exchange does.
     if (this.rootStarted) await this.journalSync.tick().catch(() => undefined);

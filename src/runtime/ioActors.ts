@@ -4,8 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { dailyLossReached } from '../core/risk/dailyLoss.ts';
-import { fetchCandlePages } from './candlePages.ts';
-import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
+import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
 import { nextUtcMidnight } from '../../supervisors/system.rules.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -16,9 +15,9 @@ import type { InstrumentCache } from './instrumentCache.ts';
 import type { TradingGate } from './tradingGate.ts';
 
 /**
- * The only place the machines touch the outside world: XState actor logic bound to the
- * ports. Each one-shot call is a `fromPromise` that passes the actor's AbortSignal on,
- * so leaving a state (or stopping an actor) cancels its request.
+ * XState actor logic bound to the ports: the order path, the account watch, emergency
+ * cancels and the shutdown drain. (The strategy actors' market data comes from the
+ * MarketHub, src/runtime/market, answered by event instead of an invoked child per cycle.)
  */
 export interface IoActorDeps {
   readonly exchange: ExchangePort;
@@ -35,34 +34,6 @@ export interface IoActorDeps {
   readonly dailyLossAction: 'pause-until-utc-midnight' | 'halt';
   readonly shutdownDeadlineMs: number;
   readonly cancelOpenOrdersOnShutdown: boolean;
-}
-
-export function createFetchMarket(deps: IoActorDeps) {
-  return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
-    const { exchange } = deps;
-    const [candles, instrument, balance, positions, openOrders] = await Promise.all([
-      fetchCandlePages(exchange, input.symbol, input.interval, input.limit, { signal }),
-      deps.instruments.get(input.symbol, { signal }),
-      exchange.balance({ signal }),
-      exchange.positions(undefined, { signal }),
-      exchange.openOrders(undefined, { signal }),
-    ]);
-    const now = deps.clock.now();
-    deps.account.observe(balance.equity, now);
-    return {
-      now,
-      candles,
-      instrument,
-      portfolio: {
-        equity: balance.equity,
-        availableBalance: balance.availableBalance,
-        positions,
-        openOrders,
-        dayStartEquity: deps.account.dayStartEquity(now),
-      },
-      tradingState: deps.gate.current(),
-    };
-  });
 }
 
 export function createPlaceEntry(deps: IoActorDeps) {

@@ -82,7 +82,7 @@ describe.skipIf(skipBrowser)('visualiser end to end (headless Chromium)', () => 
     // The detail panel shows the transitions and the events that caused them.
     await page.waitForSelector('#detail[data-state="broken"]');
     const transitions = await page.locator('#detail table.transitions').innerText();
-    expect(transitions).toContain('xstate.error.actor.fetchMarket');
+    expect(transitions).toContain('MARKET_FAILED');
     expect(transitions).toContain('broken');
     expect(await page.locator('#detail').innerText()).toContain('EXCHANGE_UNAVAILABLE');
 
