@@ -90,5 +90,6 @@ export function readEnvLayer(env: Readonly<Record<string, string | undefined>>, 
   }
   if (env.BYBIT_API_KEY !== undefined) values = setPath(values, ['exchange', 'apiKey'], env.BYBIT_API_KEY);
   if (env.BYBIT_API_SECRET !== undefined) values = setPath(values, ['exchange', 'apiSecret'], env.BYBIT_API_SECRET);
+  if (env.TELEGRAM_BOT_TOKEN !== undefined) values = setPath(values, ['telegram', 'botToken'], env.TELEGRAM_BOT_TOKEN);
   return { values, problems };
 }

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/schema.ts';
 import type { Clock } from './ports/clock.ts';
@@ -5,18 +6,27 @@ import type { ExchangePort } from './ports/exchange.ts';
 import { SystemClock } from './clock/systemClock.ts';
 import { hashString, mulberry32, type Random } from './core/rng.ts';
 import { getStrategy } from './core/strategy/registry.ts';
+import { abortable, type AbortablePort } from './exchange/abortablePort.ts';
 import { buildExchange, type BuiltExchange } from './exchange/buildExchange.ts';
 import { instrumented } from './exchange/instrumentedPort.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { Runtime } from './runtime/createRuntime.ts';
+import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
 import { streamCandleSource } from './runtime/market/candleSource.ts';
-import { openJournal } from './journal/openJournal.ts';
+import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
+import { ensureDir } from './journal/dataDir.ts';
 import { HealthMonitor } from './runtime/health.ts';
+import { startupStep } from './runtime/startupStep.ts';
 import { buildServer } from './http/server.ts';
-import type { SimulatorControl } from './http/simulatorRoutes.ts';
+import { resolveControlToken, type ControlToken } from './http/access/controlToken.ts';
+import { assertPortFree, portInUse } from './http/portCheck.ts';
+import { simulatorControl } from './http/simulatorRoutes.ts';
 import type { SimExchange } from './sim/index.ts';
+import type { LoadResult } from '../config/load.ts';
+import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
+
+export type { ShutdownReport } from './runtime/createRuntime.ts';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -30,6 +40,19 @@ export interface AppOptions {
   readonly random?: Random;
   /** Skip listening on a socket (tests use app.server.inject). */
   readonly listen?: boolean;
+  /** Re-reads the configuration as at start-up (file, environment, flags): POST /config/reload and SIGHUP. */
+  readonly reloadConfig?: () => LoadResult;
+  /** DNS lookup for the Bybit adapter (tests inject DNS failures with createFaultyLookup). */
+  readonly exchangeLookup?: LookupFunction;
+  /** Wall clock of the cockpit's sampling, delivery retries and Telegram pacing (tests may inject one). */
+  readonly timers?: Clock;
+}
+
+/** What a shutdown past its deadline cut off. */
+export interface AbortReport {
+  readonly abortedRequests: number;
+  readonly notSent: number;
+  readonly pendingOrders: number;
 }
 
 export interface App {
@@ -41,28 +64,44 @@ export interface App {
   readonly clock: Clock;
   readonly exchange: ExchangePort;
   readonly simulator?: SimExchange;
+  /** Alerts, Telegram, reload and shadow, dashboard. */
+  readonly cockpit: Cockpit;
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (empty when not listening). */
   readonly url: string;
-  stop(): Promise<void>;
-}
-
-function simulatorControl(sim: SimExchange): SimulatorControl {
-  return {
-    getFaults: () => sim.faults.get(),
-    setFaults: (patch) => sim.faults.set(patch),
-  };
+  /** The data directory in use (journal, control token, logs). */
+  readonly dataDir: string;
+  /** Where the generated control token lives (null when http.controlToken is configured). */
+  readonly controlTokenPath: string | null;
+  /** Graceful stop within shutdown.deadlineMs; the report says what was cut short. */
+  stop(): Promise<ShutdownReport>;
+  /** Past the deadline: abort every exchange call in flight, mark unsent intents, close the journal. */
+  abort(reason: string): AbortReport;
 }
 
 /**
  * Composition root: picks the clock and the exchange for the mode (buildExchange: the
  * in-process simulator, the simulator over the Bybit wire protocol, an external simulator
- * server, or Bybit itself), decorates the port (metrics), builds the runtime and the HTTP server, and starts them in order:
- * exchange self-check, HTTP, then the actors.
+ * server, or Bybit itself), decorates the port (abort on shutdown, metrics), builds the
+ * runtime and the HTTP server, and starts them in order, each step under
+ * startup.deadlineMs: data directory, control token, exchange, journal, exchange
+ * self-check, HTTP, then the actors.
  */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
+  const deadline = config.startup.deadlineMs;
   const metrics = createMetrics();
   const random = options.random ?? mulberry32(hashString(`runtime:${config.simulator.seed}`));
+
+  const dataDir = await startupStep('dataDir', deadline, () => ensureDir(resolveDataDir(config)));
+  const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
+  if (controlToken.path) {
+    logger.info(
+      { event: 'control_token', source: controlToken.source, path: controlToken.path },
+      `control token ${controlToken.source === 'generated' ? 'generated into' : 'read from'} ${controlToken.path}: POST endpoints need "Authorization: Bearer <that file's content>"`,
+    );
+  }
+
+  if (options.listen !== false) await startupStep('http.port', deadline, () => assertPortFree(config.http.host, config.http.port));
 
   let clock: Clock;
   let rawExchange: ExchangePort;
@@ -71,13 +110,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock = options.clock ?? new SystemClock();
     rawExchange = options.exchange;
   } else {
-    built = await buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}) });
+    built = await startupStep('exchange.connect', deadline, () => buildExchange({ config, logger, metrics, ...(options.clock ? { clock: options.clock } : {}), ...(options.exchangeLookup ? { lookup: options.exchangeLookup } : {}) }));
     clock = built.clock;
     rawExchange = built.port;
   }
   const simulator = built?.simulator;
   try {
-    return await startRuntime(options, { metrics, random, clock, rawExchange, built, simulator });
+    return await startRuntime(options, { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken });
   } catch (error) {
     // Close the exchange's sockets and the simulator server: a failed start must not leak them.
     await built?.close().catch(() => undefined);
@@ -92,52 +131,105 @@ interface StartParts {
   readonly rawExchange: ExchangePort;
   readonly built: BuiltExchange | undefined;
   readonly simulator: SimExchange | undefined;
+  readonly dataDir: string;
+  readonly controlToken: ControlToken;
 }
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
   const { config, logger } = options;
-  const { metrics, random, clock, rawExchange, built, simulator } = parts;
+  const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
-  const exchange = instrumented(
-    rawExchange,
-    metrics,
-    (operation, error) => health?.observe(operation, error),
-  );
+  const calls: AbortablePort = abortable(rawExchange);
+  const exchange = instrumented(calls.port, metrics, (operation, error) => health?.observe(operation, error));
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
-  const journal = openJournal(config, logger);
-  // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
-  // (in-process simulator, streams off) the runtime reads each close through the port.
-  const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
-  const runtime = new Runtime({ config, exchange, clock, logger, metrics, random, resolveStrategy: getStrategy, ...(journal ? { journal } : {}), ...(candleSource ? { candleSource } : {}) });
-  // Channel alerts go to the journal too.
-  if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
-  // Push updates (private streams, or the in-process engine) keep the journal current.
-  if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
-  else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));
-  health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
-  await health.start();
-  if (!health.exchangeStatus().ok) {
-    logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
-  }
+  const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger));
+  try {
+    // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
+    // (in-process simulator, streams off) the runtime reads each close through the port.
+    const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
+    const runtime = new Runtime({
+      config,
+      exchange,
+      clock,
+      logger,
+      metrics,
+      random,
+      resolveStrategy: getStrategy,
+      freshAccount: options.exchange === undefined && freshAccountPerRun(config),
+      ...(journal ? { journal } : {}),
+      ...(candleSource ? { candleSource } : {}),
+    });
+    // Channel alerts go to the journal too.
+    if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
+    // Push updates (private streams, or the in-process engine) keep the journal current.
+    if (built?.bybit) runtime.followAccount(bybitAccountStream(built.bybit.streams));
+    else if (simulator) runtime.followAccount(simulatorAccountStream(simulator.engine));
+    health = new HealthMonitor(exchange, logger, config.health.exchangeProbeMs, config.exchange.requestTimeoutMs);
+    const monitor = health;
+    await startupStep('exchange.selfCheck', deadline, () => monitor.start());
+    if (!health.exchangeStatus().ok) {
+      logger.warn({ event: 'self_check', exchange: health.exchangeStatus() }, 'start-up self-check: the exchange does not answer yet; /ready stays 503 until it does');
+    }
 
-  const server = await buildServer({
-    config,
-    runtime,
-    health,
-    metrics,
-    clock,
-    logger,
-    venue: exchange.venue,
-    ...(simulator ? { simulator: simulatorControl(simulator) } : {}),
-  });
-  let url = '';
-  if (options.listen !== false) {
-    url = await server.listen({ host: config.http.host, port: config.http.port });
-  } else {
-    await server.ready();
+    const bybit = built?.bybit;
+    const cockpit = await startupStep('cockpit', deadline, () =>
+      createCockpit({
+        config,
+        logger,
+        clock,
+        metrics,
+        runtime,
+        health: monitor,
+        exchange,
+        venue: built?.venueLabel ?? exchange.venue,
+        ...(journal ? { journal } : {}),
+        ...(bybit ? { bybit: { alerts: bybit.alerts, clockSync: bybit.clockSync, rest: bybit.rest } } : {}),
+        ...(options.reloadConfig ? { reloadConfig: options.reloadConfig } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+      }),
+    );
+    const server = await buildServer({
+      cockpit,
+      config,
+      runtime,
+      health,
+      metrics,
+      clock,
+      logger,
+      venue: exchange.venue,
+      controlToken: controlToken.token,
+      ...(simulator ? { simulator: simulatorControl(simulator, built?.simServer) } : {}),
+    });
+    let url = '';
+    if (options.listen !== false) {
+      url = await startupStep('http.listen', deadline, () => listen(server, config));
+    } else {
+      await server.ready();
+    }
+    runtime.start();
+    cockpit.start();
+    logStartup(options, built, exchange, runtime, cockpit, url);
+    return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger });
+  } catch (error) {
+    health?.stop();
+    journal?.close();
+    throw error;
   }
-  runtime.start();
+}
 
+async function listen(server: FastifyInstance, config: AppConfig): Promise<string> {
+  try {
+    return await server.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(config.http.host, config.http.port);
+    throw error;
+  }
+}
+
+function logStartup(options: AppOptions, built: BuiltExchange | undefined, exchange: ExchangePort, runtime: Runtime, cockpit: Cockpit, url: string): void {
+  const { config, logger } = options;
   const modeLabel = config.mode === 'dry-run' ? 'DRY-RUN' : 'LIVE';
   const venueLabel = built?.venueLabel ?? exchange.venue;
   const actors = runtime.registry.list().map((e) => e.actorId);
@@ -148,30 +240,77 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       venue: venueLabel,
       configSources: options.sources ?? [],
       actors,
-      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz` } : {},
+      endpoints: url ? { health: `${url}/health`, ready: `${url}/ready`, actors: `${url}/actors`, metrics: `${url}/metrics`, status: `${url}/status`, viz: `${url}/viz`, dashboard: `${url}/dashboard`, alerts: `${url}/alerts` } : {},
+      configVersion: cockpit.live.version(),
+      telegram: config.telegram.enabled,
     },
-    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz)`,
+    `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
+}
 
-  let stopped = false;
+interface HandleParts {
+  readonly config: AppConfig;
+  readonly runtime: Runtime;
+  readonly server: FastifyInstance;
+  readonly health: HealthMonitor;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly exchange: ExchangePort;
+  readonly simulator: SimExchange | undefined;
+  readonly cockpit: Cockpit;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly controlToken: ControlToken;
+  readonly calls: AbortablePort;
+  readonly built: BuiltExchange | undefined;
+  readonly journal: ReturnType<typeof openJournal>;
+  readonly logger: Logger;
+}
+
+function appHandle(p: HandleParts): App {
+  let stopping: Promise<ShutdownReport> | null = null;
+  let closed = false;
+  const closeJournal = (): void => {
+    if (closed) return;
+    closed = true;
+    p.journal?.close();
+  };
   return {
-    config,
-    runtime,
-    server,
-    health,
-    metrics,
-    clock,
-    exchange,
-    ...(simulator ? { simulator } : {}),
-    url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await runtime.stop();
-      health.stop();
-      await server.close();
-      await built?.close();
-      journal?.close();
+    config: p.config,
+    runtime: p.runtime,
+    server: p.server,
+    health: p.health,
+    metrics: p.metrics,
+    clock: p.clock,
+    exchange: p.exchange,
+    ...(p.simulator ? { simulator: p.simulator } : {}),
+    cockpit: p.cockpit,
+    url: p.url,
+    dataDir: p.dataDir,
+    controlTokenPath: p.controlToken.path,
+    stop() {
+      stopping ??= (async () => {
+        const report = await p.runtime.stop();
+        // After the actors: the last alerts of the shutdown are still delivered (or kept pending).
+        await p.cockpit.stop();
+        p.health.stop();
+        await p.server.close();
+        await p.built?.close();
+        closeJournal();
+        return report;
+      })();
+      return stopping;
+    },
+    abort(reason) {
+      const abortedRequests = p.calls.abortAll(reason);
+      const pendingOrders = p.runtime.gate.pending();
+      const { notSent } = p.runtime.abort(reason);
+      p.health.stop();
+      void p.cockpit.stop().catch(() => undefined);
+      void p.server.close().catch(() => undefined);
+      void p.built?.close().catch(() => undefined);
+      closeJournal();
+      return { abortedRequests, notSent, pendingOrders };
     },
   };
 }

@@ -12,6 +12,7 @@ import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
 import { intervalsOf, nextTickDelay } from './ticks.ts';
+import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
  * One supervisor per symbol, parent of that symbol's strategy actors (OTP one_for_one).
@@ -80,10 +81,11 @@ export interface SymbolSupervisorContext {
   readonly lastRestartAt: Readonly<Record<string, number>>;
   readonly records: readonly EscalationRecord[];
   readonly escalation: { readonly reason: string; readonly at: number; readonly correlationId: string } | null;
+  readonly pending: readonly string[]; // hot reload: restarts and removals waiting for a cycle's end (reconfigure.ts)
 }
 
 export type SymbolSupervisorEvent =
-  | StrategyToParentEvent
+  | StrategyToParentEvent | SymbolReconfigureEvent
   | { readonly type: 'TICK_TIMER'; readonly intervalMs: number; readonly initial?: boolean }
   | { readonly type: 'CANDLE_CLOSED'; readonly intervalMs: number; readonly start: number }
   | { readonly type: 'RESTART_CHILD'; readonly actorId: string }
@@ -103,7 +105,6 @@ export interface SymbolSupervisorOutput {
   readonly correlationId: string;
   readonly disabled: Readonly<Record<string, DisabledEntry>>;
 }
-
 
 export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
   return setup({
@@ -213,6 +214,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
       lastRestartAt: {},
       records: [],
       escalation: null,
+      pending: [],
     }),
     initial: 'running',
     states: {
@@ -390,6 +392,8 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
               })),
             },
           ],
+          RECONFIGURE: { actions: enqueueActions((args) => reconfigureSymbol(args as never)) },
+          APPLY_PENDING: { actions: enqueueActions((args) => applyPending(args as never)) },
           RESTART_CHILD: {
             actions: enqueueActions(({ context, event, enqueue }) => {
               const spec = context.specs[event.actorId];

@@ -2,6 +2,7 @@ import { assign, cancel, enqueueActions, fromCallback, fromPromise, setup, type 
 import type { TradingState } from '../src/domain/types.ts';
 import type { SymbolSupervisorInput, SymbolSupervisorMachine, SymbolSupervisorOutput, SymbolToSystemEvent } from './symbol.supervisor.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
+import { reconfigureSystem, type SystemReconfigureEvent } from './reconfigure.ts';
 import { disabledSymbolCount, haltEffects, pauseEffects, pauseEndEffects, symbolOfActor, type HaltParams } from './system.rules.ts';
 
 export { NON_ESCALATION_DISABLE_CODES } from './system.rules.ts';
@@ -88,7 +89,8 @@ export type SystemSupervisorEvent =
   | { readonly type: 'RESUME'; readonly correlationId: string }
   | { readonly type: 'SHUTDOWN' }
   | { readonly type: 'ENABLE_STRATEGY'; readonly actorId: string; readonly correlationId: string }
-  | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string };
+  | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string }
+  | SystemReconfigureEvent;
 
 export type SystemEmitted = { readonly type: 'escalation'; readonly record: EscalationRecord };
 
@@ -317,6 +319,7 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
               if (ref) enqueue.sendTo(ref, event);
             }),
           },
+          RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, true)) },
           'xstate.done.actor.*': [
             { guard: 'symbolGiveUpExceedsLimit', target: 'emergencyStop', actions: ['markSymbolEscalated', 'haltOnSymbolEscalated'] },
             { actions: 'markSymbolEscalated' },
@@ -343,10 +346,11 @@ export function createSystemSupervisor(deps: SystemSupervisorDeps) {
             })),
           },
         },
-        on: { SHUTDOWN: 'stopping' },
+        on: { SHUTDOWN: 'stopping', RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, false)) } },
       },
       halted: {
         on: {
+          RECONFIGURE: { actions: enqueueActions((args) => reconfigureSystem(args as never, false)) },
           RESUME: {
             target: 'running',
             actions: [

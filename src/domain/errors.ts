@@ -40,6 +40,14 @@ export const ERROR_CODES = {
   HISTORY_BUSY: 'HISTORY_BUSY',
   /** History store: rejected input (bad CSV rows, a bad range, an unknown interval). */
   HISTORY_INVALID: 'HISTORY_INVALID',
+  /** The journal was recorded under another mode, venue or exchange account. */
+  JOURNAL_MISMATCH: 'JOURNAL_MISMATCH',
+  /** The data directory cannot be created or written (a parent is a file, no permission...). */
+  DATA_DIR_UNUSABLE: 'DATA_DIR_UNUSABLE',
+  /** A start-up step did not finish within startup.deadlineMs. */
+  STARTUP_TIMEOUT: 'STARTUP_TIMEOUT',
+  /** The HTTP port is taken by another process. */
+  PORT_IN_USE: 'PORT_IN_USE',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -197,6 +205,20 @@ export class AbortedError extends BybotError {
 export class ClockSkewError extends BybotError {
   constructor(message: string, options?: BybotErrorOptions) {
     super(ERROR_CODES.CLOCK_SKEW, message, 'strategy', true, options);
+  }
+}
+
+/** The data directory (journal, control token, logs) cannot be created or written. */
+export class DataDirError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.DATA_DIR_UNUSABLE, message, 'system', false, options);
+  }
+}
+
+/** A start-up step that did not finish in time; `details.step` names it. */
+export class StartupTimeoutError extends BybotError {
+  constructor(step: string, deadlineMs: number) {
+    super(ERROR_CODES.STARTUP_TIMEOUT, `start-up step ${step} did not finish within ${deadlineMs} ms (startup.deadlineMs)`, 'system', false, { details: { step, deadlineMs } });
   }
 }
 

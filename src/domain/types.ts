@@ -159,7 +159,17 @@ export interface Execution {
   readonly closedSize: number;
   /** 'Trade', or 'StopLoss' / 'TakeProfit' when the fill came from a position stop. */
   readonly stopOrderType: string;
+  /**
+   * Bybit `execType`; absent means 'Trade'. 'Funding' rows are funding payments, not
+   * fills: execQty is the position size, execPrice the mark price, execFee the amount paid
+   * (negative = received).
+   */
+  readonly execType?: ExecType;
 }
+
+/** Bybit execution types (docs/v5/enum#exectype); unknown values map to 'Other'. */
+export const EXEC_TYPES = ['Trade', 'AdlTrade', 'Funding', 'BustTrade', 'Delivery', 'Settle', 'BlockTrade', 'MovePosition', 'Other'] as const;
+export type ExecType = (typeof EXEC_TYPES)[number];
 
 /** NautilusTrader's trading states: HALTED denies new orders (cancels pass), REDUCING allows only reduce-only orders. */
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import type { AppConfig } from '../../config/schema.ts';
 import { AcceleratedClock } from '../clock/acceleratedClock.ts';
 import { SystemClock } from '../clock/systemClock.ts';
@@ -40,6 +41,8 @@ export interface BuildExchangeOptions {
   readonly metrics: Metrics;
   /** Tests inject a ManualClock. */
   readonly clock?: Clock;
+  /** DNS lookup of the Bybit adapter's REST and WS clients (tests: fake host names, injected DNS failures). */
+  readonly lookup?: LookupFunction;
 }
 
 const MINUTE = 60_000;
@@ -94,6 +97,7 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
     random: mulberry32(hashString(`bybit:${config.simulator.seed}`)),
     logger,
     metrics,
+    ...(o.lookup ? { lookup: o.lookup } : {}),
   });
   await bybit.start();
   if (ex.streams) subscribeStreams(bybit, config, logger);
@@ -153,7 +157,7 @@ export async function buildExchange(o: BuildExchangeOptions): Promise<BuiltExcha
   }
 
   const endpoints = resolveEndpoints(ex.venue, ex.restUrls, ex.wsUrl);
-  const clock = o.clock ?? (ex.venue === 'local' ? await syncedSimClock(endpoints.restUrls[0]!, ex.requestTimeoutMs) : new SystemClock());
+  const clock = o.clock ?? (ex.venue === 'local' ? await syncedSimClock(endpoints.restUrls, ex.requestTimeoutMs) : new SystemClock());
   const venue = ex.venue === 'local' ? 'bybit-local' : `bybit-${ex.venue}`;
   const bybit = await startAdapter({ venue, ...endpoints, apiKey: ex.apiKey, apiSecret: ex.apiSecret }, o, clock);
   return {

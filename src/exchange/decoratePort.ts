@@ -22,5 +22,6 @@ export function decoratePort(port: ExchangePort, around: PortCall): ExchangePort
     cancelAllOrders: (symbol, o) => around('cancelAllOrders', o, (x) => port.cancelAllOrders(symbol, x)),
     setTradingStop: (request, o) => around('setTradingStop', o, (x) => port.setTradingStop(request, x)),
     setLeverage: (symbol, leverage, o) => around('setLeverage', o, (x) => port.setLeverage(symbol, leverage, x)),
+    ...(port.accountId ? { accountId: (o?: CallOptions) => around('accountId', o, (x) => port.accountId!(x)) } : {}),
   };
 }

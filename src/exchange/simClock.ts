@@ -10,11 +10,14 @@ import { AcceleratedClock } from '../clock/acceleratedClock.ts';
  */
 const SimClockSchema = z.object({ now: z.number(), speed: z.number().positive() });
 
-export async function syncedSimClock(restUrl: string, timeoutMs: number, attempts = 5, wallNow: () => number = () => performance.now()): Promise<AcceleratedClock> {
-  const url = `${restUrl.replace(/\/+$/, '')}/__sim/clock`;
+export async function syncedSimClock(restUrls: string | readonly string[], timeoutMs: number, attempts = 5, wallNow: () => number = () => performance.now()): Promise<AcceleratedClock> {
+  // Every endpoint in turn: the primary may be the one that fails (DNS, refused).
+  const urls = (typeof restUrls === 'string' ? [restUrls] : restUrls).map((u) => `${u.replace(/\/+$/, '')}/__sim/clock`);
+  let url = urls[0]!;
   let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (attempt > 0) await delay(250 * 2 ** (attempt - 1));
+  for (let attempt = 0; attempt < attempts * urls.length; attempt++) {
+    url = urls[attempt % urls.length]!;
+    if (attempt >= urls.length && attempt % urls.length === 0) await delay(250 * 2 ** (attempt / urls.length - 1));
     try {
       const sent = wallNow();
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -27,5 +30,5 @@ export async function syncedSimClock(restUrl: string, timeoutMs: number, attempt
     }
   }
   const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-  throw new Error(`GET ${url} failed after ${attempts} attempts: ${cause}`);
+  throw new Error(`GET ${urls.join(', ')} failed after ${attempts} attempts each: ${cause}`);
 }

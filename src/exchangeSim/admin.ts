@@ -81,6 +81,6 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
 
 /** The previous values of exactly the fields a patch changed. */
 function revertPatch(patch: WireFaultPatch, before: WireFaultState): WireFaultPatch {
-  const keys = Object.keys(patch).filter((k) => k !== 'disconnectWebSockets') as Array<keyof WireFaultState>;
+  const keys = Object.keys(patch).filter((k) => k !== 'disconnectWebSockets' && k !== 'dropConnections') as Array<keyof WireFaultState>;
   return Object.fromEntries(keys.map((k) => [k, before[k]])) as WireFaultPatch;
 }

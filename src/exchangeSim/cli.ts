@@ -3,13 +3,14 @@ import { AcceleratedClock } from '../clock/acceleratedClock.ts';
 import { createSimExchange } from '../sim/index.ts';
 import { DEMO_API_SECRET, parseCliArgs, USAGE } from './cliArgs.ts';
 import { loadScenario, startExchangeSimServer, type ScenarioFile } from './index.ts';
+import { createLogger } from '../observability/logger.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** `npm run exchange-sim`: a Bybit V5 "testnet in a box" on loopback. */
 async function main(): Promise<void> {
-  const parsed = parseCliArgs(process.argv.slice(2));
+  const parsed = parseCliArgs(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     process.stderr.write(`exchange-sim: invalid arguments:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n\n${USAGE}\n`);
     process.exit(2);
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
-  // Logs go to stderr: stdout carries the one JSON line a supervising script reads.
-  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  // Logs go to stderr, in the bot's format (ISO times, level names, secrets redacted):
+  // stdout carries the one JSON line a supervising script reads.
+  const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'info', pretty: 'never', service: 'exchange-sim', destination: pino.destination({ dest: 2, sync: true }) });
   const start = args.start === 'now' ? Date.now() : Date.parse(args.start);
   const clock = new AcceleratedClock(start, args.speed);
   const origin = Math.floor((start - args['history-days'] * DAY) / MINUTE) * MINUTE;
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
     accounts: [{ apiKey: args['api-key'], apiSecret: args['api-secret'] }],
     scenario,
     logger,
+    ...(args['admin-token'] ? { adminToken: args['admin-token'] } : {}),
+    ...(args['allowed-hosts'] ? { allowedHosts: args['allowed-hosts'] } : {}),
   });
   const demo = args['api-secret'] === DEMO_API_SECRET;
   process.stdout.write(
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
       // Only the documented demo secret is ever printed.
       ...(demo ? { apiSecret: DEMO_API_SECRET } : {}),
       admin: `${server.url}/__sim/`,
+      adminAuth: args['admin-token'] ? 'bearer token required' : 'loopback, no token',
       seed: args.seed,
       speed: args.speed,
       simNow: new Date(clock.now()).toISOString(),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isLoopbackHost } from '../../config/hosts.ts';
 
 /** The demo credentials the README documents; printing these is harmless. */
 export const DEMO_API_KEY = 'bybot-sim-key';
@@ -17,6 +18,10 @@ export const USAGE = `Usage: npm run exchange-sim -- [options]
   --scenario FILE     JSON or YAML fault scenario
   --api-key K         accepted API key (default ${DEMO_API_KEY})
   --api-secret S      its secret (default ${DEMO_API_SECRET})
+  --admin-token T     bearer token of the /__sim admin endpoints (or EXCHANGE_SIM_ADMIN_TOKEN);
+                      required with a --host that is not a loopback address
+  --allowed-hosts H   comma-separated Host names the admin endpoints accept besides
+                      the loopback names and --host
   --help`;
 
 const number = (what: string) => z.string().trim().min(1, `expected ${what}`).transform(Number).pipe(z.number({ error: `expected ${what}` }).finite(`expected ${what}`));
@@ -36,6 +41,11 @@ const cliSchema = z
     scenario: z.string().min(1).optional(),
     'api-key': z.string().min(1).default(DEMO_API_KEY),
     'api-secret': z.string().min(1).default(DEMO_API_SECRET),
+    'admin-token': z.string().regex(/^[\x21-\x7e]{24,512}$/, 'expected at least 24 printable characters without spaces').optional(),
+    'allowed-hosts': z
+      .string()
+      .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
+      .optional(),
     help: z.boolean().default(false),
   })
   .strict();
@@ -43,7 +53,7 @@ const cliSchema = z
 export type ExchangeSimCliArgs = z.infer<typeof cliSchema>;
 export type CliParse = { ok: true; args: ExchangeSimCliArgs } | { ok: false; problems: string[] };
 
-export function parseCliArgs(argv: readonly string[]): CliParse {
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliParse {
   let values: Record<string, unknown>;
   try {
     const parsed = parseArgs({
@@ -61,10 +71,14 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         scenario: { type: 'string' },
         'api-key': { type: 'string' },
         'api-secret': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     values = parsed.values;
+    const envToken = env['EXCHANGE_SIM_ADMIN_TOKEN'];
+    if (values['admin-token'] === undefined && envToken) values = { ...values, 'admin-token': envToken };
   } catch (error) {
     return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
   }
@@ -74,6 +88,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     // A custom key with the demo secret (or the reverse) is almost surely a mistake.
     if ((a['api-key'] === DEMO_API_KEY) !== (a['api-secret'] === DEMO_API_SECRET)) {
       return { ok: false, problems: ['--api-key and --api-secret: give both or neither'] };
+    }
+    if (!isLoopbackHost(a.host) && !a['admin-token']) {
+      return { ok: false, problems: [`--host ${a.host} is not a loopback address: the /__sim admin endpoints need --admin-token (or EXCHANGE_SIM_ADMIN_TOKEN)`] };
     }
     return { ok: true, args: a };
   }

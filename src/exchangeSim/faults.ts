@@ -36,8 +36,13 @@ export const wireFaultSchema = z
 
 export type WireFaultState = z.infer<typeof wireFaultSchema>;
 
-/** A patch; `disconnectWebSockets: true` is a one-shot action (drop every WS now), not state. */
-export const wireFaultPatchSchema = wireFaultSchema.partial().extend({ disconnectWebSockets: z.boolean().optional() }).strict();
+/**
+ * A patch. Two one-shot actions, not state: `disconnectWebSockets: true` drops every
+ * websocket now; `dropConnections: true` drops every connection, keep-alive HTTP included
+ * (a network blip: the clients' next requests open new connections, and resolve the host
+ * name again).
+ */
+export const wireFaultPatchSchema = wireFaultSchema.partial().extend({ disconnectWebSockets: z.boolean().optional(), dropConnections: z.boolean().optional() }).strict();
 export type WireFaultPatch = z.infer<typeof wireFaultPatchSchema>;
 
 type LocalState = Omit<WireFaultState, 'down' | 'authRejected' | 'nanCandles' | 'errorRate'>;
@@ -69,7 +74,7 @@ export class WireFaultController {
   set(patch: WireFaultPatch): WireFaultState {
     const parsed = wireFaultPatchSchema.parse(patch);
     const previous = this.get();
-    const { down, authRejected, nanCandles, errorRate, disconnectWebSockets: _action, ...local } = parsed;
+    const { down, authRejected, nanCandles, errorRate, disconnectWebSockets: _action, dropConnections: _drop, ...local } = parsed;
     const simPatch = Object.fromEntries(Object.entries({ down, authRejected, nanCandles, errorRate }).filter(([, v]) => v !== undefined));
     if (Object.keys(simPatch).length > 0) this.simFaults.set(simPatch);
     this.local = { ...this.local, ...Object.fromEntries(Object.entries(local).filter(([, v]) => v !== undefined)) };

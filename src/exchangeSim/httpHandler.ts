@@ -8,6 +8,7 @@ import { BybitApiError, fail, ok, type Envelope } from './envelope.ts';
 import { toBybitError } from './errorMap.ts';
 import { RateLimitedError, type RateLimiter } from './rateLimit.ts';
 import { findRoute } from './router.ts';
+import type { Access, AccessPolicy } from '../http/access/policy.ts';
 
 /** Everyone behind one account: Bybit counts per-UID limits per account, not per key. */
 const UID = 'uid-1';
@@ -21,16 +22,34 @@ export interface HttpHandlerDeps {
   readonly logger?: Logger;
   /** Resolves when the hang fault is cleared (immediately when it is not set). */
   readonly waitWhileHung: () => Promise<void>;
+  /** Who may use the /__sim admin endpoints (Host, Origin, JSON, and the admin token when one is set). */
+  readonly adminPolicy: AccessPolicy;
 }
+
+/** The clock is public (another process syncs its simulated time from it); the rest shows or changes the account. */
+function adminAccess(method: string, path: string): Access {
+  if (path === '/__sim/clock') return 'public';
+  return method === 'GET' || method === 'HEAD' ? 'read' : 'control';
+}
+
+class BodyTooLargeError extends Error {}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY) {
+      reject(new BodyTooLargeError());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) reject(new BybitApiError(10001, 'request body too large', 413));
-      else chunks.push(chunk);
+      if (size > MAX_BODY) {
+        // Stop reading (and buffering) at once; the caller answers 413 and closes.
+        req.pause();
+        reject(new BodyTooLargeError());
+      } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
@@ -66,7 +85,20 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = req.method ?? 'GET';
-    const rawBody = await readBody(req);
+    if (path.startsWith('/__sim/')) {
+      // Checked before the body is read: an unauthorised client cannot make us buffer it.
+      const denial = h.adminPolicy.check(req, adminAccess(method, path));
+      if (denial) return send(res, denial.status, JSON.stringify({ error: denial.message, code: denial.code }), 'application/json', { connection: 'close' });
+    }
+    let rawBody: string;
+    try {
+      rawBody = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      send(res, 413, `request body larger than ${MAX_BODY} bytes`, 'text/plain', { connection: 'close' });
+      req.socket.destroySoon();
+      return;
+    }
 
     if (path.startsWith('/__sim/')) {
       const reply = handleAdmin(method, path, rawBody, h.admin);

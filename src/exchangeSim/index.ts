@@ -11,6 +11,8 @@ import { createHttpHandler } from './httpHandler.ts';
 import { DEFAULT_IP_LIMIT, RateLimiter } from './rateLimit.ts';
 import { runTimeline, scenarioSchema, type ScenarioInput } from './scenario.ts';
 import { WsHub } from './ws/hub.ts';
+import { AccessPolicy } from '../http/access/policy.ts';
+import { isLoopbackHost } from '../../config/hosts.ts';
 import { startPrivateFeed } from './ws/privateFeed.ts';
 import { PublicFeed } from './ws/publicFeed.ts';
 
@@ -31,6 +33,16 @@ export interface ExchangeSimServerOptions {
   readonly accounts: ExchangeSimAccount[];
   readonly scenario?: ScenarioInput;
   readonly logger?: Logger;
+  /**
+   * Bearer token of the /__sim admin endpoints (faults, state, orders). Required when
+   * `host` is not a loopback address; on loopback, without it, the admin endpoints still
+   * check Host, Origin and the JSON content type.
+   */
+  readonly adminToken?: string;
+  /** Host names accepted by the admin endpoints besides the loopback names and `host`. */
+  readonly allowedHosts?: readonly string[];
+  /** A request not fully received within this is answered 408 and closed (wall ms); default 10 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface ExchangeSimServer {
@@ -65,6 +77,17 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const { sim, clock, logger } = options;
   const host = options.host ?? '127.0.0.1';
   if (options.accounts.length === 0) throw new Error('exchange-sim needs at least one account');
+  if (!isLoopbackHost(host) && !options.adminToken) {
+    throw new Error(`exchange-sim on ${host} (not a loopback address) needs an admin token for its /__sim endpoints (--admin-token or EXCHANGE_SIM_ADMIN_TOKEN)`);
+  }
+  const adminPolicy = new AccessPolicy({
+    controlToken: options.adminToken ?? '',
+    readToken: options.adminToken ?? '',
+    allowedHosts: [host, ...(options.allowedHosts ?? [])],
+    controlTokenName: 'the simulator admin token',
+    readTokenName: 'the simulator admin token',
+    openControl: options.adminToken === undefined,
+  });
   const accounts = new Map(options.accounts.map((a) => [a.apiKey, a]));
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const faults = new WireFaultController(sim.faults);
@@ -99,9 +122,11 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
     admin,
     logger,
     waitWhileHung: () => (faults.get().hang ? new Promise<void>((resolve) => hungWaiters.push(resolve)) : Promise.resolve()),
+    adminPolicy,
   });
 
-  const server = createServer(handler);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(250, requestTimeoutMs) }, handler);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -136,6 +161,8 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
     if (!state.down && previous.down) comeUp();
     if (!state.hang && previous.hang) releaseHung();
     if (patch.disconnectWebSockets) hub.dropAll();
+    // After the answer to the request that asked for it has left.
+    if (patch.dropConnections) admin.schedule(dropConnections, 20);
     logger?.info({ faults: state }, 'exchange-sim faults changed');
   });
   if (Object.keys(scenario.faults).length > 0) faults.set(scenario.faults);

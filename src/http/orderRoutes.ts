@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SymbolSchema } from '../../config/schema.ts';
 import { toBybotError } from '../domain/errors.ts';
@@ -25,7 +25,6 @@ function issues(error: z.ZodError): string[] {
 export function registerOrderRoutes(
   app: FastifyInstance,
   orders: OrderManager,
-  requireControl: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
   sendError: SendError,
 ): void {
   const run = async (reply: FastifyReply, work: () => Promise<void>) => {
@@ -38,14 +37,14 @@ export function registerOrderRoutes(
       return sendError(reply, status, error.code, error.message);
     }
   };
-  app.post('/orders/:orderLinkId/cancel', { preHandler: requireControl }, async (request, reply) => {
+  app.post('/orders/:orderLinkId/cancel', { config: { access: 'control' } }, async (request, reply) => {
     const params = LinkIdParams.safeParse(request.params);
     const body = CancelBody.safeParse(request.body ?? {});
     if (!params.success) return sendError(reply, 400, 'INVALID_PARAMS', 'orderLinkId is invalid', issues(params.error));
     if (!body.success) return sendError(reply, 400, 'INVALID_BODY', 'request body is invalid', issues(body.error));
     return run(reply, () => orders.cancel(body.data.symbol, params.data.orderLinkId));
   });
-  app.post('/orders/:orderLinkId/amend', { preHandler: requireControl }, async (request, reply) => {
+  app.post('/orders/:orderLinkId/amend', { config: { access: 'control' } }, async (request, reply) => {
     const params = LinkIdParams.safeParse(request.params);
     const body = AmendBody.safeParse(request.body ?? {});
     if (!params.success) return sendError(reply, 400, 'INVALID_PARAMS', 'orderLinkId is invalid', issues(params.error));

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -11,7 +12,12 @@ import { accountView } from './accountView.ts';
 import { registerOrderRoutes } from './orderRoutes.ts';
 import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
 import { runtimeFeed } from './viz/feed.ts';
+import { accessControl } from './access/plugin.ts';
+import { AccessPolicy } from './access/policy.ts';
 import { registerVizRoutes } from './viz/routes.ts';
+import { readiness } from './readiness.ts';
+import type { Cockpit } from '../cockpit/cockpit.ts';
+import { registerCockpitControlRoutes, registerCockpitReadRoutes } from './cockpitRoutes.ts';
 
 export interface HttpDeps {
   readonly config: AppConfig;
@@ -24,6 +30,18 @@ export interface HttpDeps {
   readonly venue: string;
   /** Present in dry-run against the in-process simulator: fault injection for demos and tests. */
   readonly simulator?: SimulatorControl;
+  /** The resolved control token (configured, or generated into the token file). */
+  readonly controlToken: string;
+  /** Alerts, reload, shadow, dashboard (src/cockpit); absent in tools that build the API alone. */
+  readonly cockpit?: Cockpit;
+}
+
+/** Which clock the bot's times come from: simulated (dry-run) or the wall clock (live). */
+export function clockInfo(clock: Clock, now: number): { readonly source: 'simulated' | 'wall'; readonly speed: number | null; readonly now: string | null } {
+  const speed = (clock as { speed?: unknown }).speed;
+  const manual = typeof (clock as { advanceBy?: unknown }).advanceBy === 'function';
+  if (typeof speed === 'number' || manual) return { source: 'simulated', speed: typeof speed === 'number' ? speed : null, now: iso(now) };
+  return { source: 'wall', speed: null, now: iso(now) };
 }
 
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
@@ -52,8 +70,24 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply):
  * to the supervision tree, which decides.
  */
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   const { runtime, config } = deps;
+  const timeoutMs = config.http.requestTimeoutMs;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    // A client that declares a body and sends part of it (or dribbles its headers) is
+    // answered 408 and closed after http.requestTimeoutMs; Node checks every 250 ms
+    // instead of its default 30 s.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(250, timeoutMs), keepAliveTimeout: 5_000 }, handler),
+  });
+  const policy = new AccessPolicy({
+    controlToken: deps.controlToken,
+    readToken: config.http.readToken,
+    allowedHosts: [config.http.host, ...config.http.allowedHosts],
+    controlTokenName: config.http.controlToken ? 'http.controlToken' : 'the control token (see the control_token log line for its file)',
+  });
+  await app.register(accessControl(policy));
   let correlationSeq = 0;
   const correlation = (kind: string): string => `http#${kind}.${deps.clock.now().toString(36)}.${++correlationSeq}`;
 
@@ -67,15 +101,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url}`));
 
-  const requireControl = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const token = config.http.controlToken;
-    if (token === '') return;
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      await sendError(reply, 401, 'UNAUTHORIZED', 'control endpoints need Authorization: Bearer <http.controlToken>');
-    }
-  };
-
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { config: { access: 'public' } }, async (_request, reply) => {
     const lag = deps.health.eventLoopLagMs();
     const ok = lag <= config.health.maxEventLoopLagMs;
     return reply.code(ok ? 200 : 503).send({
@@ -85,43 +111,37 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       uptimeSeconds: Math.round((Date.now() - deps.health.startedAt) / 1000),
       mode: config.mode,
       venue: deps.venue,
-      time: iso(deps.clock.now()),
+      clock: clockInfo(deps.clock, deps.clock.now()),
+      wallTime: iso(Date.now()),
     });
   });
 
-  app.get('/ready', async (_request, reply) => {
-    const exchange = deps.health.exchangeStatus();
-    const snapshot = runtime.snapshot();
-    const checks = {
-      config: { ok: true },
-      reconciliation: { ok: runtime.reconciliation.done, error: runtime.reconciliation.error, summary: runtime.reconciliation.summary },
-      exchange: { ok: exchange.ok, lastOkAt: iso(exchange.lastOkAt), latencyMs: exchange.latencyMs, error: exchange.error },
-      supervisors: { ok: runtime.supervisorsRunning(), state: String(snapshot.value), status: snapshot.status },
-      trading: { ok: snapshot.context.tradingState !== 'HALTED' && runtime.gate.current() !== 'HALTED', tradingState: runtime.gate.current(), halt: snapshot.context.halt?.reason ?? null },
-    };
-    const reconciliation = runtime.reconciliation;
-    const reasons: string[] = [];
-    if (!reconciliation.done) reasons.push(`start-up reconciliation not done${reconciliation.error ? `: ${reconciliation.error}` : ' yet'}`);
-    if (!checks.exchange.ok) reasons.push(`exchange does not answer: ${exchange.error ?? 'unknown'}`);
-    if (!checks.supervisors.ok) reasons.push(`supervisors are not running (system state ${checks.supervisors.state})`);
-    if (!checks.trading.ok) reasons.push(`trading is HALTED: ${runtime.gate.haltReason() || snapshot.context.halt?.reason || 'halted'}`);
-    return reply.code(reasons.length === 0 ? 200 : 503).send({ ready: reasons.length === 0, reasons, checks });
+  app.get('/ready', { config: { access: 'public' } }, async (_request, reply) => {
+    const r = readiness(runtime, deps.health, config, deps.clock);
+    return reply.code(r.ready ? 200 : 503).send(r);
   });
 
-  app.get('/status', async () => ({ mode: config.mode, venue: deps.venue, time: iso(deps.clock.now()), system: systemSummary(runtime.snapshot()) }));
+  app.get('/status', async () => ({
+    mode: config.mode,
+    venue: deps.venue,
+    clock: clockInfo(deps.clock, deps.clock.now()),
+    wallTime: iso(Date.now()),
+    system: systemSummary(runtime.snapshot()),
+  }));
 
   app.get('/actors', async () => {
     const snapshot = runtime.snapshot();
     const halted = snapshot.context.tradingState === 'HALTED';
     const actors = runtime.registry.list().map((e) => actorSummary(e, snapshot.context.disabled[e.actorId], halted));
-    return { time: iso(deps.clock.now()), tradingState: runtime.gate.current(), count: actors.length, account: accountView(runtime), actors };
+    return { clock: clockInfo(deps.clock, deps.clock.now()), tradingState: runtime.gate.current(), count: actors.length, account: accountView(runtime), actors };
   });
 
   app.get<{ Params: { id: string } }>('/actors/:id', async (request, reply) => {
     const entry = runtime.registry.get(request.params.id);
     if (!entry) return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}; actor ids look like BTCUSDT:range-v1`);
     const snapshot = runtime.snapshot();
-    return actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED');
+    // Transition and state times are on the bot's clock: say which one (the page labels them).
+    return { ...actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED'), clock: clockInfo(deps.clock, deps.clock.now()) };
   });
 
   app.get('/metrics', async (_request, reply) => {
@@ -129,7 +149,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });
 
-  app.post('/control/halt', { preHandler: requireControl }, async (request, reply) => {
+  app.post('/control/halt', { config: { access: 'control' } }, async (request, reply) => {
     const body = parseBody(ReasonBody, request.body, reply);
     if (!body) return reply;
     const correlationId = correlation('halt');
@@ -137,7 +157,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(202).send({ accepted: true, correlationId });
   });
 
-  app.post('/control/resume', { preHandler: requireControl }, async (request, reply) => {
+  app.post('/control/resume', { config: { access: 'control' } }, async (request, reply) => {
     const correlationId = correlation('resume');
     if (!runtime.resume(correlationId)) {
       return sendError(reply, 409, 'NOT_HALTED', `trading is not halted (system state ${String(runtime.snapshot().value)})`);
@@ -145,7 +165,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(202).send({ accepted: true, correlationId });
   });
 
-  app.post<{ Params: { id: string } }>('/actors/:id/disable', { preHandler: requireControl }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/actors/:id/disable', { config: { access: 'control' } }, async (request, reply) => {
     const body = parseBody(OptionalReasonBody, request.body, reply);
     if (!body) return reply;
     if (!runtime.registry.get(request.params.id)) return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}`);
@@ -154,7 +174,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(202).send({ accepted: true, correlationId });
   });
 
-  app.post<{ Params: { id: string } }>('/actors/:id/enable', { preHandler: requireControl }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/actors/:id/enable', { config: { access: 'control' } }, async (request, reply) => {
     if (!runtime.registry.get(request.params.id) && !runtime.snapshot().context.disabled[request.params.id]) {
       return sendError(reply, 404, 'UNKNOWN_ACTOR', `no actor ${request.params.id}`);
     }
@@ -163,8 +183,13 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(202).send({ accepted: true, correlationId });
   });
 
-  registerOrderRoutes(app, runtime.orders, requireControl, sendError);
-  if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, requireControl, sendError);
-  registerVizRoutes(app, runtimeFeed(runtime), sendError);
+  registerOrderRoutes(app, runtime.orders, sendError);
+  if (deps.simulator) registerSimulatorRoutes(app, deps.simulator, sendError);
+  const authorizeRead = (request: Parameters<AccessPolicy['check']>[0]) => policy.check(request, 'read');
+  registerVizRoutes(app, runtimeFeed(runtime), sendError, authorizeRead);
+  if (deps.cockpit) {
+    registerCockpitReadRoutes(app, deps.cockpit, sendError, authorizeRead);
+    registerCockpitControlRoutes(app, deps.cockpit, sendError);
+  }
   return app;
 }

@@ -1,9 +1,9 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { toBybotError } from '../domain/errors.ts';
 import { Journal } from './journal.ts';
-import { journalPath } from './openJournal.ts';
+import { journalIdentity, journalPath, resolveDataDir } from './openJournal.ts';
 import { tradesToCsv } from './tradeCsv.ts';
 import { pruneLogFiles } from './logRetention.ts';
 
@@ -14,9 +14,10 @@ import { pruneLogFiles } from './logRetention.ts';
  *   verify       PRAGMA integrity_check + the order-event checksum chain; exit 1 if broken
  *   prune        apply the retention (journal.retentionDays, or --days) to rows and log files
  *   stats        row counts, size, schema version
+ *   init         create a new, empty journal (the only way to replace a zero-length file)
  * Works on the database a (dry-)run left behind, also while the bot runs (WAL).
  */
-const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
+const USAGE = `Usage: npm run journal -- export csv | backup | verify | prune | stats | init   [--config FILE] [--db FILE] [--out FILE] [--days N]`;
 
 const HELP = `${USAGE}
 
@@ -90,14 +91,16 @@ async function main(): Promise<number> {
   const config = loaded.config;
   const dbPath = args.flags.db ? resolve(args.flags.db) : journalPath(config);
   const [command, sub] = args.command;
-  const known = new Set(['export', 'backup', 'verify', 'prune', 'stats']);
+  const known = new Set(['export', 'backup', 'verify', 'prune', 'stats', 'init']);
   if (!command || !known.has(command) || (command === 'export' && sub !== 'csv')) {
     process.stderr.write(`${command ? `unknown command "${args.command.join(' ')}"` : 'missing command'}\n${USAGE}\n`);
     return 2;
   }
+  if (command === 'init') return init(dbPath, config);
   let journal: Journal;
   try {
-    journal = Journal.open(dbPath, { readonly: command === 'export' || command === 'verify' || command === 'stats' });
+    // Only `init` creates a journal: the other commands never turn a typo into a new empty file.
+    journal = Journal.open(dbPath, { readonly: command === 'export' || command === 'verify' || command === 'stats', allowNew: false });
   } catch (error) {
     const typed = toBybotError(error);
     process.stderr.write(`${typed.code}: ${typed.message}\n`);
@@ -111,7 +114,7 @@ async function main(): Promise<number> {
       const net = trades.reduce((sum, t) => sum + t.netPnl, 0);
       process.stdout.write(`${JSON.stringify({ written: out, trades: trades.length, netPnl: Number(net.toFixed(4)) })}\n`);
     } else if (command === 'backup') {
-      const out = resolve(args.flags.out ?? join(config.journal.dataDir, 'backups', `bybot-${stamp(Date.now())}.db`));
+      const out = resolve(args.flags.out ?? join(resolveDataDir(config), 'backups', `bybot-${stamp(Date.now())}.db`));
       await journal.backup(out);
       const check = Journal.open(out, { readonly: true });
       const report = check.verify();
@@ -130,7 +133,7 @@ async function main(): Promise<number> {
       }
       const cutoff = Date.now() - days * 86_400_000;
       const removed = journal.prune(cutoff);
-      const logFiles = pruneLogFiles(resolve(config.journal.dataDir, 'logs'), cutoff);
+      const logFiles = pruneLogFiles(join(resolveDataDir(config), 'logs'), cutoff);
       process.stdout.write(`${JSON.stringify({ db: dbPath, olderThanDays: days, removed, logFiles })}\n`);
     } else {
       process.stdout.write(`${JSON.stringify({ db: dbPath, schemaVersion: journal.schemaVersion(), bytes: journal.sizeBytes(), rows: journal.counts() })}\n`);
@@ -138,6 +141,37 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     journal.close();
+  }
+}
+
+/**
+ * A new journal, migrated and stamped with this configuration's mode and venue. An existing
+ * journal is never touched; a zero-length file (which the bot refuses as corrupt) is
+ * replaced, because running init on it is the operator saying "start a new journal here".
+ */
+function init(dbPath: string, config: Parameters<typeof journalIdentity>[0]): number {
+  let size = -1;
+  try {
+    size = statSync(dbPath).size;
+  } catch {
+    // absent: created below
+  }
+  if (size > 0) {
+    process.stderr.write(`journal ${dbPath} already exists (${size} bytes); init only creates new journals (back it up and move it away first)\n`);
+    return 2;
+  }
+  try {
+    if (size === 0) rmSync(dbPath);
+    const journal = Journal.open(dbPath);
+    journal.bindIdentity(journalIdentity(config));
+    const version = journal.schemaVersion();
+    journal.close();
+    process.stdout.write(`${JSON.stringify({ created: dbPath, schemaVersion: version, ...journalIdentity(config), replacedEmptyFile: size === 0 })}\n`);
+    return 0;
+  } catch (error) {
+    const typed = toBybotError(error);
+    process.stderr.write(`${typed.code}: ${typed.message}\n`);
+    return 1;
   }
 }
 

@@ -13,3 +13,10 @@ export class JournalFailedError extends BybotError {
     super(ERROR_CODES.JOURNAL_FAILED, message, 'system', false, options);
   }
 }
+
+/** The journal records another mode, venue or exchange account than this run's. */
+export class JournalMismatchError extends BybotError {
+  constructor(message: string, options?: BybotErrorOptions) {
+    super(ERROR_CODES.JOURNAL_MISMATCH, message, 'system', false, options);
+  }
+}

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { JournalCorruptError } from './errors.ts';
 import { GENESIS_HASH, chainHash } from './chain.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -46,4 +48,24 @@ export function checkIntegrity(db: Db): IntegrityReport {
     prev = row.hash;
   }
   return { ok: true, sqlite, orderEvents: count, brokenAt: null };
+}
+
+/**
+ * SQLite takes a zero-length file for a new, empty database: a journal truncated by a bad
+ * copy or a full disk would silently restart from nothing (no halts, no pending orders).
+ * Refuse it like a corrupt one; `npm run journal -- init` creates a new journal on purpose.
+ */
+export function refuseEmptyFile(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // absent: a new journal is created
+  }
+  if (size === 0) {
+    throw new JournalCorruptError(
+      `journal ${path} is an empty (zero-length) file, not a journal; restore a backup, or move it away and create a new journal with: npm run journal -- init`,
+      { details: { path, sizeBytes: 0 } },
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { DAY_MS, utcDayStart } from '../core/data/utcTime.ts';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Balance, Execution, PlaceOrderRequest, Position } from '../domain/types.ts';
@@ -8,25 +8,19 @@ import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { OrderEventSink } from '../orders/orderEvents.ts';
 import type { EscalationRecord } from '../../supervisors/escalation.ts';
 import { GENESIS_HASH, chainHash } from './chain.ts';
-import { checkIntegrity, migrate, type IntegrityReport } from './integrity.ts';
+import { checkIntegrity, migrate, refuseEmptyFile, type IntegrityReport } from './integrity.ts';
 import { JournalCorruptError, JournalFailedError } from './errors.ts';
+import { ensureDir } from './dataDir.ts';
+import { bindAccount, bindIdentity, recordedIdentity, type JournalIdentity } from './identity.ts';
+import { countRows, fundingPnlSince, pruneRows, readClosedTrades } from './queries.ts';
+import { insertAlert, insertEscalation, insertRiskDecision, insertSignal, insertSnapshot, type RiskDecisionRecord } from './records.ts';
 
 export type { IntegrityReport } from './integrity.ts';
-import { closedTrades, type ClosedTrade, type FillRow, type OrderInfo } from './tradeCsv.ts';
+import type { ClosedTrade } from './tradeCsv.ts';
 
 type Db = Database.Database;
 
-export interface RiskDecisionRecord {
-  readonly at: number;
-  readonly actor: string;
-  readonly symbol: string;
-  readonly correlationId: string;
-  readonly allowed: boolean;
-  readonly code: string;
-  readonly side?: string;
-  readonly qty?: number;
-  readonly reason: string;
-}
+export type { RiskDecisionRecord } from './records.ts';
 
 /**
  * The trade journal (backlog B4.6): one SQLite file in WAL mode, one writer (this
@@ -52,12 +46,14 @@ export class Journal implements OrderEventSink {
    * Opens (creating if needed), checks integrity, then migrates. A database that fails
    * the check is not touched further: the caller must refuse to trade on it.
    */
-  static open(path: string, options: { readonly readonly?: boolean; readonly onClose?: () => void } = {}): Journal {
+  static open(path: string, options: { readonly readonly?: boolean; readonly onClose?: () => void; readonly allowNew?: boolean } = {}): Journal {
     let db: Db;
+    if (path !== ':memory:') refuseEmptyFile(path);
     try {
-      if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      if (path !== ':memory:' && !options.readonly) ensureDir(dirname(path));
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: (options.readonly ?? false) || options.allowNew === false });
     } catch (error) {
+      if (error instanceof JournalFailedError || (error as { code?: string }).code === 'DATA_DIR_UNUSABLE') throw error;
       throw new JournalFailedError(`cannot open journal ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     try {
@@ -88,6 +84,14 @@ export class Journal implements OrderEventSink {
       }
       throw new JournalFailedError(`cannot use journal ${path}: ${message}`, { cause: error });
     }
+  }
+
+  /**
+   * The connection, for the cockpit's stores (src/journal/cockpitStore.ts): they write
+   * through the same single writer instead of opening a second one.
+   */
+  get connection(): Db {
+    return this.db;
   }
 
   close(): void {
@@ -184,6 +188,29 @@ export class Journal implements OrderEventSink {
     });
   }
 
+  /** An intent that was never sent (the gate closed first): a terminal status, not a pending one. */
+  notSent(order: EntryOrder, reason: string, at: number): void {
+    this.tx(() => {
+      const changed = this.db.prepare(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ? AND status = 'Intent'`).run(at, order.orderLinkId).changes;
+      if (changed > 0) this.appendEvent(at, order.orderLinkId, 'not_sent', { reason });
+    });
+  }
+
+  /** Shutdown: every intent still queued (never sent) becomes NotSent. Returns how many. */
+  markUnsentIntents(reason: string, at: number): number {
+    let count = 0;
+    this.tx(() => {
+      const rows = this.db.prepare(`SELECT order_link_id FROM orders WHERE status = 'Intent'`).all() as { order_link_id: string }[];
+      const update = this.db.prepare(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ?`);
+      for (const row of rows) {
+        update.run(at, row.order_link_id);
+        this.appendEvent(at, row.order_link_id, 'not_sent', { reason });
+        count++;
+      }
+    });
+    return count;
+  }
+
   changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void {
     this.tx(() => {
       if (change === 'cancelled') this.db.prepare(`UPDATE orders SET status = 'Cancelled', updated_at = ? WHERE order_link_id = ?`).run(at, orderLinkId);
@@ -230,25 +257,18 @@ export class Journal implements OrderEventSink {
   // ---- other records ----
 
   recordSignal(at: number, actor: string, correlationId: string, signal: Signal & { readonly candleStart: number }): void {
-    this.tx(() => {
-      this.db
-        .prepare(
-          `INSERT INTO signals (at, actor, symbol, strategy, correlation_id, candle_start, action, mode, score, factors, price, stop_loss, take_profit, reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(at, actor, signal.symbol, signal.strategyId, correlationId, signal.candleStart, signal.action, signal.mode, signal.score, JSON.stringify(signal.factors), signal.price, signal.stopLoss, signal.takeProfit, signal.reason);
-    });
+    this.tx(() => insertSignal(this.db, at, actor, correlationId, signal));
   }
 
   recordRiskDecision(r: RiskDecisionRecord): void {
-    this.tx(() => {
-      this.db
-        .prepare('INSERT INTO risk_decisions (at, actor, symbol, correlation_id, allowed, code, side, qty, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(r.at, r.actor, r.symbol, r.correlationId, r.allowed ? 1 : 0, r.code, r.side ?? null, r.qty ?? null, r.reason);
-    });
+    this.tx(() => insertRiskDecision(this.db, r));
   }
 
-  /** Records fills not seen before (by execId); returns how many were new. */
+  /**
+   * Records executions not seen before (by execId); returns how many were new. Funding
+   * payments (execType Funding: qty = position size, price = mark price) go to their own
+   * table with their PnL, never to the fills trades are rebuilt from.
+   */
   recordFills(executions: readonly Execution[], at: number): number {
     let added = 0;
     this.tx(() => {
@@ -256,7 +276,18 @@ export class Journal implements OrderEventSink {
         `INSERT OR IGNORE INTO fills (exec_id, order_id, order_link_id, symbol, side, price, qty, fee, is_maker, exec_time, closed_size, stop_order_type, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      const insertFunding = this.db.prepare(
+        `INSERT OR IGNORE INTO funding (exec_id, symbol, side, position_qty, mark_price, fee, pnl, exec_time, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
       for (const e of executions) {
+        if (e.execType === 'Funding') {
+          // Bybit's execFee of a funding row is what we paid (negative: received).
+          if (insertFunding.run(e.execId, e.symbol, e.side, e.execQty, e.execPrice, e.execFee, -e.execFee, e.execTime, at).changes > 0) {
+            added++;
+            this.appendEvent(at, `funding:${e.symbol}`, 'funding', { execId: e.execId, pnl: -e.execFee, positionQty: e.execQty });
+          }
+          continue;
+        }
         const info = insert.run(e.execId, e.orderId, e.orderLinkId, e.symbol, e.side, e.execPrice, e.execQty, e.execFee, e.isMaker ? 1 : 0, e.execTime, e.closedSize, e.stopOrderType, at);
         if (info.changes > 0) {
           added++;
@@ -273,25 +304,15 @@ export class Journal implements OrderEventSink {
   }
 
   snapshot(at: number, balance: Balance, positions: readonly Position[]): void {
-    this.tx(() => {
-      this.db.prepare('INSERT INTO equity_snapshots (at, equity, wallet_balance, available_balance) VALUES (?, ?, ?, ?)').run(at, balance.equity, balance.walletBalance, balance.availableBalance);
-      const insert = this.db.prepare('INSERT INTO position_snapshots (at, symbol, side, size, avg_price, stop_loss, take_profit, unrealised_pnl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const p of positions) insert.run(at, p.symbol, p.side, p.size, p.avgPrice, p.stopLoss, p.takeProfit, p.unrealisedPnl);
-    });
+    this.tx(() => insertSnapshot(this.db, at, balance, positions));
   }
 
   recordEscalation(record: EscalationRecord): void {
-    this.tx(() => {
-      this.db
-        .prepare('INSERT INTO escalations (at, level, kind, code, reason, correlation_id, symbol, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(record.at, record.level, record.kind, record.code, record.reason, record.correlationId, record.symbol ?? null, record.actorId ?? null);
-    });
+    this.tx(() => insertEscalation(this.db, record));
   }
 
   recordAlert(at: number, priority: string, channel: string, reason: string): void {
-    this.tx(() => {
-      this.db.prepare('INSERT INTO alerts (at, priority, channel, reason) VALUES (?, ?, ?, ?)').run(at, priority, channel, reason);
-    });
+    this.tx(() => insertAlert(this.db, at, priority, channel, reason));
   }
 
   recordReconciliation(at: number, summary: unknown): void {
@@ -339,49 +360,46 @@ export class Journal implements OrderEventSink {
   }
 
   counts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const table of ['signals', 'risk_decisions', 'orders', 'order_events', 'fills', 'position_snapshots', 'equity_snapshots', 'escalations', 'alerts', 'reconciliations']) {
-      out[table] = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    }
-    return out;
+    return countRows(this.db);
   }
 
   closedTrades(): ClosedTrade[] {
-    const fills = (this.db.prepare('SELECT * FROM fills ORDER BY exec_time, exec_id').all() as Record<string, unknown>[]).map(
-      (r): FillRow => ({
-        execId: String(r.exec_id),
-        orderLinkId: String(r.order_link_id),
-        symbol: String(r.symbol),
-        side: r.side === 'Sell' ? 'Sell' : 'Buy',
-        price: Number(r.price),
-        qty: Number(r.qty),
-        fee: Number(r.fee),
-        execTime: Number(r.exec_time),
-        closedSize: Number(r.closed_size),
-        stopOrderType: String(r.stop_order_type),
-      }),
-    );
-    const orders = new Map<string, OrderInfo>();
-    for (const r of this.db.prepare('SELECT order_link_id, strategy, correlation_id FROM orders').all() as { order_link_id: string; strategy: string; correlation_id: string }[]) {
-      orders.set(r.order_link_id, { strategy: r.strategy, correlationId: r.correlation_id });
-    }
-    return closedTrades(fills, orders);
+    return readClosedTrades(this.db);
+  }
+
+  /** Funding PnL (positive = received) of payments at or after `since`. */
+  fundingPnl(since: number): number {
+    return fundingPnlSince(this.db, since);
   }
 
   /** Retention: drops analysis rows older than the cutoff. Orders, fills and their event chain are kept. */
   prune(cutoff: number): Record<string, number> {
-    const removed: Record<string, number> = {};
+    let removed: Record<string, number> = {};
     this.tx(() => {
-      for (const table of ['signals', 'risk_decisions', 'position_snapshots', 'equity_snapshots', 'alerts']) {
-        removed[table] = this.db.prepare(`DELETE FROM ${table} WHERE at < ?`).run(cutoff).changes;
-      }
+      removed = pruneRows(this.db, cutoff);
     });
     return removed;
   }
 
+  // ---- identity ----
+
+  /** Mode and venue recorded on first use; a journal of another mode or venue is refused (JournalMismatchError). */
+  bindIdentity(identity: JournalIdentity): void {
+    bindIdentity(this.db, this.path, identity);
+  }
+
+  /** The exchange account recorded on first contact; another account's journal is refused. */
+  bindAccount(account: string): void {
+    bindAccount(this.db, this.path, account);
+  }
+
+  identity(): { mode: string | null; venue: string | null; account: string | null } {
+    return recordedIdentity(this.db);
+  }
+
   /** Online backup (SQLite backup API): consistent while the bot keeps writing. */
   async backup(destination: string): Promise<void> {
-    mkdirSync(dirname(destination), { recursive: true });
+    ensureDir(dirname(destination), 'backup directory');
     await this.db.backup(destination);
   }
 }

@@ -64,18 +64,23 @@ export class JournalSync {
     }, delay);
   }
 
-  /** One round; also called directly by tests and by shutdown for a final sync. */
-  async tick(): Promise<void> {
+  /**
+   * One round; also called directly by tests and by shutdown for a final sync (with a
+   * signal that bounds it). Returns false when the exchange could not be read.
+   */
+  async tick(signal?: AbortSignal): Promise<boolean> {
     const { journal, exchange, clock, logger, metrics } = this.options;
     const now = clock.now();
+    const call = signal ? { signal } : undefined;
+    let ok = true;
     try {
       let added = 0;
       if (journal) {
         const since = journal.lastFillTime();
-        const executions = await exchange.executions({ ...(since !== null ? { startTime: since } : {}), limit: 100 });
+        const executions = await exchange.executions({ ...(since !== null ? { startTime: since } : {}), limit: 100 }, call);
         added = journal.recordFills(executions, now);
       }
-      const [balance, positions, open] = await Promise.all([exchange.balance(), exchange.positions(), exchange.openOrders()]);
+      const [balance, positions, open] = await Promise.all([exchange.balance(call), exchange.positions(undefined, call), exchange.openOrders(undefined, call)]);
       journal?.snapshot(now, balance, positions);
       const plain = open.filter((o) => o.stopOrderType === '');
       metrics.openPositions.set(positions.length);
@@ -83,10 +88,11 @@ export class JournalSync {
       this.options.onAccount?.({ at: now, equity: balance.equity, availableBalance: balance.availableBalance, positions, openOrders: plain });
       if (added > 0) logger.debug({ event: 'journal_fills', added }, `journal: ${added} new fill(s)`);
     } catch (error) {
+      ok = false;
       const typed = toBybotError(error);
       logger.warn({ event: 'journal_sync_failed', code: typed.code, err: typed.message }, `journal sync failed: ${typed.message}`);
     }
-    if (!journal) return;
+    if (!journal) return ok;
     const size = journal.sizeBytes();
     metrics.journalSizeBytes.set(size);
     if (size > this.options.sizeAlertBytes && !this.sizeAlerted) {
@@ -103,5 +109,6 @@ export class JournalSync {
       const total = Object.values(removed).reduce((a, b) => a + b, 0);
       if (total > 0) logger.info({ event: 'journal_retention', removed }, `journal retention removed ${total} row(s) older than ${this.options.retentionDays} days`);
     }
+    return ok;
   }
 }

@@ -132,4 +132,72 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'journal identity (mode, venue, account) and funding payments kept apart from fills',
+    sql: `
+      CREATE TABLE journal_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE funding (
+        exec_id TEXT PRIMARY KEY,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        position_qty REAL NOT NULL,
+        mark_price REAL NOT NULL,
+        fee REAL NOT NULL,
+        pnl REAL NOT NULL,
+        exec_time INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL
+      );
+      CREATE INDEX funding_time ON funding(exec_time);
+    `,
+  },
+  {
+    // Version 3 belongs to the research branch (signals.regime); a gap is harmless:
+    // a migration applies when its version is above user_version.
+    version: 4,
+    description: 'operator cockpit: alert changes, their deliveries per channel (retried until delivered), configuration reloads',
+    sql: `
+      CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        change TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        note TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX alert_events_at ON alert_events(at);
+      CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES alert_events(id),
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX alert_deliveries_pending ON alert_deliveries(status, next_attempt_at);
+      CREATE TABLE config_reloads (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        result TEXT NOT NULL,
+        version_before TEXT NOT NULL,
+        version_after TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+    `,
+  },
 ];

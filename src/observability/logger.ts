@@ -12,11 +12,34 @@ export const REDACT_PATHS = [
   'apiSecret',
   'secret',
   'key',
+  'token',
+  'controlToken',
+  'readToken',
+  'adminToken',
   '*.apiKey',
   '*.apiSecret',
   '*.secret',
+  '*.token',
+  '*.controlToken',
+  '*.readToken',
+  '*.adminToken',
+  // The configuration logged whole ({ config }) or by section ({ exchange }, { http }).
+  '*.*.apiKey',
+  '*.*.apiSecret',
+  '*.*.controlToken',
+  '*.*.readToken',
   'config.exchange.apiKey',
   'config.exchange.apiSecret',
+  'config.http.controlToken',
+  'config.http.readToken',
+  'botToken',
+  '*.botToken',
+  'config.telegram.botToken',
+  'webhookSecret',
+  '*.webhookSecret',
+  'config.alerts.webhook.secret',
+  'controlToken',
+  '*.controlToken',
   'headers["x-bapi-api-key"]',
   'headers["x-bapi-sign"]',
   '*.headers["x-bapi-api-key"]',
@@ -33,6 +56,8 @@ export interface LoggerOptions {
   /** Defaults to stdout; tests pass a stream to capture lines. */
   readonly destination?: DestinationStream;
   readonly isTty?: boolean;
+  /** The `service` field of every line (default "bybot"; the simulator server says "exchange-sim"). */
+  readonly service?: string;
 }
 
 /**
@@ -49,7 +74,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'bybot' },
+      base: { service: options.service ?? 'bybot' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },

@@ -1,9 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { cockpitMetrics } from './cockpitMetrics.ts';
 
 /**
  * Every Prometheus metric the bot exports, on its own registry (never the global one, so
- * tests can build several apps in one process). Names follow Prometheus conventions:
- * `_total` counters, `_seconds` histograms, base units.
+ * tests can build several apps in one process). Names follow Prometheus conventions
+ * (checked by test/observability/metricNames.test.ts on the real /metrics output): every
+ * name starts with bybot_, counters and only counters end in _total, base units (seconds,
+ * bytes, ratios), no doubled prefix.
  */
 /** One local or server rate-limit budget, sampled when /metrics is scraped. */
 export interface RateLimitSample {
@@ -17,7 +20,11 @@ export function createMetrics() {
   const registry = new Registry();
   // Exchange adapters register a sampler of their limiter here (and remove it on close).
   const rateLimitSamplers = new Set<() => readonly RateLimitSample[]>();
-  collectDefaultMetrics({ register: registry, prefix: 'bybot_process_' });
+  // prom-client's process_* and nodejs_* defaults under our prefix (bybot_process_cpu_seconds_total,
+  // not bybot_process_process_...). Its *_active_*_total series are gauges named like
+  // counters (promtool warns); the per-type gauges without the suffix stay, sum() gives totals.
+  collectDefaultMetrics({ register: registry, prefix: 'bybot_' });
+  for (const name of ['bybot_nodejs_active_handles_total', 'bybot_nodejs_active_requests_total', 'bybot_nodejs_active_resources_total']) registry.removeSingleMetric(name);
 
   const m = {
     registry,
@@ -211,6 +218,7 @@ export function createMetrics() {
       labelNames: ['stream'] as const,
       registers: [registry],
     }),
+    ...cockpitMetrics(registry),
     exchangeEndpointActive: new Gauge({
       name: 'bybot_exchange_endpoint_active',
       help: '1 for the REST endpoint currently in use, 0 for the others',

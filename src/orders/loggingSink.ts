@@ -16,6 +16,7 @@ export function loggingOrderSink(logger: Logger): OrderEventSink {
       logger.info({ event: 'order_submitted', ...fields(order), attempt, side: request.side, qty: request.qty }, `submitting ${request.side} ${request.qty} ${order.symbol} (attempt ${attempt + 1})`),
     outcome: () => undefined,
     failed: (order, code, message) => logger.warn({ event: 'order_failed', ...fields(order), code, err: message }, `order failed (${code}): ${message}`),
+    notSent: (order, reason) => logger.info({ event: 'order_not_sent', ...fields(order), reason }, `entry not sent: ${reason}`),
     changed: (orderLinkId, change, detail) => logger.info({ event: 'order_changed', orderLinkId, change, ...detail }, `order ${orderLinkId} ${change}`),
     protection: (symbol, action, detail) =>
       (action === 'unprotected' ? logger.error.bind(logger) : logger.warn.bind(logger))({ event: 'position_protection', symbol, action, detail }, `${symbol}: ${action}: ${detail}`),
@@ -35,5 +36,13 @@ export function fanOut(sinks: readonly OrderEventSink[], onError: (error: unknow
         }
       }
     };
-  return { intent: each('intent'), submitted: each('submitted'), outcome: each('outcome'), failed: each('failed'), changed: each('changed'), protection: each('protection') };
+  return {
+    intent: each('intent'),
+    submitted: each('submitted'),
+    outcome: each('outcome'),
+    failed: each('failed'),
+    notSent: each('notSent'),
+    changed: each('changed'),
+    protection: each('protection'),
+  };
 }

@@ -14,6 +14,8 @@ export interface OrderEventSink {
   outcome(order: EntryOrder, result: PlacedOrder, at: number): void;
   /** The entry failed for good (after retries, or not retryable). */
   failed(order: EntryOrder, code: string, message: string, at: number): void;
+  /** The entry was never sent: the gate closed (halt, shutdown) while it waited in the queue. */
+  notSent(order: EntryOrder, reason: string, at: number): void;
   /** An operator amended or cancelled a resting order of ours. */
   changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void;
   /** Position protection: a stop was found, set, or the position was flattened. */
@@ -25,6 +27,7 @@ export const NO_ORDER_EVENTS: OrderEventSink = {
   submitted: () => undefined,
   outcome: () => undefined,
   failed: () => undefined,
+  notSent: () => undefined,
   changed: () => undefined,
   protection: () => undefined,
 };

@@ -127,7 +127,7 @@ export class OrderManager {
   private async place(order: EntryOrder): Promise<PlacedOrder> {
     const { exchange, clock } = this.options;
     const { entry } = order;
-    this.options.gate.assertCanOpen();
+    this.assertCanSend(order);
 
     const [instrument, balance, positions] = await Promise.all([this.options.instrument(order.symbol), exchange.balance(), exchange.positions(order.symbol)]);
     // The risk decision saw the account when the actor fetched; another actor on the same
@@ -180,8 +180,9 @@ export class OrderManager {
     const maxAttempts = this.options.maxAttempts ?? 3;
     let adopted = false;
     for (let attempt = 0; ; attempt++) {
+      if (attempt === 0) this.assertCanSend(order);
       try {
-        this.options.gate.assertCanOpen();
+        if (attempt > 0) this.options.gate.assertCanOpen();
         this.events.submitted(order, request, attempt, clock.now());
         await exchange.placeOrder(request);
         break;
@@ -212,6 +213,16 @@ export class OrderManager {
     this.events.outcome(order, result, clock.now());
     if (result.filledQty > 0) await this.ensureStop(order.symbol, entry.stopLoss, order.correlationId);
     return result;
+  }
+
+  /** The gate closed before the first send: the intent ends as NotSent (terminal), not as a pending Intent. */
+  private assertCanSend(order: EntryOrder): void {
+    try {
+      this.options.gate.assertCanOpen();
+    } catch (error) {
+      this.events.notSent(order, toBybotError(error).message, this.options.clock.now());
+      throw error;
+    }
   }
 
   private retryDelay(attempt: number, error: BybotError): number {

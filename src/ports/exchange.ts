@@ -88,4 +88,9 @@ export interface ExchangePort {
   cancelAllOrders(symbol?: string, options?: CallOptions): Promise<OrderAck[]>;
   setTradingStop(request: TradingStopRequest, options?: CallOptions): Promise<void>;
   setLeverage(symbol: string, leverage: number, options?: CallOptions): Promise<void>;
+  /**
+   * The exchange account the key belongs to (Bybit: the UID of /v5/user/query-api), so a
+   * journal is never continued with another account. Absent where there is one account only.
+   */
+  accountId?(options?: CallOptions): Promise<string>;
 }

@@ -49,6 +49,11 @@ export class ActorRegistry {
     return this.entries.size;
   }
 
+  /** Forgets an actor (removed from the configuration by a reload, once stopped). */
+  remove(actorId: string): void {
+    this.entries.delete(actorId);
+  }
+
   /** Called with every change; returns an unsubscribe function. */
   onChange(listener: (entry: ActorEntry, transition: TransitionRecord | null) => void): () => void {
     this.listeners.add(listener);

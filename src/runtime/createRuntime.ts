@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { resolveDataDir } from '../journal/openJournal.ts';
 import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
 import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
 import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
+import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor, SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
@@ -17,7 +19,6 @@ import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
-import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { createJournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
@@ -40,6 +41,9 @@ import { TradingGate } from './tradingGate.ts';
 import { AccountView } from './market/accountView.ts';
 import { pollingCandleSource, type CandleSource } from './market/candleSource.ts';
 import { MarketHub } from './market/marketHub.ts';
+import { MarketFreshness } from './marketFreshness.ts';
+import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
+import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -75,14 +79,26 @@ export interface RuntimeOptions {
   readonly accountStreamedMaxAgeMs?: number;
   /** Real ms of close dispatch before yielding to the event loop (default 8; backtests Infinity). */
   readonly dispatchSliceMs?: number;
+  /**
+   * Every run trades a new simulated account (the built-in simulator): a halt recorded by
+   * an earlier run does not apply to it. Live and external accounts keep their halts.
+   */
+  readonly freshAccount?: boolean;
+}
+
+/** What a graceful stop finished and what it had to cut short. */
+export interface ShutdownReport {
+  /** One sentence per step that did not finish (empty: a clean stop). */
+  readonly problems: readonly string[];
+  /** Order intents that were never sent, marked NotSent in the journal. */
+  readonly notSent: number;
+  /** Trades, fees and PnL of this run (null without a journal). */
+  readonly summary: RunSummary | null;
 }
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
 
-/** A source of exchange channel alerts (the Bybit adapter's ChannelAlerts). */
-export interface AlertSource {
-  onAlert(listener: (alert: { readonly channel: string; readonly reason: string; readonly priority: string; readonly message: string }) => void): () => void;
-}
+export type { AlertSource } from './journalFeeds.ts';
 
 /**
  * Builds the supervision tree for a configuration and a set of ports. Live, dry-run,
@@ -92,6 +108,8 @@ export class Runtime {
   readonly registry = new ActorRegistry();
   readonly gate = new TradingGate();
   readonly account = new AccountTracker();
+  /** Per-symbol market-data freshness (for /ready). */
+  readonly freshness: MarketFreshness;
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
   /** The actors' market data: kline buffers, account view, close dispatch. */
@@ -111,9 +129,20 @@ export class Runtime {
   /** Start-up reconciliation state, for /ready and /status. */
   reconciliation: { readonly done: boolean; readonly error: string | null; readonly summary: ReconcileSummary | null } = { done: false, error: null, summary: null };
   private lastResortDone = false;
+  private drainProblems: string[] = [];
+  /** Bot-clock time the runtime was built: the run summary covers trades closed since. */
+  private readonly startedAt: number;
+  /** The configuration in force: the one started with, then each hot reload's (src/control). */
+  private live: AppConfig;
+  /** Actors a reload removed: their /actors entry goes once they have stopped. */
+  private readonly retired = new Set<string>();
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
+    this.startedAt = clock.now();
+    this.freshness = new MarketFreshness([...new Set(config.strategies.filter((p) => p.enabled).flatMap((p) => p.symbols))], this.startedAt);
+    this.live = config;
+    const live = (): AppConfig => this.live;
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
@@ -133,6 +162,7 @@ export class Runtime {
       source: options.candleSource ?? pollingCandleSource({ exchange, clock, confirmDelayMs: config.actor.tickDelayMs, logger }),
       ...(options.dispatchSliceMs === undefined ? {} : { sliceMs: options.dispatchSliceMs }),
       onRequest: (source) => metrics.marketRequests.inc({ source }),
+      freshness: this.freshness,
     });
     this.orders = new OrderManager({
       exchange,
@@ -140,7 +170,10 @@ export class Runtime {
       gate: this.gate,
       random,
       instrument: (symbol) => instruments.get(symbol),
-      maxLeverage: config.risk.maxLeverage,
+      // Read at each order: a reload can change risk limits.
+      get maxLeverage() {
+        return live().risk.maxLeverage;
+      },
       queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
@@ -160,10 +193,17 @@ export class Runtime {
       logger,
       metrics,
       accountCheckMs: config.supervision.accountCheckMs,
-      dailyLossLimitPct: config.risk.dailyLossLimitPct,
-      dailyLossAction: config.risk.dailyLossAction,
+      get dailyLossLimitPct() {
+        return live().risk.dailyLossLimitPct;
+      },
+      get dailyLossAction() {
+        return live().risk.dailyLossAction;
+      },
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
+      onDrained: (problems) => {
+        this.drainProblems = [...problems];
+      },
     };
     const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy, market: this.market }).provide({
       actors: { placeEntry: createPlaceEntry(io) },
@@ -228,12 +268,15 @@ export class Runtime {
         intervalMs: config.journal.syncIntervalMs,
         retentionDays: config.journal.retentionDays,
         sizeAlertBytes: config.journal.sizeAlertMb * 1e6,
-        logDir: resolve(config.journal.dataDir, 'logs'),
+        logDir: join(resolveDataDir(config), 'logs'),
       });
     }
     // A confirmed candle starts the cycles of that symbol's actors on that interval.
     this.market.onCandleClosed((symbol, intervalMs, start) => {
       this.root.system.get(`${SYMBOL_PREFIX}${symbol}`)?.send({ type: 'CANDLE_CLOSED', intervalMs, start });
+    });
+    this.registry.onChange((entry) => {
+      if (this.retired.has(entry.actorId) && entry.status !== 'active') this.pruneRetired();
     });
     // The root must always have an error observer: without one XState rethrows the error
     // from a timer and the process dies with its orders unattended (STYLE.md 1.2).
@@ -260,33 +303,17 @@ export class Runtime {
       ...(stream.onBalance ? [stream.onBalance((balance) => view.applyBalance(balance))] : []),
       ...(stream.onLive ? [stream.onLive((live) => view.setLive(live))] : []),
     ];
-    if (!journal) return () => viewOffs.forEach((off) => off());
-    const guard = this.journalGuard.run;
-    const offs = [
-      ...viewOffs,
-      stream.onExecution((execution) => guard('execution', () => journal.recordFills([execution], clock.now()))),
-      stream.onOrder((order) => {
-        if (order.orderLinkId.startsWith(ORDER_LINK_PREFIX)) guard('order', () => journal.orderUpdate(order, clock.now()));
-      }),
-    ];
-    return () => offs.forEach((off) => off());
+    const journalOff = journal ? journalAccountStream(stream, journal, clock, this.journalGuard) : () => undefined;
+    return () => {
+      viewOffs.forEach((off) => off());
+      journalOff();
+    };
   }
 
-  /**
-   * Journals the exchange channel's degradation alerts, at most one row per channel and
-   * reason per minute (a dead DNS raises one on every request).
-   */
+  /** Journals the exchange channel's degradation alerts (throttled, see journalFeeds). */
   journalAlerts(source: AlertSource): () => void {
     const { journal, clock } = this.options;
-    if (!journal) return () => undefined;
-    const lastRecorded = new Map<string, number>();
-    return source.onAlert((alert) => {
-      const key = `${alert.channel}:${alert.reason}`;
-      const now = clock.now();
-      if (now - (lastRecorded.get(key) ?? -Infinity) < 60_000) return;
-      lastRecorded.set(key, now);
-      this.journalGuard.run('alert', () => journal.recordAlert(now, alert.priority, alert.channel, `${alert.reason}: ${alert.message}`));
-    });
+    return journal ? journalChannelAlerts(source, journal, clock, this.journalGuard) : () => undefined;
   }
 
   start(): void {
@@ -305,6 +332,8 @@ export class Runtime {
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         this.reconciliation = { done: false, error: null, summary: null };
+        // The journal belongs to one exchange account: refuse another account's.
+        if (journal && exchange.accountId) journal.bindAccount(await exchange.accountId());
         const summary = await reconcile({ exchange, orders: this.orders, clock, logger, ...(journal ? { journal } : {}) });
         this.reconciliation = { done: true, error: null, summary };
         break;
@@ -323,7 +352,8 @@ export class Runtime {
     this.rootStarted = true;
     this.root.start();
     // A halt is lifted by an operator, never by a restart (crash-only does not mean amnesia).
-    const halt = journal?.activeHalt();
+    // Unless this run trades a new simulated account: the halt was about another account.
+    const halt = this.options.freshAccount ? null : journal?.activeHalt();
     if (halt) {
       logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
       this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
@@ -335,6 +365,41 @@ export class Runtime {
     }
     this.journalSync.start();
     this.resolveStarted();
+  }
+
+  /**
+   * Hot reload of the strategy presets and risk limits: the supervision tree starts new
+   * actors, stops removed ones and restarts changed ones between cycles
+   * (supervisors/reconfigure.ts); the order manager and the account watch read the new
+   * risk limits from now on.
+   */
+  reconfigure(config: AppConfig, correlationId: string): void {
+    const now = this.options.clock.now();
+    const input = buildSystemInput(config, now);
+    const wanted = new Set<string>();
+    for (const spec of input.symbols) {
+      for (const child of spec.children) {
+        wanted.add(child.actorId);
+        this.retired.delete(child.actorId);
+        // A new symbol or interval: its closed candles must start its actors' cycles too.
+        this.market.subscribe(child.symbol, child.params.interval);
+        if (!this.registry.get(child.actorId)) this.registry.update(child.actorId, initialStrategyContext(child, now), 'idle', 'stopped', null, null);
+      }
+    }
+    for (const entry of this.registry.list()) if (!wanted.has(entry.actorId)) this.retired.add(entry.actorId);
+    this.live = config;
+    this.root.send({ type: 'RECONFIGURE', symbols: input.symbols, configDisabled: input.initiallyDisabled ?? {}, correlationId });
+    this.pruneRetired();
+  }
+
+  private pruneRetired(): void {
+    for (const id of this.retired) {
+      const entry = this.registry.get(id);
+      if (entry?.status === 'active') continue;
+      this.retired.delete(id);
+      this.registry.remove(id);
+      for (const state of STRATEGY_STATES) this.options.metrics.actorState.remove({ actor: id, symbol: entry?.symbol ?? '', strategy: entry?.presetId ?? '', state });
+    }
   }
 
   snapshot(): SystemSnapshot {
@@ -365,24 +430,64 @@ export class Runtime {
     this.root.send({ type: 'DISABLE_STRATEGY', actorId, reason, correlationId });
   }
 
-  /** Graceful stop: no new signals, in-flight orders finished or cancelled, then the tree stops. */
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop within shutdown.deadlineMs (real time): no new signals, in-flight orders
+   * finished or cancelled, the tree stopped, a last fill sync, and intents that were never
+   * sent marked NotSent. Steps that run out of time are cut short and listed in the report.
+   */
+  async stop(): Promise<ShutdownReport> {
+    const { config, logger, journal, clock } = this.options;
+    const budgetMs = config.shutdown.deadlineMs;
+    const started = Date.now();
+    const problems: string[] = [];
     this.stopping = true;
     this.gate.beginShutdown();
     const snapshot = this.root.getSnapshot();
     if (this.rootStarted && snapshot.status === 'active') {
       this.root.send({ type: 'SHUTDOWN' });
       try {
-        await waitFor(this.root, (s) => s.status !== 'active', { timeout: this.options.config.shutdown.deadlineMs + 5_000 });
+        await waitFor(this.root, (s) => s.status !== 'active', { timeout: Math.round(budgetMs * 0.85) });
       } catch {
-        this.options.logger.error({ event: 'shutdown_timeout' }, 'supervision tree did not stop before the deadline');
+        problems.push('the supervision tree did not stop in time');
+        logger.error({ event: 'shutdown_timeout' }, 'supervision tree did not stop before the deadline');
       }
     }
+    problems.push(...this.drainProblems);
     this.root.stop();
     this.market.close();
     this.journalSync.stop();
-    // Last look at the fills, so the journal ends where the exchange does.
-    if (this.rootStarted) await this.journalSync.tick().catch(() => undefined);
+    // Last look at the fills, so the journal ends where the exchange does (bounded).
+    if (this.rootStarted) {
+      const left = Math.max(0, Math.round(budgetMs * 0.95) - (Date.now() - started));
+      const ok = await this.journalSync.tick(AbortSignal.timeout(Math.max(1, left)));
+      if (!ok) problems.push('the final fill sync did not finish');
+    }
+    const notSent = journal ? this.guarded(() => journal.markUnsentIntents('not sent before shutdown', clock.now()), 0) : 0;
+    const summary = journal ? this.guarded(() => summarizeRun(journal.closedTrades(), journal.fundingPnl(this.startedAt), this.startedAt), null) : null;
+    return { problems, notSent, summary };
+  }
+
+  /** The shutdown deadline passed: stop everything now and mark what was never sent. */
+  abort(reason: string): { readonly notSent: number } {
+    this.stopping = true;
+    this.gate.beginShutdown();
+    try {
+      this.root.stop();
+    } catch {
+      // already stopped
+    }
+    this.journalSync.stop();
+    const { journal, clock } = this.options;
+    return { notSent: journal ? this.guarded(() => journal.markUnsentIntents(reason, clock.now()), 0) : 0 };
+  }
+
+  private guarded<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.journalGuard.report(error, 'shutdown');
+      return fallback;
+    }
   }
 
   /**

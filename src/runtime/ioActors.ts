@@ -34,6 +34,8 @@ export interface IoActorDeps {
   readonly dailyLossAction: 'pause-until-utc-midnight' | 'halt';
   readonly shutdownDeadlineMs: number;
   readonly cancelOpenOrdersOnShutdown: boolean;
+  /** Told what the shutdown drain could not finish (empty: everything finished). */
+  readonly onDrained?: (problems: readonly string[]) => void;
 }
 
 export function createPlaceEntry(deps: IoActorDeps) {
@@ -44,14 +46,15 @@ export function createPlaceEntry(deps: IoActorDeps) {
 }
 
 /** Cancels our plain open orders (orderLinkId prefix), leaving position stops and foreign orders alone. */
-export async function cancelOurOpenOrders(exchange: ExchangePort): Promise<string> {
-  const open = await exchange.openOrders();
+export async function cancelOurOpenOrders(exchange: ExchangePort, signal?: AbortSignal): Promise<string> {
+  const call = signal ? { signal } : undefined;
+  const open = await exchange.openOrders(undefined, call);
   const ours = open.filter((o) => o.orderLinkId.startsWith(ORDER_LINK_PREFIX) && o.stopOrderType === '');
   let cancelled = 0;
   const failures: string[] = [];
   for (const order of ours) {
     try {
-      await exchange.cancelOrder({ symbol: order.symbol, orderId: order.orderId });
+      await exchange.cancelOrder({ symbol: order.symbol, orderId: order.orderId }, call);
       cancelled++;
     } catch (error) {
       failures.push(`${order.orderLinkId}: ${toBybotError(error).code}`);
@@ -71,18 +74,29 @@ export function createCancelOpenOrders(deps: IoActorDeps) {
   });
 }
 
+/**
+ * Shutdown within shutdown.deadlineMs (real time): half of it to let in-flight orders
+ * finish, then up to 30 % to cancel our open orders; the rest is left for the final sync.
+ */
 export function createDrainOrders(deps: IoActorDeps) {
-  return fromPromise<string, Record<string, never>>(async () => {
-    const drained = await deps.gate.drain(deps.shutdownDeadlineMs);
-    let summary = drained.completed ? 'in-flight orders completed' : `${drained.pending} in-flight order(s) still pending at the deadline`;
+  return fromPromise<string, Record<string, never>>(async ({ signal }) => {
+    const problems: string[] = [];
+    const drainMs = Math.round(deps.shutdownDeadlineMs * 0.5);
+    const drained = await deps.gate.drain(drainMs);
+    let summary = drained.completed ? 'in-flight orders completed' : `${drained.pending} in-flight order(s) still pending after ${drainMs} ms`;
+    if (!drained.completed) problems.push(summary);
     if (deps.cancelOpenOrdersOnShutdown) {
       try {
-        summary += `; ${await cancelOurOpenOrders(deps.exchange)}`;
+        summary += `; ${await cancelOurOpenOrders(deps.exchange, AbortSignal.any([signal, AbortSignal.timeout(Math.round(deps.shutdownDeadlineMs * 0.3))]))}`;
       } catch (error) {
-        summary += `; cancelling open orders failed: ${toBybotError(error).message}`;
+        const problem = `cancelling open orders failed: ${toBybotError(error).message}`;
+        summary += `; ${problem}`;
+        problems.push(problem);
       }
     }
-    deps.logger.info({ event: 'shutdown_drain', summary }, summary);
+    deps.onDrained?.(problems);
+    if (problems.length > 0) deps.logger.warn({ event: 'shutdown_drain', summary, problems }, summary);
+    else deps.logger.info({ event: 'shutdown_drain', summary }, summary);
     return summary;
   });
 }

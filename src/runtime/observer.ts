@@ -26,6 +26,10 @@ export class RuntimeObserver {
   private readonly cycleStarted = new Map<string, number>();
   /** Per actor, the state gauge's labelled children (prom-client hashes and validates labels on every unlabelled call). */
   private readonly gauges = new Map<string, Record<StrategyStateName, { set(value: number): void }>>();
+  /** When an actor received the event it is processing now (fetch result): its decision time starts. */
+  private readonly eventReceived = new Map<string, number>();
+  /** When an actor entered `ordering`: the order's round trip starts. */
+  private readonly orderingSince = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -38,6 +42,13 @@ export class RuntimeObserver {
   ) {}
 
   readonly inspect = (event: InspectionEvent): void => {
+    if (event.type === '@xstate.event') {
+      // The validating -> signalling -> ordering steps run synchronously on this event: the
+      // time from here to the next snapshot is what the decision cost (durationMs).
+      const id = (event.actorRef as AnyActorRef).id;
+      if (this.deps.registry.get(id)) this.eventReceived.set(id, performance.now());
+      return;
+    }
     if (event.type !== '@xstate.snapshot') return;
     const snapshot = event.snapshot as unknown as SnapshotLike;
     const machineId = snapshot.machine?.id;
@@ -62,7 +73,8 @@ export class RuntimeObserver {
     };
     const message = `escalation ${record.level}/${record.kind}: ${record.reason}`;
     // A daily-loss pause is the configured answer to a bad day, not a failure: warn, and info when it lifts.
-    if (record.kind === 'daily_loss_pause_end') this.deps.logger.info(fields, message);
+    // An operator's resume or enable is good news, not an error, whatever its level.
+    if (record.kind === 'daily_loss_pause_end' || record.kind === 'resumed' || record.kind === 'strategy_enabled') this.deps.logger.info(fields, message);
     else if (record.kind === 'daily_loss_pause') this.deps.logger.warn(fields, message);
     else if (record.level === 'system') this.deps.logger.error(fields, message);
     else if (record.level === 'symbol') this.deps.logger.warn(fields, message);
@@ -99,8 +111,13 @@ export class RuntimeObserver {
     const state = (typeof snapshot.value === 'string' ? snapshot.value : 'idle') as StrategyStateName;
     const previous = this.deps.registry.get(actorId);
     const status = snapshot.status === 'active' ? 'active' : snapshot.status === 'error' ? 'error' : 'stopped';
-    const log = lazyChild(this.deps.logger, () => ({ actor: actorId, symbol: context.symbol, strategy: context.presetId, correlationId: context.correlationId }));
+    // correlationId is not a binding: a line about another iteration (a failure) names its own,
+    // and a key bound twice would appear twice in the JSON line.
+    const log = lazyChild(this.deps.logger, () => ({ actor: actorId, symbol: context.symbol, strategy: context.presetId }));
     const labels = { symbol: context.symbol, strategy: context.presetId };
+    const received = this.eventReceived.get(actorId);
+    this.eventReceived.delete(actorId);
+    const decisionMs = received === undefined ? null : round(performance.now() - received);
 
     let transition: TransitionRecord | null = null;
     let lastCycleMs: number | null = null;
@@ -114,6 +131,7 @@ export class RuntimeObserver {
         gauges[state].set(1);
       }
       if (state === 'fetching') this.cycleStarted.set(actorId, performance.now());
+      if (state === 'ordering') this.orderingSince.set(actorId, performance.now());
       if (state === 'cooldown' || state === 'broken') {
         const started = this.cycleStarted.get(actorId);
         if (started !== undefined) {
@@ -127,18 +145,26 @@ export class RuntimeObserver {
       if (state === 'broken') {
         this.deps.metrics.breakerTrips.inc(labels);
         log.warn(
-          { event: 'breaker_open', trips: context.breaker.trips, consecutiveFailures: context.breaker.consecutiveFailures, openMs: context.settings.breaker.openMs, lastError: context.lastError },
+          { event: 'breaker_open', correlationId: context.correlationId, trips: context.breaker.trips, consecutiveFailures: context.breaker.consecutiveFailures, openMs: context.settings.breaker.openMs, lastError: context.lastError },
           `circuit breaker open after ${context.breaker.consecutiveFailures} consecutive failures`,
         );
       }
-      log.debug({ event: 'transition', from: transition.from, to: state, cause: eventType }, `${transition.from} -> ${state}`);
+      log.debug({ event: 'transition', correlationId: context.correlationId, from: transition.from, to: state, cause: eventType }, `${transition.from} -> ${state}`);
     }
     if (status !== 'active' && previous?.status === 'active') {
-      log.info({ event: 'actor_stopped', status, state }, `actor ${status}`);
+      log.info({ event: 'actor_stopped', correlationId: context.correlationId, status, state }, `actor ${status}`);
     }
 
-    if (previous) this.logChanges(previous.context, context, log, labels, previous.state);
+    if (previous) this.logChanges(previous.context, context, log, labels, previous.state, { decisionMs, orderMs: this.orderMs(actorId, previous.context, context) });
     this.deps.registry.update(actorId, context, state, status, transition, lastCycleMs);
+  }
+
+  /** Round trip of the order whose result just arrived (ms), or null. */
+  private orderMs(actorId: string, before: StrategyContext, after: StrategyContext): number | null {
+    if (!after.lastOrder || after.lastOrder === before.lastOrder) return null;
+    const since = this.orderingSince.get(actorId);
+    this.orderingSince.delete(actorId);
+    return since === undefined ? null : round(performance.now() - since);
   }
 
   private logChanges(
@@ -147,8 +173,10 @@ export class RuntimeObserver {
     log: ActorLog,
     labels: { symbol: string; strategy: string },
     previousState: string,
+    timing: { readonly decisionMs: number | null; readonly orderMs: number | null },
   ): void {
     const { metrics } = this.deps;
+    const correlationId = after.correlationId;
     if (after.counters.failed > before.counters.failed && after.lastError) {
       const e = after.lastError;
       metrics.iterationFailures.inc({ ...labels, code: e.code });
@@ -172,7 +200,7 @@ export class RuntimeObserver {
       if (signal.action !== 'none') {
         metrics.confluenceScore.observe({ strategy: labels.strategy }, signal.score);
         log.info(
-          { event: 'signal', action: signal.action, mode: signal.mode, score: signal.score, factors: signal.factors, price: signal.price, stopLoss: signal.stopLoss, takeProfit: signal.takeProfit, candle: toIso(signal.candleStart), reason: signal.reason },
+          { event: 'signal', correlationId, durationMs: timing.decisionMs, action: signal.action, mode: signal.mode, score: signal.score, factors: signal.factors, price: signal.price, stopLoss: signal.stopLoss, takeProfit: signal.takeProfit, candle: toIso(signal.candleStart), reason: signal.reason },
           `signal ${signal.action} (${signal.mode}, score ${signal.score})`,
         );
       }
@@ -182,19 +210,19 @@ export class RuntimeObserver {
       if (decision.allowed) {
         metrics.riskDecisions.inc({ ...labels, result: 'allowed', code: 'OK' });
         log.info(
-          { event: 'risk_decision', allowed: true, side: decision.side, qty: decision.qty, notional: decision.notional, riskAmount: decision.riskAmount, leverage: decision.leverage, cappedBy: decision.cappedBy },
+          { event: 'risk_decision', correlationId, durationMs: timing.decisionMs, allowed: true, side: decision.side, qty: decision.qty, notional: decision.notional, riskAmount: decision.riskAmount, leverage: decision.leverage, cappedBy: decision.cappedBy },
           `risk allowed ${decision.side} ${decision.qty}: ${decision.reason}`,
         );
       } else {
         metrics.riskDecisions.inc({ ...labels, result: 'denied', code: decision.code });
-        log.info({ event: 'risk_decision', allowed: false, code: decision.code, reason: decision.reason }, `risk denied (${decision.code}): ${decision.reason}`);
+        log.info({ event: 'risk_decision', correlationId, durationMs: timing.decisionMs, allowed: false, code: decision.code, reason: decision.reason }, `risk denied (${decision.code}): ${decision.reason}`);
       }
     }
     const order = after.lastOrder;
     if (order && order !== before.lastOrder) {
       metrics.orders.inc({ ...labels, side: order.side, result: order.adopted ? 'adopted' : 'placed' });
       log.info(
-        { event: 'order', orderLinkId: order.orderLinkId, orderId: order.orderId, status: order.status, side: order.side, qty: order.qty, filledQty: order.filledQty, avgPrice: order.avgPrice, adopted: order.adopted, ...(order.note ? { note: order.note } : {}) },
+        { event: 'order', correlationId, durationMs: timing.orderMs, orderLinkId: order.orderLinkId, orderId: order.orderId, status: order.status, side: order.side, qty: order.qty, filledQty: order.filledQty, avgPrice: order.avgPrice, adopted: order.adopted, ...(order.note ? { note: order.note } : {}) },
         `entry ${order.side} ${order.qty} ${order.status}${order.adopted ? ' (found existing order by orderLinkId)' : ''}`,
       );
     }
@@ -234,3 +262,5 @@ class LazyChild {
 function lazyChild(logger: Logger, bindings: () => Record<string, unknown>): ActorLog {
   return new LazyChild(logger, bindings) as unknown as ActorLog;
 }
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;

@@ -2,7 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor } from '../../supervisors/system.supervisor.ts';
-import { layeredLayout, type Layout } from './layout.ts';
+import { elkLayout, type Layout } from './layout.ts';
 import { machineGraph, type MachineGraphData } from './machineGraph.ts';
 
 /**
@@ -39,32 +39,35 @@ function createMachines(): Record<MachineName, AnyStateMachine> {
   };
 }
 
-let cache: ReadonlyMap<MachineName, MachineGraph> | undefined;
+let data: ReadonlyMap<MachineName, MachineGraphData> | undefined;
+const laidOut = new Map<MachineName, Promise<MachineGraph>>();
 
-function build(): ReadonlyMap<MachineName, MachineGraph> {
-  const machines = createMachines();
-  return new Map(
-    MACHINE_NAMES.map((name) => {
-      const data = machineGraph(machines[name]);
-      const graph: MachineGraph = { name, description: DESCRIPTIONS[name], ...data, layout: layeredLayout(data.root, data.nodes, data.edges) };
-      return [name, graph];
-    }),
-  );
+function graphData(name: MachineName): MachineGraphData {
+  if (!data) {
+    const machines = createMachines();
+    data = new Map(MACHINE_NAMES.map((n) => [n, machineGraph(machines[n])]));
+  }
+  return data.get(name)!;
 }
 
 export function isMachineName(name: string): name is MachineName {
   return (MACHINE_NAMES as readonly string[]).includes(name);
 }
 
-/** Graphs are built once: machine definitions do not change while the process runs. */
-export function machineGraphOf(name: MachineName): MachineGraph {
-  cache ??= build();
-  return cache.get(name)!;
+/** Graphs and their layouts are computed once: machine definitions do not change while the process runs. */
+export function machineGraphOf(name: MachineName): Promise<MachineGraph> {
+  let graph = laidOut.get(name);
+  if (!graph) {
+    const d = graphData(name);
+    graph = elkLayout(d.root, d.nodes, d.edges).then((layout) => ({ name, description: DESCRIPTIONS[name], ...d, layout }));
+    laidOut.set(name, graph);
+  }
+  return graph;
 }
 
 export function machineList(): Array<{ name: MachineName; machineId: string; description: string; states: number; transitions: number; graph: string }> {
   return MACHINE_NAMES.map((name) => {
-    const g = machineGraphOf(name);
-    return { name, machineId: g.machineId, description: g.description, states: g.nodes.length - 1, transitions: g.edges.length, graph: `/machines/${name}/graph` };
+    const g = graphData(name);
+    return { name, machineId: g.machineId, description: DESCRIPTIONS[name], states: g.nodes.length - 1, transitions: g.edges.length, graph: `/machines/${name}/graph` };
   });
 }

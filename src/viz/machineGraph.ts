@@ -66,7 +66,7 @@ export function guardName(guard: unknown): string | null {
   return typeof g.name === 'string' && g.name !== '' && g.name !== 'guard' ? g.name : 'inline guard';
 }
 
-/** `xstate.done.actor.fetchMarket` -> `done: placeEntry`; `xstate.after.cooldown.strategy.cooldown` -> `after cooldown`. */
+/** `xstate.done.actor.placeEntry` -> `done: placeEntry`; `xstate.after.cooldown.strategy.cooldown` -> `after cooldown`. */
 export function eventLabel(event: string, delay: string | number | null): string {
   if (event === '') return 'always';
   if (delay !== null) return typeof delay === 'number' ? `after ${delay} ms` : `after ${delay}`;

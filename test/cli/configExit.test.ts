@@ -50,6 +50,24 @@ describe('npm start / config:check exit codes', () => {
     expect(out).toContain('9 actor(s)');
   });
 
+  it('a non-loopback http.host without a control token and a read token is refused (live and dry-run)', () => {
+    const path = join(dir, 'exposed.yaml');
+    writeFileSync(path, 'mode: live\nexchange: { venue: testnet }\nhttp: { host: 0.0.0.0 }\n');
+    const keys = { BYBIT_API_KEY: 'Ab12Cd34Ef56Gh78Ij', BYBIT_API_SECRET: SECRET };
+    const live = run('config/cli/check.ts', ['--config', path], keys);
+    expect(live.code).toBe(2);
+    expect(live.out).toMatch(/http\.controlToken: required: http\.host 0\.0\.0\.0 is not a loopback address/);
+    expect(live.out).toMatch(/http\.readToken: required/);
+    writeFileSync(path, 'http: { host: 0.0.0.0 }\n');
+    expect(run('config/cli/check.ts', ['--config', path]).code).toBe(2);
+    const control = 'c0ntrol-token-from-a-secret-0123456789';
+    const read = 'read-token-from-a-secret-0123456789';
+    const ok = run('config/cli/check.ts', ['--config', path], { BYBOT_HTTP_CONTROL_TOKEN: control, BYBOT_HTTP_READ_TOKEN: read });
+    expect(ok.code).toBe(0);
+    expect(ok.out).not.toContain(control);
+    expect(ok.out).not.toContain(read);
+  });
+
   it('bad command-line arguments exit 2 with usage', () => {
     const { code, out } = run('src/main.ts', ['--duration', 'forever']);
     expect(code).toBe(2);

@@ -8,13 +8,16 @@ import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 /**
  * `npm start -- --duration N --port 0` as a user runs it: a real process with the
  * accelerated clock and the built-in simulator. While it runs, the endpoints answer; then
- * it stops by itself with exit code 0.
+ * it stops by itself with exit code 0. Started the way the npm script starts it
+ * (`node --import tsx`): the tsx CLI wrapper relays a signal to its child and SIGKILLs it
+ * (exit 143) when the child has not acknowledged within 30 ms, which a loaded machine misses.
  */
 const root = resolve(import.meta.dirname, '../..');
 
 describe('npm start (dry-run, built-in simulator)', () => {
   it('serves the endpoints, trades, and exits 0 after --duration', async () => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
+      cwd: root,
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -49,13 +52,21 @@ describe('npm start (dry-run, built-in simulator)', () => {
     expect(metrics).toContain('# TYPE bybot_actor_state gauge');
 
     expect(await exited).toBe(0);
-    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string });
+    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; [k: string]: unknown });
     expect(lines.filter((l) => l.event === 'order').length).toBeGreaterThan(0);
     expect(lines.at(-1)?.event).toBe('stopped');
+    // Every run ends with its summary: trades, fees and PnL per preset and for the account.
+    const summary = lines.find((l) => l.event === 'run_summary') as { account: Record<string, number>; byPreset: Record<string, Record<string, number>>; msg: string } | undefined;
+    expect(summary).toBeDefined();
+    expect(Object.keys(summary!.account).sort()).toEqual(['fees', 'funding', 'grossPnl', 'netPnl', 'netWithFunding', 'trades', 'wins']);
+    const presets = Object.values(summary!.byPreset);
+    expect(presets.reduce((n, p) => n + p.trades!, 0)).toBe(summary!.account.trades);
+    expect(summary!.msg).toMatch(/^run summary since \d{4}-\d{2}-\d{2}T.*Z: \d+ closed trade\(s\)/);
   }, 60_000);
 
   it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts'), '--port', '0'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--port', '0'], {
+      cwd: root,
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

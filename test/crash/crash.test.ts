@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/rng.ts';
-import { parseOrderLinkId } from '../../src/core/orders/orderLinkId.ts';
+import { auditAccount, fetchSimAccount } from '../../src/soak/audit.ts';
+import { cleanEnv, runTs, simServerInfo, sleep, waitForOutput, type ChildRun } from '../../src/soak/processes.ts';
 
 /**
  * Crash-only recovery, tested the hard way: the Bybit simulator server runs as its own
@@ -18,61 +17,20 @@ import { parseOrderLinkId } from '../../src/core/orders/orderLinkId.ts';
 const root = resolve(import.meta.dirname, '../..');
 const KILLS = 20;
 const random = mulberry32(20261125);
-const children: ChildProcess[] = [];
+const children: ChildRun[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const run of children) if (run.child.exitCode === null) run.child.kill('SIGKILL');
 });
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
-  return { ...env, ...extra };
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  out: string;
-  readonly exited: Promise<number | null>;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Running {
-  // `node --import tsx` runs the TypeScript in this very process: the tsx CLI would fork a
-  // child, and SIGKILL on the wrapper would leave the real bot running.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: NodeJS.ProcessEnv): ChildRun {
+  const [script, ...rest] = args;
+  const child = runTs(script!, rest, { cwd: root, env });
   children.push(child);
-  // 'close' (not 'exit'): by then stdout and stderr have been read to the end.
-  const r: Running = { child, out: '', exited: new Promise((done) => child.on('close', (code) => done(code))) };
-  child.stdout!.on('data', (d: Buffer) => (r.out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (r.out += d.toString()));
-  return r;
+  return child;
 }
 
-function waitFor(r: Running, test: (out: string) => boolean, timeoutMs: number): Promise<boolean> {
-  return new Promise((done) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (test(r.out)) {
-        clearInterval(timer);
-        done(true);
-      } else if (Date.now() - started > timeoutMs || r.child.exitCode !== null) {
-        clearInterval(timer);
-        done(test(r.out));
-      }
-    }, 10);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface SimOrder {
-  orderId: string;
-  orderLinkId: string;
-  symbol: string;
-  status: string;
-  qty: number;
-  cumExecQty: number;
-  stopOrderType: string;
-}
+const waitFor = waitForOutput;
 
 describe('crash test: SIGKILL in the order flow, restart, reconcile', () => {
   it(`survives ${KILLS} kills with no duplicate order, no journal mismatch and no unprotected position`, async () => {
@@ -81,9 +39,8 @@ describe('crash test: SIGKILL in the order flow, restart, reconcile', () => {
       [join(root, 'src/exchangeSim/cli.ts'), '--port', '0', '--speed', '900', '--seed', '7', '--start', '2026-01-05T00:00:00Z', '--balance', '100000'],
       cleanEnv(),
     );
-    const infoLine = (o: string) => o.split('\n').find((l) => l.startsWith('{"url"') && l.includes('"wsUrl"'));
-    expect(await waitFor(server, (o) => infoLine(o) !== undefined, 20_000)).toBe(true);
-    const info = JSON.parse(infoLine(server.out)!) as { url: string; wsUrl: string; apiKey: string; apiSecret: string };
+    expect(await waitFor(server, (o) => simServerInfo(o) !== undefined, 20_000)).toBe(true);
+    const info = simServerInfo(server.out)!;
 
     const configPath = join(dir, 'crash.yaml');
     writeFileSync(
@@ -138,38 +95,27 @@ describe('crash test: SIGKILL in the order flow, restart, reconcile', () => {
     last.child.kill('SIGTERM');
     expect(await last.exited).toBe(0);
 
-    const state = (await (await fetch(`${info.url}/__sim/orders`)).json()) as { orders: SimOrder[]; positions: { symbol: string; size: number; stopLoss: number }[] };
+    const audit = auditAccount(await fetchSimAccount(info.url), join(dir, 'bybot.db'));
     server.child.kill('SIGTERM');
-
-    const ours = state.orders.filter((o) => o.orderLinkId.startsWith('bb1-'));
-    const byLink = new Map<string, SimOrder[]>();
-    for (const o of ours) byLink.set(o.orderLinkId, [...(byLink.get(o.orderLinkId) ?? []), o]);
-    const duplicates = [...byLink.values()].filter((list) => list.length > 1).length;
-
-    const db = new Database(join(dir, 'bybot.db'), { readonly: true });
-    const journal = db.prepare('SELECT order_link_id, status, filled_qty FROM orders').all() as { order_link_id: string; status: string; filled_qty: number }[];
-    db.close();
-    const journalByLink = new Map(journal.map((r) => [r.order_link_id, r]));
-    const mismatches: string[] = [];
-    for (const o of ours) {
-      if (parseOrderLinkId(o.orderLinkId)?.purpose !== 'entry') continue;
-      const j = journalByLink.get(o.orderLinkId);
-      if (!j) mismatches.push(`${o.orderLinkId}: on the exchange, not in the journal`);
-      else if (j.status !== o.status || Math.abs(j.filled_qty - o.cumExecQty) > 1e-9) mismatches.push(`${o.orderLinkId}: journal ${j.status}/${j.filled_qty}, exchange ${o.status}/${o.cumExecQty}`);
-    }
-    for (const j of journal) {
-      const onExchange = byLink.has(j.order_link_id);
-      if (!onExchange && !['NotFound', 'Failed', 'Rejected'].includes(j.status)) mismatches.push(`${j.order_link_id}: journal ${j.status}, not on the exchange`);
-    }
-    const unprotected = state.positions.filter((p) => p.size > 0 && !(p.stopLoss > 0));
-    const counts = { kills, killedAfterSubmit, submissions, orders: ours.length, duplicates, mismatches: mismatches.length, unprotectedPositions: unprotected.length, openPositions: state.positions.length };
+    const counts = {
+      kills,
+      killedAfterSubmit,
+      submissions,
+      orders: audit.orders,
+      duplicates: audit.duplicates.length,
+      lostOrders: audit.lostOrders.length,
+      mismatches: audit.mismatches.length,
+      unprotectedPositions: audit.unprotectedPositions.length,
+      openPositions: audit.openPositions,
+    };
     // eslint-disable-next-line no-console
     console.log(JSON.stringify({ crashTest: counts }));
-    expect(mismatches).toEqual([]);
-    expect(duplicates).toBe(0);
-    expect(unprotected).toEqual([]);
+    expect(audit.lostOrders).toEqual([]);
+    expect(audit.mismatches).toEqual([]);
+    expect(audit.duplicates).toEqual([]);
+    expect(audit.unprotectedPositions).toEqual([]);
     expect(kills).toBeGreaterThanOrEqual(20);
-    expect(ours.length).toBeGreaterThan(0);
+    expect(audit.orders).toBeGreaterThan(0);
     expect(killedAfterSubmit).toBeGreaterThanOrEqual(5);
   }, 180_000);
 });

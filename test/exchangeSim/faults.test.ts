@@ -186,7 +186,7 @@ describe('exchange-sim scenario and admin API', () => {
     try {
       const clock = (await (await fetch(`${f.server.url}/__sim/clock`)).json()) as Record<string, number>;
       expect(clock).toMatchObject({ now: f.clock.now(), speed: 0 });
-      const post = (body: unknown) => fetch(`${f.server.url}/__sim/faults`, { method: 'POST', body: JSON.stringify(body) });
+      const post = (body: unknown) => fetch(`${f.server.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const res = await post({ wsSilent: true, revertAfterMs: 100 });
       expect(res.status).toBe(200);
       expect(((await res.json()) as Record<string, unknown>)['wsSilent']).toBe(true);

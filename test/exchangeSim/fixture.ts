@@ -16,8 +16,8 @@ export interface ServerFixture {
 }
 
 /** A simulator one day into its history on a ManualClock, served on a free loopback port. */
-export async function startFixture(options: { scenario?: ScenarioInput; initialBalance?: number; seed?: number } = {}): Promise<ServerFixture> {
+export async function startFixture(options: { scenario?: ScenarioInput; initialBalance?: number; seed?: number; adminToken?: string } = {}): Promise<ServerFixture> {
   const { clock, sim } = makeSim({ start: ORIGIN + DAY + 30_000, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.initialBalance !== undefined ? { initialBalance: options.initialBalance } : {}) });
-  const server = await startExchangeSimServer({ sim, clock, accounts: [{ apiKey: KEY, apiSecret: SECRET }], ...(options.scenario ? { scenario: options.scenario } : {}) });
+  const server = await startExchangeSimServer({ sim, clock, accounts: [{ apiKey: KEY, apiSecret: SECRET }], ...(options.scenario ? { scenario: options.scenario } : {}), ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   return { clock, sim, server };
 }

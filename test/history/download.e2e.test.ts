@@ -52,7 +52,7 @@ describe('data download against the simulator server process', () => {
     const sim = start('src/exchangeSim/cli.ts', ['--port', '0', '--seed', '42', '--start', '2026-01-05T00:00:00Z', '--history-days', '5']);
     await until(() => sim.out.includes('"url"'), 30_000, 'the simulator server');
     const url = (JSON.parse(sim.out.split('\n')[0]!) as { url: string }).url;
-    const faults = (body: object) => fetch(`${url}/__sim/faults`, { method: 'POST', body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
+    const faults = (body: object) => fetch(`${url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
 
     // 4 days of 1-minute candles: 5760 = 6 pages. Slow the server down so the kill lands mid-way.
     const range = ['download', '--symbol', 'BTCUSDT', '--interval', '1', '--from', '2025-12-31T00:00:00Z', '--to', '2026-01-04T00:00:00Z', '--venue', 'local', '--rest-url', url];

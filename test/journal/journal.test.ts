@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal/journal.ts';
 import { JournalCorruptError } from '../../src/journal/errors.ts';
+import { MIGRATIONS } from '../../src/journal/migrations.ts';
 import { closedTrades, tradesToCsv, type FillRow } from '../../src/journal/tradeCsv.ts';
 import type { Execution } from '../../src/domain/types.ts';
 import type { EntryOrder } from '../../machines/strategy.types.ts';
@@ -56,7 +57,7 @@ describe('journal (SQLite)', () => {
   it('migrates to the current schema in WAL mode and keeps data across reopen', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);
-    expect(j.schemaVersion()).toBe(1);
+    expect(j.schemaVersion()).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
     j.close();
     const again = Journal.open(path);
     expect(again.counts()).toMatchObject({ orders: 1, fills: 2, order_events: 5 });
@@ -161,7 +162,9 @@ describe('journal on a dry-run database, end to end', () => {
     await h.app.stop();
     const dataDir = h.app.config.journal.dataDir;
     const db = join(dataDir, 'bybot.db');
-    const env = { ...process.env, BYBOT_JOURNAL_DATA_DIR: dataDir };
+    // The caller's BYBOT_* settings (e.g. BYBOT_SKIP_BROWSER of the test run) are not configuration keys.
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+    const env = { ...clean, BYBOT_JOURNAL_DATA_DIR: dataDir };
 
     const csvPath = join(dataDir, 'trade_journal.csv');
     const exported = spawnSync(tsx, [join(root, 'src/journal/cli.ts'), 'export', 'csv', '--out', csvPath], { env, encoding: 'utf8' });
@@ -181,7 +184,7 @@ describe('journal on a dry-run database, end to end', () => {
     writeSync(fd, Buffer.alloc(64, 0xee), 0, 64, 0);
     closeSync(fd);
     const start = spawnSync(tsx, [join(root, 'src/main.ts'), '--port', '0', '--duration', '5s'], {
-      env: { ...process.env, BYBOT_JOURNAL_DATA_DIR: badDir, BYBOT_LOG_PRETTY: 'never' },
+      env: { ...clean, BYBOT_JOURNAL_DATA_DIR: badDir, BYBOT_LOG_PRETTY: 'never' },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -58,6 +58,7 @@ function setup(script: Script[] = [], options: { partial?: boolean; stopFails?: 
     submitted: (_o, _r, attempt) => events.push(`submitted#${attempt}`),
     outcome: (_o, r) => events.push(`outcome:${r.status}${r.adopted ? ':adopted' : ''}`),
     failed: (_o, code) => events.push(`failed:${code}`),
+    notSent: () => events.push('notSent'),
     changed: (link, change) => events.push(`${change}:${link}`),
     protection: (_s, action) => events.push(`protection:${action}`),
   };

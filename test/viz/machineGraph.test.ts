@@ -15,8 +15,8 @@ function declaredTransitions(node: AnyStateNode): number {
 }
 
 describe('machine graphs for the visualiser', () => {
-  it('draws every state of the strategy machine, with the eventless and delayed transitions', () => {
-    const g = machineGraphOf('strategy');
+  it('draws every state of the strategy machine, with the eventless and delayed transitions', async () => {
+    const g = await machineGraphOf('strategy');
     expect(g.nodes.filter((n) => n.parent !== null).map((n) => n.key).sort()).toEqual([...STRATEGY_STATES].sort());
     expect(g.nodes.find((n) => n.key === 'idle')?.initial).toBe(true);
     const edge = (from: string, to: string) => g.edges.filter((e) => e.source === `strategy.${from}` && e.target === `strategy.${to}`);
@@ -29,14 +29,14 @@ describe('machine graphs for the visualiser', () => {
     expect(edge('fetching', 'broken')).toMatchObject([{ label: 'MARKET_FAILED', guard: 'failureOpensBreaker' }]);
   });
 
-  it('cannot drift from the code: as many edges as the definition declares transitions', () => {
+  it('cannot drift from the code: as many edges as the definition declares transitions', async () => {
     const machine = createStrategyMachine({ now: () => 0, resolveStrategy: () => undefined });
-    expect(machineGraphOf('strategy').edges).toHaveLength(declaredTransitions(machine.root));
+    expect((await machineGraphOf('strategy')).edges).toHaveLength(declaredTransitions(machine.root));
   });
 
-  it('builds all three machines, with targetless transitions flagged as self-loops', () => {
+  it('builds all three machines, with targetless transitions flagged as self-loops', async () => {
     for (const name of MACHINE_NAMES) {
-      const g = machineGraphOf(name);
+      const g = await machineGraphOf(name);
       expect(g.nodes.length).toBeGreaterThan(1);
       const ids = new Set(g.nodes.map((n) => n.id));
       for (const e of g.edges) {
@@ -45,16 +45,16 @@ describe('machine graphs for the visualiser', () => {
         if (e.targetless) expect(e.target).toBe(e.source);
       }
     }
-    const system = machineGraphOf('systemSupervisor');
+    const system = await machineGraphOf('systemSupervisor');
     expect(system.nodes.map((n) => n.key)).toEqual(expect.arrayContaining(['running', 'emergencyStop', 'halted', 'stopping', 'stopped']));
     expect(system.nodes.find((n) => n.key === 'stopped')?.type).toBe('final');
-    const symbol = machineGraphOf('symbolSupervisor');
+    const symbol = await machineGraphOf('symbolSupervisor');
     expect(symbol.edges.some((e) => e.targetless && e.event === 'BREAKER_TRIPPED' && e.guard === 'tripsExceeded')).toBe(true);
   });
 
-  it('lays out states in non-overlapping boxes, the initial state in the first column', () => {
+  it('lays out states in non-overlapping boxes, the initial state in the first layer', async () => {
     for (const name of MACHINE_NAMES) {
-      const g = machineGraphOf(name);
+      const g = await machineGraphOf(name);
       const boxes = Object.entries(g.layout.boxes);
       expect(boxes).toHaveLength(g.nodes.length - 1);
       for (const [i, [, a]] of boxes.entries()) {
@@ -66,7 +66,7 @@ describe('machine graphs for the visualiser', () => {
         }
       }
       const initial = g.nodes.find((n) => n.initial && n.parent === g.root)!;
-      expect(g.layout.boxes[initial.id]?.column).toBe(0);
+      expect(g.layout.boxes[initial.id]?.layer).toBe(0);
     }
   });
 

@@ -16,6 +16,7 @@ import { BybitRestTransport, type SdkRestClient } from './restTransport.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createAgents, createRestClient, createWsClient, type Credentials } from './sdkClients.ts';
 import { BybitStreams } from './streams.ts';
+import { createSanitizer } from './sanitize.ts';
 
 /**
  * One Bybit account's client set: a REST client per endpoint (sharing agents, clock
@@ -73,6 +74,8 @@ export interface BybitExchange {
 
 export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
   const log = o.logger.child({ component: 'bybit', venue: o.venue });
+  // Every exchange text that leaves the adapter is cleaned of this account's key and secret.
+  const sanitize = createSanitizer(o.credentials ? [o.credentials.apiKey, o.credentials.apiSecret] : []);
   const clockSync = new ClockSync(o.wallNow);
   const alerts = new ChannelAlerts(log, o.metrics?.channelAlerts ?? { inc: () => undefined }, o.timers);
   const agents = createAgents(o.lookup);
@@ -125,18 +128,20 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     alerts,
     logger: log,
     onRetry: (operation, error) => o.metrics?.exchangeRetries.inc({ operation, code: error.code }),
+    sanitize,
     ...(o.metrics ? { metrics: { requests: o.metrics.bybitHttpRequests, duration: o.metrics.bybitHttpDuration, rateLimitRemaining: o.metrics.rateLimitRemaining } } : {}),
   });
   const rest = new BybitRestPort({ venue: o.venue, transport, clock: o.clock, random: o.random, alerts, logger: log });
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
   const port = withMarketDataCache(rest, cache, { candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs });
 
-  const publicClient = createWsClient({ wsUrl: o.wsPublicUrl, credentials: null, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) });
+  let closed = false;
+  const publicClient = createWsClient({ wsUrl: o.wsPublicUrl, credentials: null, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) });
   const privateClient = o.credentials
-    ? createWsClient({ wsUrl: o.wsPrivateUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) })
+    ? createWsClient({ wsUrl: o.wsPrivateUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, sanitize, closing: () => closed, ...(o.lookup ? { lookup: o.lookup } : {}) })
     : null;
   const wsClients: WebsocketClient[] = privateClient ? [publicClient, privateClient] : [publicClient];
-  const streams = new BybitStreams({ publicClient, privateClient, rest, now: () => o.clock.now(), alerts, logger: log });
+  const streams = new BybitStreams({ publicClient, privateClient, rest, now: () => o.clock.now(), alerts, logger: log, sanitize });
   // Every series exists from the start (0), so a dashboard's rate() sees the first event.
   for (const kind of ['candles', 'ticker']) for (const result of ['hit', 'miss', 'stale']) o.metrics?.marketDataCache.inc({ kind, result }, 0);
   for (const stream of privateClient ? ['public', 'private'] : ['public']) o.metrics?.wsReconnects.inc({ stream }, 0);
@@ -145,7 +150,6 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
   });
 
   let heartbeatTimer: unknown;
-  let closed = false;
   const heartbeat = async (): Promise<void> => {
     try {
       await transport.syncClock();

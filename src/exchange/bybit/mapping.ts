@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Balance, Candle, Execution, Instrument, Order, OrderStatus, Position, Ticker, TimeInForce } from '../../domain/types.ts';
+import { EXEC_TYPES, type Balance, type Candle, type ExecType, type Execution, type Instrument, type Order, type OrderStatus, type Position, type Ticker, type TimeInForce } from '../../domain/types.ts';
 import type {
   ExecutionSchema,
   InstrumentSchema,
@@ -50,13 +50,34 @@ export function toInstrument(i: z.infer<typeof InstrumentSchema>): Instrument {
 }
 
 /**
- * The USDT row of the unified account. Available balance: Bybit deprecated the per-coin
- * `availableToWithdraw`, so it is wallet balance minus what positions and orders lock.
+ * The account's balance for USDT-settled trading.
+ *
+ * A unified account (UTA) margins USDT perpetuals with every collateral coin: its equity
+ * and available balance are the account-level `totalEquity` / `totalAvailableBalance`
+ * (USD), not the USDT row alone (a real account showed 3,212 on its USDT row and 89,988
+ * available). A classic account has only its coin rows ("" totals): the USDT row, with the
+ * available balance as wallet balance minus what positions and orders lock (Bybit
+ * deprecated the per-coin `availableToWithdraw`).
+ *
+ * Returns null when the account cannot be known from this data: no account, or a classic
+ * account without a USDT row. A `wallet` push carries only the coins that changed, so a
+ * push without USDT says nothing about USDT (it is not a zero balance).
  */
-export function toBalance(result: z.infer<typeof WalletResultSchema>, coin: string, time: number): Balance {
-  const account = result.list[0];
-  const row = account?.coin.find((c) => c.coin === coin);
-  if (!account || !row) return { coin, equity: 0, walletBalance: 0, availableBalance: 0, unrealisedPnl: 0, time };
+export function toBalance(result: z.infer<typeof WalletResultSchema>, coin: string, time: number): Balance | null {
+  const account = result.list.find((a) => a.accountType === 'UNIFIED') ?? result.list[0];
+  if (!account) return null;
+  const row = account.coin.find((c) => c.coin === coin);
+  if (account.totalEquity !== undefined && account.totalAvailableBalance !== undefined) {
+    return {
+      coin,
+      equity: account.totalEquity,
+      walletBalance: row?.walletBalance ?? account.totalWalletBalance ?? account.totalEquity,
+      availableBalance: Math.max(0, account.totalAvailableBalance),
+      unrealisedPnl: row?.unrealisedPnl ?? account.totalPerpUPL ?? 0,
+      time,
+    };
+  }
+  if (!row) return null;
   const locked = (row.totalPositionIM ?? 0) + (row.totalOrderIM ?? 0) + (row.locked ?? 0);
   return {
     coin,
@@ -127,9 +148,16 @@ export function toOrder(o: z.infer<typeof OrderSchema>): Order {
   };
 }
 
+/** Bybit's execType, kept: a 'Funding' row is a funding payment, never a Buy or Sell fill. */
+function toExecType(value: string | undefined): ExecType {
+  if (value === undefined || value === '') return 'Trade';
+  return (EXEC_TYPES as readonly string[]).includes(value) ? (value as ExecType) : 'Other';
+}
+
 export function toExecution(e: z.infer<typeof ExecutionSchema>): Execution {
   const stop = e.stopOrderType && e.stopOrderType !== 'UNKNOWN' ? e.stopOrderType : '';
   return {
+    execType: toExecType(e.execType),
     execId: e.execId,
     orderId: e.orderId,
     orderLinkId: e.orderLinkId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DuplicateOrderError, ERROR_CODES, UnknownSymbolError, toBybotError, type BybotError } from '../../domain/errors.ts';
+import { DuplicateOrderError, ERROR_CODES, InvalidResponseError, UnknownSymbolError, toBybotError, type BybotError } from '../../domain/errors.ts';
 import type { Balance, Candle, Execution, Instrument, Order, OrderAck, PlaceOrderRequest, Position, Ticker } from '../../domain/types.ts';
 import { sleep, type Clock } from '../../ports/clock.ts';
 import type { AmendOrderRequest, CallOptions, CandleQuery, ExchangePort, ExecutionQuery, OrderLookup, TradingStopRequest } from '../../ports/exchange.ts';
@@ -12,6 +12,7 @@ import type { RestRequest, RestTransport } from './restTransport.ts';
 import { NOT_MODIFIED_CODES } from './retCodes.ts';
 import { backoffDelay, isTransient } from './retry.ts';
 import {
+  ApiKeyInfoSchema,
   CancelAllResultSchema,
   ExecutionsResultSchema,
   FundingHistoryResultSchema,
@@ -25,6 +26,7 @@ import {
   WalletResultSchema,
 } from './schemas.ts';
 import { transportKind } from './transportErrors.ts';
+import { ApiKeyExpirySchema, parseApiKeyExpiry } from './apiKeyExpiry.ts';
 
 /**
  * ExchangePort over Bybit V5 REST (category linear, one-way mode, unified account, USDT).
@@ -77,6 +79,12 @@ export class BybitRestPort implements ExchangePort {
     return time;
   }
 
+  /** When the API key expires (GET /v5/user/query-api `expiredAt`), or null when it never does. */
+  async apiKeyExpiry(options?: CallOptions): Promise<number | null> {
+    const { result } = await this.get('apiKeyExpiry', '/v5/user/query-api', true, {}, 'query', ApiKeyExpirySchema, options);
+    return parseApiKeyExpiry(result?.expiredAt);
+  }
+
   async instrument(symbol: string, options?: CallOptions): Promise<Instrument> {
     const { result } = await this.get('instrument', '/v5/market/instruments-info', false, { category: CATEGORY, symbol }, 'market', InstrumentsResultSchema, options);
     const row = result?.list.find((i) => i.symbol === symbol);
@@ -110,7 +118,8 @@ export class BybitRestPort implements ExchangePort {
 
   async balance(options?: CallOptions): Promise<Balance> {
     const { result } = await this.get('balance', '/v5/account/wallet-balance', true, { accountType: 'UNIFIED', coin: SETTLE_COIN }, 'query', WalletResultSchema, options);
-    const balance = toBalance(result ?? { list: [] }, SETTLE_COIN, this.o.clock.now());
+    // Asked for coin=USDT: a classic account without a USDT row has none of it.
+    const balance = toBalance(result ?? { list: [] }, SETTLE_COIN, this.o.clock.now()) ?? { coin: SETTLE_COIN, equity: 0, walletBalance: 0, availableBalance: 0, unrealisedPnl: 0, time: this.o.clock.now() };
     if (balance.equity <= 0) this.o.alerts.raise('account', 'balance_zero', `${SETTLE_COIN} equity is ${balance.equity}`, { equity: balance.equity });
     return balance;
   }
@@ -229,6 +238,13 @@ export class BybitRestPort implements ExchangePort {
       stopLoss: request.stopLoss === undefined ? undefined : formatDecimal(request.stopLoss),
     };
     await this.post('setTradingStop', '/v5/position/trading-stop', body, 'position', EmptyResult, options);
+  }
+
+  /** The UID of the key's account (GET /v5/user/query-api `userID`). */
+  async accountId(options?: CallOptions): Promise<string> {
+    const { result } = await this.get('accountId', '/v5/user/query-api', true, {}, 'query', ApiKeyInfoSchema, options);
+    if (!result) throw new InvalidResponseError('accountId: empty /v5/user/query-api result', { details: { operation: 'accountId' } });
+    return String(result.userID);
   }
 
   async setLeverage(symbol: string, leverage: number, options?: CallOptions): Promise<void> {

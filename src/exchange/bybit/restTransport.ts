@@ -11,6 +11,7 @@ import { errorFromRetCode } from './retCodes.ts';
 import { withRetry, type RetryPolicy } from './retry.ts';
 import { EnvelopeSchema, ServerTimeSchema } from './schemas.ts';
 import { fromTransportError, isFailoverError, transportKind } from './transportErrors.ts';
+import { sanitizeExchangeText, type Sanitizer } from './sanitize.ts';
 
 /**
  * One REST request through the resilience stack: rate limiter (priority by group) ->
@@ -78,6 +79,8 @@ export interface BybitRestTransportOptions {
   readonly onRetry?: (operation: string, error: BybotError) => void;
   /** Per-endpoint HTTP metrics (/metrics); optional so unit tests can leave them out. */
   readonly metrics?: TransportMetrics;
+  /** Cleans exchange text of credentials before it becomes an error message (default: pattern rules only). */
+  readonly sanitize?: Sanitizer;
 }
 
 /** The slices of the prom-client metrics the transport feeds. */
@@ -95,8 +98,11 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 export class BybitRestTransport implements RestTransport {
   readonly retryPolicy: RetryPolicy;
 
+  private readonly sanitize: Sanitizer;
+
   constructor(private readonly o: BybitRestTransportOptions) {
     this.retryPolicy = o.retryPolicy;
+    this.sanitize = o.sanitize ?? sanitizeExchangeText;
   }
 
   async request<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
@@ -154,7 +160,7 @@ export class BybitRestTransport implements RestTransport {
         return raw;
       } catch (error) {
         this.observeErrorHeaders(spec.group, error);
-        const typed = fromTransportError(error, spec.operation, url, spec.signal);
+        const typed = fromTransportError(error, spec.operation, url, spec.signal, this.sanitize);
         this.record(url, spec.endpoint, started, typed.code === ERROR_CODES.RATE_LIMITED ? 'rate_limited' : (transportKind(typed) ?? typed.code.toLowerCase()));
         this.alertFor(typed, url);
         if (!isFailoverError(typed)) throw typed;
@@ -233,7 +239,7 @@ export class BybitRestTransport implements RestTransport {
     if (spec.acceptCodes?.has(retCode)) return { result: undefined, time: time ?? 0 };
 
     const retryAfterMs = rateLimitApi ? Math.max(0, rateLimitApi.resetAtTimestamp - this.o.clockSync.serverNow()) : undefined;
-    const error = errorFromRetCode(retCode, retMsg, { operation: spec.operation, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    const error = errorFromRetCode(retCode, retMsg, { operation: spec.operation, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, this.sanitize);
     if (error instanceof RateLimitError) this.o.limiter.block(spec.group, retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
     if (error.code === ERROR_CODES.CLOCK_SKEW) {
       // Resync before the caller retries, so the retry is signed with the corrected offset.

@@ -10,6 +10,7 @@ import {
   OrderRejectedError,
   RateLimitError,
 } from '../../domain/errors.ts';
+import { sanitizeExchangeText, type Sanitizer } from './sanitize.ts';
 
 /**
  * Bybit V5 retCode -> typed error. Business errors arrive as HTTP 200 with a non-zero
@@ -96,7 +97,9 @@ export interface RetCodeContext {
 
 const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 
-export function errorFromRetCode(retCode: number, retMsg: string, context: RetCodeContext): BybotError {
+export function errorFromRetCode(retCode: number, rawRetMsg: string, context: RetCodeContext, sanitize: Sanitizer = sanitizeExchangeText): BybotError {
+  // Bybit echoes what it signed (10004: origin_string[... API key ...]): never pass it on verbatim.
+  const retMsg = sanitize(rawRetMsg);
   const details = { retCode, retMsg, operation: context.operation };
   const message = `${context.operation}: Bybit retCode ${retCode} ${retMsg}`.trim();
   switch (classifyRetCode(retCode)) {

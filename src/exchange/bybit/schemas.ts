@@ -16,6 +16,17 @@ export const decimal = z.union([z.string(), z.number()]).transform((value, ctx) 
   return n;
 });
 
+/** A decimal string that may be "" (not applicable, e.g. account totals of a non-unified account): "" -> undefined, not 0. */
+export const optionalDecimal = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  if (value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `not a finite number: ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
 /** Kline values may be NaN on purpose: the data validator, not the parser, decides what to do with them. */
 const klineValue = z.string().transform((value) => (value === '' ? Number.NaN : Number(value)));
 
@@ -78,9 +89,20 @@ export const WalletCoinSchema = z.object({
   totalOrderIM: decimal.optional(),
   locked: decimal.optional(),
 });
-export const WalletResultSchema = z.object({
-  list: z.array(z.object({ accountType: z.string(), totalAvailableBalance: decimal.optional(), coin: z.array(WalletCoinSchema) })),
+/**
+ * One account of wallet-balance (REST `result.list[]`, and the `wallet` stream's `data[]`).
+ * Account-level totals are USD over every collateral coin of a unified account; "" in a
+ * classic account.
+ */
+export const WalletAccountSchema = z.object({
+  accountType: z.string(),
+  totalEquity: optionalDecimal.optional(),
+  totalWalletBalance: optionalDecimal.optional(),
+  totalAvailableBalance: optionalDecimal.optional(),
+  totalPerpUPL: optionalDecimal.optional(),
+  coin: z.array(WalletCoinSchema),
 });
+export const WalletResultSchema = z.object({ list: z.array(WalletAccountSchema) });
 
 const side = z.enum(['Buy', 'Sell']);
 export const PositionSchema = z.object({
@@ -124,6 +146,9 @@ export const OrderSchema = z.object({
   updatedTime: decimal,
 });
 export const OrdersResultSchema = z.object({ list: z.array(OrderSchema), nextPageCursor: z.string().optional() });
+
+/** GET /v5/user/query-api: only the account's UID is read. */
+export const ApiKeyInfoSchema = z.object({ userID: z.union([z.number(), z.string()]) });
 
 export const OrderAckSchema = z.object({ orderId: z.string(), orderLinkId: z.string() });
 export const CancelAllResultSchema = z.object({ list: z.array(OrderAckSchema) });

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { RestClientV5, WebsocketClient, type DefaultLogger } from 'bybit-api';
 import type { Logger } from '../../observability/logger.ts';
+import { sanitizeExchangeText, sanitizeValue, type Sanitizer } from './sanitize.ts';
 
 /**
  * Construction of the bybit-api clients, the only module besides the stream wrapper that
@@ -81,27 +82,34 @@ export function createRestClient(o: RestClientOptions): SignedRestClient {
   );
 }
 
-/** Routes the SDK's console logging into pino at debug/info/warn. */
-export function sdkLogger(logger: Logger): DefaultLogger {
+/**
+ * Routes the SDK's console logging into pino at debug/warn. Its arguments are error
+ * objects, strings and option objects that may hold the key, the secret or signed
+ * requests: each is reduced to sanitized plain data (never "[object Object]").
+ */
+export function sdkLogger(logger: Logger, sanitize: Sanitizer = sanitizeExchangeText, closing: () => boolean = () => false): DefaultLogger {
+  const describe = (params: unknown[]): { text: string; params: unknown[] } => {
+    const clean = params.map((p) => sanitizeValue(p, sanitize));
+    // The SDK sometimes interpolates an object into its own message text.
+    const text = clean
+      .map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))
+      .join(' ')
+      .replaceAll('[object Object]', '(error object)');
+    return { text: text.length > 300 ? `${text.slice(0, 300)}...` : text, params: clean };
+  };
   return {
     trace: () => undefined,
-    info: (...params: unknown[]) => logger.debug({ event: 'bybit_sdk', params: params.map(describe) }, 'bybit-api'),
-    error: (...params: unknown[]) => logger.warn({ event: 'bybit_sdk', params: params.map(describe) }, 'bybit-api error'),
+    info: (...params: unknown[]) => {
+      const d = describe(params);
+      logger.debug({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
+    },
+    error: (...params: unknown[]) => {
+      const d = describe(params);
+      // Sockets we are closing ourselves (shutdown, a failed start) report errors: not news.
+      if (closing()) logger.debug({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
+      else logger.warn({ event: 'bybit_sdk', params: d.params }, `bybit-api: ${d.text}`);
+    },
   };
-}
-
-function describe(value: unknown): unknown {
-  if (value instanceof Error) return value.message;
-  if (value && typeof value === 'object') {
-    // Never log the SDK's options objects whole: they hold the key and secret.
-    const { key: _k, secret: _s, ...rest } = value as Record<string, unknown>;
-    try {
-      return JSON.parse(JSON.stringify(rest, (k, v: unknown) => (k === 'ws' || k === 'wsKey' ? undefined : v))) as unknown;
-    } catch {
-      return '[unserialisable]';
-    }
-  }
-  return value;
 }
 
 export interface WsClientOptions {
@@ -110,6 +118,9 @@ export interface WsClientOptions {
   readonly recvWindowMs: number;
   readonly lookup?: LookupFunction;
   readonly logger: Logger;
+  readonly sanitize?: Sanitizer;
+  /** True once the adapter is closing: the SDK's errors about our own closing sockets go to debug. */
+  readonly closing?: () => boolean;
 }
 
 export function createWsClient(o: WsClientOptions): WebsocketClient {
@@ -121,6 +132,6 @@ export function createWsClient(o: WsClientOptions): WebsocketClient {
       ...(o.credentials ? { key: o.credentials.apiKey, secret: o.credentials.apiSecret, customSignMessageFn: signHmac } : {}),
       ...(o.lookup ? { wsOptions: { lookup: o.lookup } } : {}),
     },
-    sdkLogger(o.logger),
+    sdkLogger(o.logger, o.sanitize, o.closing),
   );
 }

@@ -6,6 +6,7 @@ import type { ExchangePort } from '../../ports/exchange.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ChannelAlerts } from './channelAlerts.ts';
 import { toBalance, toExecution, toOrder, toPosition, wsKlineToCandle } from './mapping.ts';
+import { sanitizeExchangeText, type Sanitizer } from './sanitize.ts';
 import { ExecutionSchema, OrderSchema, WalletResultSchema, WsKlineSchema, WsPositionSchema, WsTickerSchema } from './schemas.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface BybitStreamsOptions {
   readonly now: () => number;
   readonly alerts: ChannelAlerts;
   readonly logger: Logger;
+  /** Cleans server text (auth failures echo what they got) of credentials. */
+  readonly sanitize?: Sanitizer;
 }
 
 const PRIVATE_TOPICS = ['order', 'execution', 'position', 'wallet'] as const;
@@ -111,7 +114,9 @@ export class BybitStreams {
       else if (topic === 'position' || topic.startsWith('position.')) for (const p of z.array(WsPositionSchema).parse(data)) this.emit({ type: 'position', position: toPosition(p) });
       else if (topic === 'wallet') {
         const result = WalletResultSchema.parse({ list: data });
-        this.emit({ type: 'wallet', balance: toBalance(result, 'USDT', this.o.now()) });
+        // A push without the USDT row (and no unified totals) says nothing about USDT.
+        const balance = toBalance(result, 'USDT', this.o.now());
+        if (balance) this.emit({ type: 'wallet', balance });
       }
     } catch (error) {
       this.o.logger.warn({ event: 'ws_frame_invalid', topic, err: toBybotError(error).message.slice(0, 300) }, `ignored a malformed ${topic} frame`);
@@ -172,12 +177,16 @@ export class BybitStreams {
       const e = (event ?? {}) as { op?: unknown; ret_msg?: unknown };
       if (e.op === 'auth') {
         // The SDK never retries a failed private auth and never subscribes: say so loudly.
-        this.o.alerts.raise(channel, 'ws_auth_failed', `private websocket authentication failed: ${String(e.ret_msg ?? '')}`);
+        this.o.alerts.raise(channel, 'ws_auth_failed', `private websocket authentication failed: ${this.clean(String(e.ret_msg ?? ''))}`);
         this.emit({ type: 'connection', stream, state: 'auth_failed' });
         return;
       }
-      this.o.logger.warn({ event: 'ws_exception', stream, detail: typeof e.ret_msg === 'string' ? e.ret_msg : undefined }, `${stream} websocket exception`);
+      this.o.logger.warn({ event: 'ws_exception', stream, detail: typeof e.ret_msg === 'string' ? this.clean(e.ret_msg) : undefined }, `${stream} websocket exception`);
     });
+  }
+
+  private clean(text: string): string {
+    return (this.o.sanitize ?? sanitizeExchangeText)(text);
   }
 
   /** Emits, from REST, the closed candles after the last confirmed one of each kline subscription. */

@@ -7,6 +7,7 @@ import {
   RateLimitError,
   TimeoutError,
 } from '../../domain/errors.ts';
+import { sanitizeExchangeText, type Sanitizer } from './sanitize.ts';
 
 /**
  * bybit-api rejects with whatever axios gave it: a plain object `{code: <http status>,
@@ -44,7 +45,11 @@ export function isFailoverError(error: unknown): boolean {
   return kind === 'dns' || kind === 'connect' || kind === 'timeout';
 }
 
-export function fromTransportError(error: unknown, operation: string, endpoint: string, signal?: AbortSignal): BybotError {
+/**
+ * The SDK's and axios's error objects carry the request (headers with the API key and the
+ * signature): they never become a `cause`, and every message is sanitized.
+ */
+export function fromTransportError(error: unknown, operation: string, endpoint: string, signal?: AbortSignal, sanitize: Sanitizer = sanitizeExchangeText): BybotError {
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
     return reason instanceof BybotError ? reason : new AbortedError(`${operation} aborted`, { cause: reason, details: { operation, transport: 'aborted' } });
@@ -53,10 +58,11 @@ export function fromTransportError(error: unknown, operation: string, endpoint: 
   const base = { operation, endpoint };
 
   if (typeof error === 'string') {
-    const kind: TransportKind = /ENOTFOUND|EAI_AGAIN/.test(error) ? 'dns' : /timeout/i.test(error) ? 'timeout' : 'connect';
+    const text = sanitize(error);
+    const kind: TransportKind = /ENOTFOUND|EAI_AGAIN/.test(text) ? 'dns' : /timeout/i.test(text) ? 'timeout' : 'connect';
     return kind === 'timeout'
-      ? new TimeoutError(`${operation}: ${error}`, { details: { ...base, transport: kind } })
-      : new ExchangeUnavailableError(`${operation}: ${error}`, { details: { ...base, transport: kind } });
+      ? new TimeoutError(`${operation}: ${text}`, { details: { ...base, transport: kind } })
+      : new ExchangeUnavailableError(`${operation}: ${text}`, { details: { ...base, transport: kind } });
   }
 
   const obj = record(error);
@@ -64,7 +70,7 @@ export function fromTransportError(error: unknown, operation: string, endpoint: 
     // A non-2xx HTTP answer, already flattened by the SDK's parseException.
     const status = obj.code;
     const details = { ...base, httpStatus: status, transport: 'http' as TransportKind };
-    const text = `${operation}: HTTP ${status} ${typeof obj.message === 'string' ? obj.message : ''}`.trim();
+    const text = `${operation}: HTTP ${status} ${typeof obj.message === 'string' ? sanitize(obj.message) : ''}`.trim();
     if (status === 401) return new AuthError(text, { details });
     if (status === 403) return new RateLimitError(`${text} (IP rate limit or region block)`, IP_BAN_WAIT_MS, { details });
     if (status === 429) return new RateLimitError(text, 1_000, { details });
@@ -74,12 +80,12 @@ export function fromTransportError(error: unknown, operation: string, endpoint: 
 
   if (obj) {
     const code = errorCode(obj);
-    const message = typeof obj.message === 'string' ? obj.message : String(code ?? 'network error');
-    if (code === 'ERR_CANCELED') return new AbortedError(`${operation} aborted`, { cause: error, details: { ...base, transport: 'aborted' } });
-    if (code && TIMEOUT_CODES.has(code)) return new TimeoutError(`${operation} timed out (${message})`, { cause: error, details: { ...base, transport: 'timeout', errno: code } });
-    if (code && DNS_CODES.has(code)) return new ExchangeUnavailableError(`${operation}: DNS lookup failed (${message})`, { cause: error, details: { ...base, transport: 'dns', errno: code } });
-    if (code && CONNECT_CODES.has(code)) return new ExchangeUnavailableError(`${operation}: connection failed (${message})`, { cause: error, details: { ...base, transport: 'connect', errno: code } });
-    return new ExchangeUnavailableError(`${operation}: ${message}`, { cause: error, details: { ...base, transport: 'connect', errno: code ?? null } });
+    const message = sanitize(typeof obj.message === 'string' ? obj.message : String(code ?? 'network error'));
+    if (code === 'ERR_CANCELED') return new AbortedError(`${operation} aborted`, { details: { ...base, transport: 'aborted' } });
+    if (code && TIMEOUT_CODES.has(code)) return new TimeoutError(`${operation} timed out (${message})`, { details: { ...base, transport: 'timeout', errno: code } });
+    if (code && DNS_CODES.has(code)) return new ExchangeUnavailableError(`${operation}: DNS lookup failed (${message})`, { details: { ...base, transport: 'dns', errno: code } });
+    if (code && CONNECT_CODES.has(code)) return new ExchangeUnavailableError(`${operation}: connection failed (${message})`, { details: { ...base, transport: 'connect', errno: code } });
+    return new ExchangeUnavailableError(`${operation}: ${message}`, { details: { ...base, transport: 'connect', errno: code ?? null } });
   }
-  return new ExchangeUnavailableError(`${operation}: ${String(error)}`, { details: { ...base, transport: 'connect' } });
+  return new ExchangeUnavailableError(`${operation}: ${sanitize(String(error))}`, { details: { ...base, transport: 'connect' } });
 }

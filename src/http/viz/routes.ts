@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { MACHINE_NAMES, isMachineName, machineGraphOf, machineList } from '../../viz/machineCatalog.ts';
-import { attachVizSocket, VIZ_WS_PATH, type VizFeed } from './socket.ts';
+import { attachVizSocket, VIZ_WS_PATH, type SocketAuthorizer, type VizFeed } from './socket.ts';
 
 /** The page's files ship in the repository (no CDN, works offline) and are read once at start. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../viz/public/', import.meta.url));
@@ -40,26 +40,28 @@ type SendError = (reply: FastifyReply, status: number, code: string, message: st
  * The statechart visualiser (GitHub issue 6): the page at /viz with its assets, the live
  * feed at /viz/ws, and the machine graphs as JSON for tools (/machines, /machines/:name/graph).
  */
-export function registerVizRoutes(app: FastifyInstance, feed: VizFeed, sendError: SendError): void {
+export function registerVizRoutes(app: FastifyInstance, feed: VizFeed, sendError: SendError, authorizeSocket?: SocketAuthorizer): void {
   const assets = loadAssets();
   const page = assets.get('index.html');
 
-  app.get('/viz', async (_request, reply) => {
+  // The page, its assets and the machine graphs hold no account data; the live feed does (read access).
+  const open = { config: { access: 'public' as const } };
+  app.get('/viz', open, async (_request, reply) => {
     if (!page) return sendError(reply, 500, 'VIZ_MISSING', 'src/viz/public/index.html is missing');
     return reply.header('content-type', page.contentType).header('cache-control', 'no-cache').send(page.body);
   });
-  app.get('/viz/', async (_request, reply) => reply.redirect('/viz'));
+  app.get('/viz/', open, async (_request, reply) => reply.redirect('/viz'));
 
-  app.get('/viz/assets/:file', async (request, reply) => {
+  app.get('/viz/assets/:file', open, async (request, reply) => {
     const parsed = AssetParams.safeParse(request.params);
     const asset = parsed.success ? assets.get(parsed.data.file) : undefined;
     if (!asset) return sendError(reply, 404, 'UNKNOWN_ASSET', `no visualiser asset ${String((request.params as { file?: unknown }).file)}`);
     return reply.header('content-type', asset.contentType).header('cache-control', 'no-cache').send(asset.body);
   });
 
-  app.get('/machines', async () => ({ machines: machineList(), websocket: VIZ_WS_PATH }));
+  app.get('/machines', open, async () => ({ machines: machineList(), websocket: VIZ_WS_PATH }));
 
-  app.get('/machines/:name/graph', async (request, reply) => {
+  app.get('/machines/:name/graph', open, async (request, reply) => {
     const parsed = GraphParams.safeParse(request.params);
     const name = parsed.success ? parsed.data.name : '';
     if (!isMachineName(name)) {
@@ -68,5 +70,5 @@ export function registerVizRoutes(app: FastifyInstance, feed: VizFeed, sendError
     return machineGraphOf(name);
   });
 
-  attachVizSocket(app, feed);
+  attachVizSocket(app, feed, undefined, authorizeSocket);
 }

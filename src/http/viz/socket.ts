@@ -6,6 +6,8 @@ import { UpdateBatcher, realTimer, type BatchTimer, type VizBatch } from './batc
 import type { VizActorRow, VizTree } from './rows.ts';
 
 export const VIZ_WS_PATH = '/viz/ws';
+/** WebSocket paths served by other handlers on the same HTTP server; every other path is refused here. */
+export const OTHER_SOCKET_PATHS: Set<string> = new Set();
 /** Real-time spacing of batches: fast enough to feel live, slow enough for 2,000 actors. */
 export const BATCH_INTERVAL_MS = 250;
 /** A client this far behind is dropped; it reconnects and starts again from a snapshot. */
@@ -36,7 +38,10 @@ export interface VizSnapshotMessage {
  * Fastify's through the `upgrade` event for /viz/ws only. A new client gets a snapshot of
  * every actor, then batches of changed rows (see UpdateBatcher). Clients only listen.
  */
-export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: BatchTimer = realTimer): void {
+/** Decides whether an upgrade request may open the feed (Host, Origin, read token). */
+export type SocketAuthorizer = (request: IncomingMessage) => { readonly status: number; readonly message: string } | null;
+
+export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: BatchTimer = realTimer, authorize?: SocketAuthorizer): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   const clients = new Set<WebSocket>();
 
@@ -72,8 +77,16 @@ export function attachVizSocket(app: FastifyInstance, feed: VizFeed, timer: Batc
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== VIZ_WS_PATH) {
+      // Another socket of this server (/dashboard/ws) answers its own path.
+      if (OTHER_SOCKET_PATHS.has(path ?? '')) return;
       // Not ours: nobody else handles upgrades on this server, so refuse instead of hanging.
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const denial = authorize?.(request);
+    if (denial) {
+      // A cross-site page may not read the feed (cross-site WebSocket hijacking).
+      socket.end(`HTTP/1.1 ${denial.status} Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${denial.message}\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

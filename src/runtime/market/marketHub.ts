@@ -7,6 +7,7 @@ import type { FetchMarketInput, MarketReplyTarget, MarketSnapshot, MarketSource 
 import type { AccountTracker } from '../accountTracker.ts';
 import { fetchCandlePages } from '../candlePages.ts';
 import type { InstrumentCache } from '../instrumentCache.ts';
+import type { MarketFreshness } from '../marketFreshness.ts';
 import type { TradingGate } from '../tradingGate.ts';
 import type { AccountReading, AccountView } from './accountView.ts';
 import type { CandleSource } from './candleSource.ts';
@@ -27,6 +28,8 @@ export interface MarketHubOptions {
   readonly sliceMs?: number;
   /** Called for every request with where its answer came from (metrics). */
   readonly onRequest?: (source: 'memory' | 'rest') => void;
+  /** Per-symbol data freshness for /ready: every closed candle received (stream or REST). */
+  readonly freshness?: MarketFreshness;
 }
 
 /** Counters for /metrics and the bench. */
@@ -91,6 +94,7 @@ export class MarketHub implements MarketSource {
   /** A confirmed candle: buffered; a new one is dispatched. */
   candleClosed(symbol: string, interval: Interval, candle: Candle): void {
     if (!this.buffer(symbol, interval).add(candle)) return;
+    this.o.freshness?.record(symbol, interval, [candle], this.o.clock.now());
     this.queue.push({ symbol, intervalMs: intervalMs(interval), start: candle.start });
     if (!this.draining) {
       this.draining = true;
@@ -163,6 +167,7 @@ export class MarketHub implements MarketSource {
       this.o.view.current(clock.now()) ?? this.o.view.refresh(),
     ]);
     const now = clock.now();
+    this.o.freshness?.record(input.symbol, input.interval, candles, now);
     this.buffer(input.symbol, input.interval).merge(closedCandles(candles, intervalMs(input.interval), now));
     return this.snapshot(now, candles, instrument, account);
   }

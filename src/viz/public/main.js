@@ -2,8 +2,9 @@
 // and the selected actor's detail. No framework and no build step: the bot serves these
 // files as they are.
 import { renderChart } from './chart.js';
-import { createDetailLoader } from './detail.js';
+import { clockLabel, createDetailLoader } from './detail.js';
 import { createTree } from './tree.js';
+import { wireHeaderButtons } from './ops.js';
 
 const $ = (id) => document.getElementById(id);
 const charts = new Map(); // machine name -> { graph, view }
@@ -144,6 +145,13 @@ function connect() {
   });
 }
 
+// Dry-run runs on simulated time, live on the wall clock: label the page's times once.
+fetch('/health')
+  .then((r) => r.json())
+  .then((health) => { $('clock').textContent = `times: ${clockLabel(health.clock)}`; $('clock').dataset.source = health.clock?.source ?? ''; })
+  .catch(() => { $('clock').textContent = 'times: UTC'; });
+
+wireHeaderButtons();
 $('filters').addEventListener('input', () => tree.setFilter(readFilter()));
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 loadMachines().then(connect, (error) => { $('chart').textContent = `could not load machines: ${error}`; connect(); });

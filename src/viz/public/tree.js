@@ -1,3 +1,5 @@
+import { breakerText } from './detail.js';
+
 // The actor tree (system -> symbol supervisors -> strategy actors), updated in place:
 // one DOM element per actor, keyed by id, and a batch only touches the rows it carries.
 // Filtering toggles `hidden`, so even 2,000 rows never get rebuilt.
@@ -96,7 +98,7 @@ export function createTree(container, { onSelect, onChange }) {
     view.badge.dataset.state = row.state;
     view.badge.textContent = row.state;
     const b = row.breaker;
-    view.meta.textContent = `${row.status} | breaker ${b.status} ${b.consecutiveFailures}/${b.failureThreshold}, trips ${b.trips} | failed ${row.failures.total}`;
+    view.meta.textContent = `${row.status} | breaker ${breakerText(b)} | failed ${row.failures.total}`;
     const problem = row.disabled ? `disabled ${row.disabled.code}: ${row.disabled.reason}` : row.lastError ? `last error ${row.lastError.code}: ${row.lastError.message} (${row.lastError.at ?? ''})` : '';
     view.err.textContent = problem;
     view.err.title = problem;

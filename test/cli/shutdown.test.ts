@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * Shutdown and signals of `npm start` as a process (finding 3 of the hardening issue):
+ * with every exchange request hanging, SIGTERM still ends the process within
+ * shutdown.deadlineMs, with a line saying what was cut short and a non-zero exit; SIGHUP
+ * does not kill it.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+const env = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN')),
+  BYBOT_LOG_PRETTY: 'never',
+});
+
+interface Proc {
+  readonly child: ChildProcess;
+  out: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+function start(args: string[], extraEnv: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const p: Proc = { child, out: '', exited: new Promise((done) => child.on('close', (code, signal) => done({ code, signal, at: Date.now() }))) };
+  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
+  return p;
+}
+
+async function waitFor(p: Proc, test: (out: string) => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!test(p.out)) {
+    if (Date.now() - started > timeoutMs || p.child.exitCode !== null) throw new Error(`condition not met in ${timeoutMs} ms; output:\n${p.out.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('npm start: shutdown and signals', () => {
+  it('every exchange request hanging: SIGTERM exits within shutdown.deadlineMs with a clear line and a non-zero code', async () => {
+    const sim = start([join(root, 'src/exchangeSim/cli.ts'), '--port', '0', '--speed', '300']);
+    await waitFor(sim, (o) => o.includes('"wsUrl"'), 20_000);
+    const info = JSON.parse(sim.out.split('\n').find((l) => l.startsWith('{"url"'))!) as { url: string; wsUrl: string; apiKey: string; apiSecret: string };
+    const dir = mkdtempSync(join(tmpdir(), 'bybot-shutdown-'));
+    const config = join(dir, 'bot.yaml');
+    writeFileSync(
+      config,
+      [
+        'exchange:',
+        '  venue: local',
+        `  restUrls: ["${info.url}"]`,
+        `  wsUrl: "${info.wsUrl}"`,
+        `  apiKey: ${info.apiKey}`,
+        `  apiSecret: ${info.apiSecret}`,
+        `journal: { dataDir: "${dir}" }`,
+        'http: { port: 0 }',
+        'log: { pretty: never }',
+      ].join('\n'),
+    );
+    const bot = start([join(root, 'src/main.ts'), '--config', config]);
+    await waitFor(bot, (o) => o.includes('"event":"reconciled"'), 30_000);
+
+    const hung = await fetch(`${info.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hang: true }) });
+    expect(hung.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500)); // requests pile up on the hung server
+    const sent = Date.now();
+    bot.child.kill('SIGTERM');
+    const timer = setTimeout(() => bot.child.kill('SIGKILL'), 25_000);
+    const exit = await bot.exited;
+    clearTimeout(timer);
+    const elapsedMs = exit.at - sent;
+    // eslint-disable-next-line no-console
+    console.log(JSON.stringify({ sigtermToExitMs: elapsedMs, exitCode: exit.code }));
+    expect(exit.signal).toBeNull(); // not killed: it exited by itself
+    expect(elapsedMs).toBeLessThanOrEqual(10_000 + 1_500);
+    expect(exit.code).toBe(1);
+    const last = bot.out.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; msg?: string }).filter((l) => l.event === 'shutdown_aborted' || l.event === 'shutdown_incomplete');
+    expect(last.length).toBeGreaterThan(0);
+    expect(last.at(-1)!.msg).toMatch(/exit code 1/);
+    sim.child.kill('SIGTERM');
+  }, 90_000);
+
+  it('SIGHUP is logged and ignored: the bot keeps running and answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bybot-hup-'));
+    const bot = start([join(root, 'src/main.ts'), '--port', '0', '--exchange', 'inproc'], { BYBOT_JOURNAL_DATA_DIR: dir });
+    await waitFor(bot, (o) => o.includes('"event":"startup"'), 30_000);
+    const url = /"health":"(http:\/\/127\.0\.0\.1:\d+)\/health"/.exec(bot.out)![1]!;
+    bot.child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(bot.child.exitCode).toBeNull();
+    expect(bot.child.signalCode).toBeNull();
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect(bot.out).toContain('"event":"sighup"');
+    bot.child.kill('SIGTERM');
+    expect((await bot.exited).code).toBe(0);
+  }, 60_000);
+});

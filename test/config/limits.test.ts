@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load.ts';
+import { DEFAULT_MAX_ACTORS } from '../../config/schema.ts';
+
+/** Finding 7: an upper bound on actors, sized from the measured memory per actor. */
+const symbols = (n: number) => Array.from({ length: n }, (_, i) => `Z${String(i).padStart(5, '0')}USDT`);
+
+describe('limits.maxActors', () => {
+  it('refuses the 60,000-preset configuration with a clear message', () => {
+    const strategies = Array.from({ length: 60_000 }, (_, i) => ({ id: `p${i}`, type: 'range', symbols: ['BTCUSDT'] }));
+    const loaded = loadConfig({ env: {}, overrides: { strategies } });
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(loaded.problems).toContainEqual(expect.stringMatching(/^strategies: 60000 actors \(enabled presets x symbols\) exceed limits\.maxActors 4000; /));
+  });
+
+  it('counts enabled presets x symbols against the limit; the limit itself is accepted', () => {
+    expect(DEFAULT_MAX_ACTORS).toBe(4_000);
+    const at = loadConfig({ env: {}, overrides: { strategies: [{ id: 'a', type: 'range', symbols: symbols(2_000) }, { id: 'b', type: 'range', symbols: symbols(2_000) }] } });
+    expect(at.ok).toBe(true);
+    const over = loadConfig({ env: {}, overrides: { strategies: [{ id: 'a', type: 'range', symbols: symbols(2_000) }, { id: 'b', type: 'range', symbols: symbols(2_001) }] } });
+    expect(over.ok).toBe(false);
+    // A disabled preset runs no actor.
+    const disabled = loadConfig({ env: {}, overrides: { strategies: [{ id: 'a', type: 'range', symbols: symbols(2_000) }, { id: 'b', type: 'range', symbols: symbols(2_001), enabled: false }] } });
+    expect(disabled.ok).toBe(true);
+    const raised = loadConfig({ env: {}, overrides: { limits: { maxActors: 5_000 }, strategies: [{ id: 'a', type: 'range', symbols: symbols(4_500) }] } });
+    expect(raised.ok).toBe(true);
+  });
+});
