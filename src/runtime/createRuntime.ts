@@ -19,7 +19,7 @@ import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
-import { createJournalTap } from '../journal/journalTap.ts';
+import { createJournalTap, type JournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
 import { reconcile, type ReconcileSummary } from './reconcile.ts';
@@ -136,6 +136,7 @@ export class Runtime {
   private live: AppConfig;
   /** Actors a reload removed: their /actors entry goes once they have stopped. */
   private readonly retired = new Set<string>();
+  private journalTap: JournalTap | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
@@ -227,6 +228,7 @@ export class Runtime {
     const journalTap = journal
       ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
       : undefined;
+    this.journalTap = journalTap;
     const observeActors = options.observeActors ?? true;
     this.root = createActor(systemLogic, {
       input,
@@ -462,6 +464,8 @@ export class Runtime {
       const ok = await this.journalSync.tick(AbortSignal.timeout(Math.max(1, left)));
       if (!ok) problems.push('the final fill sync did not finish');
     }
+    // The journal tap's last rows (it writes once per event-loop turn).
+    this.journalTap?.flush();
     const notSent = journal ? this.guarded(() => journal.markUnsentIntents('not sent before shutdown', clock.now()), 0) : 0;
     const summary = journal ? this.guarded(() => summarizeRun(journal.closedTrades(), journal.fundingPnl(this.startedAt), this.startedAt), null) : null;
     return { problems, notSent, summary };
@@ -477,6 +481,7 @@ export class Runtime {
       // already stopped
     }
     this.journalSync.stop();
+    this.journalTap?.flush();
     const { journal, clock } = this.options;
     return { notSent: journal ? this.guarded(() => journal.markUnsentIntents(reason, clock.now()), 0) : 0 };
   }
