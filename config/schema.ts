@@ -62,6 +62,13 @@ export const FaultsSchema = z.strictObject({
 
 export const RegimeNameSchema = z.enum(['trend', 'range', 'crash', 'flat', 'zeroVolume']);
 
+/** `SYMBOL:INTERVAL` of a stored candle series (the history store), e.g. BTCUSDT:60. */
+export const SeriesSpecSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{2,24}USDT:(1|3|5|15|30|60|120|240|360|720)$/, 'must be SYMBOL:INTERVAL such as BTCUSDT:60 (interval in minutes: 1 3 5 15 30 60 120 240 360 720)');
+
+const isoOrEmpty = z.union([z.literal(''), z.iso.datetime({ message: 'must be an ISO-8601 UTC time such as 2023-01-01T00:00:00Z' })]);
+
 export const AppConfigSchema = z
   .strictObject({
     /** dry-run trades against the built-in simulator; live sends real orders. */
@@ -100,6 +107,8 @@ export const AppConfigSchema = z
         tickerTtlMs: ms.default(1_000),
         /** Open the public (kline, tickers) and private (order, execution, position, wallet) streams. */
         streams: z.boolean().default(true),
+        /** Order create/amend/cancel over REST, or over Bybit's WebSocket trade API (/v5/trade) with REST as the fallback. */
+        orderTransport: z.enum(['rest', 'ws']).default('rest'),
       })
       .prefault({}),
     simulator: z
@@ -120,6 +129,34 @@ export const AppConfigSchema = z
         fundingRate: z.number().min(-0.01).max(0.01).default(0.0001),
         /** Force a market regime per symbol, e.g. { SOLUSDT: 'crash' }. */
         regimes: z.record(SymbolSchema, RegimeNameSchema).default({}),
+        /** Symbols the simulator lists (every preset's symbols are added); any other symbol is refused like Bybit (10001). */
+        instruments: z.array(SymbolSchema).min(1).default([...DEFAULT_SYMBOLS]),
+        /** Wire transport: the port of the in-process simulator server on 127.0.0.1 (0 = a free port). */
+        serverPort: z.number().int().min(0).max(65_535).default(0),
+        /** 'accelerated': simulated time runs `speed` x the wall clock; 'lockstep': it moves only when every actor is idle and no exchange call is in flight (inproc only; identical to npm run backtest -- --engine actors). */
+        clock: z.enum(['accelerated', 'lockstep']).default('accelerated'),
+        /** Taker fills on the generated market: walk the order book ('book', slippage follows size) or move the price by slippageBps ('slippage'). Replays always use slippageBps. */
+        fillModel: z.enum(['book', 'slippage']).default('book'),
+        /** Jumps in the generated price path: expected gaps per symbol per day and their typical size in % (a stop jumped over fills at the gap's open). */
+        gaps: z
+          .strictObject({
+            perDay: z.number().min(0).max(1440).default(0),
+            sizePct: z.number().min(0).max(50).default(0.5),
+          })
+          .prefault({}),
+        /** Replay stored candles (the history store) instead of the generated market. */
+        history: z
+          .strictObject({
+            /** Series to replay, SYMBOL:INTERVAL; empty = the generated market. */
+            series: z.array(SeriesSpecSchema).default([]),
+            /** Where the replay starts (first decision); required with series. On the lock-step clock without series: the start of the synthetic replay (default simulator.startTime). */
+            from: isoOrEmpty.default(''),
+            /** Where it ends (default: the end of the stored data; the synthetic lock-step replay: from + 30 days). */
+            to: isoOrEmpty.default(''),
+            /** The history store (default <journal.dataDir>/history). */
+            dir: z.string().default(''),
+          })
+          .prefault({}),
         faults: FaultsSchema.prefault({}),
       })
       .prefault({}),
@@ -317,6 +354,23 @@ export const AppConfigSchema = z
     }
     if (config.http.readToken !== '' && config.http.readToken === config.http.controlToken) {
       ctx.addIssue({ code: 'custom', path: ['http', 'readToken'], message: 'must differ from http.controlToken (a read-only token must not control the bot)' });
+    }
+    const sim = config.simulator;
+    if (sim.history.series.length > 0 && !sim.history.from) {
+      ctx.addIssue({ code: 'custom', path: ['simulator', 'history', 'from'], message: 'replaying history needs the start time (--from ISO)' });
+    }
+    if (sim.history.from && sim.history.to && Date.parse(sim.history.to) <= Date.parse(sim.history.from)) {
+      ctx.addIssue({ code: 'custom', path: ['simulator', 'history', 'to'], message: 'must be after simulator.history.from' });
+    }
+    if (sim.clock === 'lockstep' && config.mode === 'dry-run' && config.exchange.venue !== 'local') {
+      if (config.exchange.transport !== 'inproc') ctx.addIssue({ code: 'custom', path: ['simulator', 'clock'], message: 'lockstep needs exchange.transport inproc (--exchange inproc): over the wire, sockets and retries run on real time' });
+      if (sim.faults.latencyMs > 0) ctx.addIssue({ code: 'custom', path: ['simulator', 'faults', 'latencyMs'], message: 'lock-step time has zero latency by design; latencyMs works with the accelerated clock' });
+      if (sim.history.series.length === 0 && !sim.history.from && sim.startTime === 'now') {
+        ctx.addIssue({ code: 'custom', path: ['simulator', 'startTime'], message: 'lockstep replays the seeded synthetic market from a fixed time: set simulator.startTime or simulator.history.from' });
+      }
+    }
+    if (config.exchange.orderTransport === 'ws' && config.exchange.venue === 'demo') {
+      ctx.addIssue({ code: 'custom', path: ['exchange', 'orderTransport'], message: 'Bybit demo trading has no WebSocket trade API; use rest' });
     }
     if (config.mode === 'live' && config.exchange.transport === 'inproc') {
       ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });

@@ -136,8 +136,10 @@ interface StartParts {
 }
 
 async function startRuntime(options: AppOptions, parts: StartParts): Promise<App> {
-  const { config, logger } = options;
+  const { logger } = options;
   const { metrics, random, clock, rawExchange, built, simulator, dataDir, controlToken } = parts;
+  // A replay fits the presets to its data (and lock-step sets the account-check grid): the runtime runs on that.
+  const config = built?.config ?? options.config;
   const deadline = config.startup.deadlineMs;
   let health: HealthMonitor | undefined;
   const calls: AbortablePort = abortable(rawExchange);
@@ -159,7 +161,12 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
       ...(candleSource ? { candleSource } : {}),
+      ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
+      // Lock-step (as --engine actors): the account read exactly at each instant, a close
+      // dispatched to every actor in one pass, and time held until it was.
+      ...(built?.holdClockWhile ? { accountPolledMaxAgeMs: 0, dispatchSliceMs: Number.POSITIVE_INFINITY } : {}),
     });
+    built?.holdClockWhile?.(() => runtime.market.busy());
     // Channel alerts go to the journal too.
     if (built?.bybit) runtime.journalAlerts(built.bybit.alerts);
     // Push updates (private streams, or the in-process engine) keep the journal current.
@@ -208,6 +215,8 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       await server.ready();
     }
     runtime.start();
+    // Lock-step and replays: simulated time starts once the actors exist.
+    built?.startClock?.();
     cockpit.start();
     logStartup(options, built, exchange, runtime, cockpit, url);
     return appHandle({ config, runtime, server, health, metrics, clock, exchange, simulator, cockpit, url, dataDir, controlToken, calls, built, journal, logger });

@@ -1,6 +1,6 @@
 // First import on purpose: SIGINT / SIGTERM / SIGHUP handlers exist before anything else loads.
 import { processSignals, type StopSignal } from './cli/signals.ts';
-import { parseArgs, USAGE } from './cli/args.ts';
+import { parseArgs, simulatorOverrides, USAGE } from './cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { App, ShutdownReport } from './app.ts';
@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   const overrides = {
     ...(parsed.args.port === undefined ? {} : { http: { port: parsed.args.port } }),
     ...(parsed.args.exchange === undefined ? {} : { exchange: { transport: parsed.args.exchange } }),
+    ...simulatorOverrides(parsed.args),
   };
   const load = () => loadConfig({ env: process.env, configPath: parsed.args.configPath, overrides });
   const loaded = load();

@@ -1,17 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../../config/schema.ts';
-import { LockStepClock } from '../clock/lockStepClock.ts';
+import { createLockStepRun } from '../clock/lockStepRun.ts';
 import { hashString, mulberry32 } from '../core/rng.ts';
 import { getStrategy } from '../core/strategy/registry.ts';
-import { countInFlight } from '../exchange/inFlightPort.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
 import { simulatorAccountStream } from '../runtime/accountStreams.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
-import { createReplayExchange } from '../sim/index.ts';
-import type { EntryOrder } from '../../machines/strategy.types.ts';
+import type { ReplayExchange } from '../sim/index.ts';
+import { actorOrderOf, createReplayFromInput } from './replayInput.ts';
 import { EquityRecorder } from './equityRecorder.ts';
 import { checkPeriodMs, type BacktestInput, type RunHooks } from './input.ts';
 import { PauseLog } from './pauseLog.ts';
@@ -36,23 +35,6 @@ export interface ActorEngineOptions extends RunHooks {
   readonly logger?: Logger;
 }
 
-class EntrySequencer {
-  private pending: { readonly index: number; readonly release: () => void }[] = [];
-  constructor(private readonly order: ReadonlyMap<string, number>) {}
-  admit = (entry: EntryOrder): Promise<void> =>
-    new Promise<void>((release) => {
-      this.pending.push({ index: this.order.get(entry.actorId) ?? Number.MAX_SAFE_INTEGER, release });
-    });
-  /** Admits every waiting entry in actor order; true when there was one. */
-  release(): boolean {
-    if (this.pending.length === 0) return false;
-    const batch = this.pending.sort((a, b) => a.index - b.index);
-    this.pending = [];
-    for (const entry of batch) entry.release();
-    return true;
-  }
-}
-
 export function backtestConfig(input: BacktestInput): AppConfig {
   const { config } = input;
   return {
@@ -68,43 +50,33 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   const config = backtestConfig(input);
   const { from, to } = input;
   const system = buildSystemInput(config, from);
-  const actorOrder = new Map(system.symbols.flatMap((s) => s.children).map((c, i) => [c.actorId, i] as const));
-  const sequencer = new EntrySequencer(actorOrder);
-
-  let counter: ReturnType<typeof countInFlight> | undefined;
-  let runtime: Runtime | undefined;
-  // Quiescent = no exchange call in flight and no candle close waiting to be dispatched.
-  const clock = new LockStepClock(from, () => (counter?.inFlight() ?? 0) > 0 || (runtime?.market.busy() ?? false), () => sequencer.release());
-  const sim = createReplayExchange({
-    clock,
-    seed: config.simulator.seed,
-    symbols: new Map([...input.data].map(([symbol, d]) => [symbol, { instrument: d.instrument, series: d.series, funding: d.funding }])),
-    initialBalance: config.simulator.initialBalance,
-    takerFeeRate: config.simulator.takerFeeRate,
-    makerFeeRate: config.simulator.makerFeeRate,
-    slippageBps: config.simulator.slippageBps,
+  let sim: ReplayExchange | undefined;
+  const run = createLockStepRun(from, actorOrderOf(system), (clock) => {
+    sim = createReplayFromInput(input, clock);
+    return sim.port;
   });
-  counter = countInFlight(sim.port);
+  const { clock } = run;
+  const replay = sim!;
 
   const book = new TradeBook();
   const funding = new Map<string, { settlements: number; total: number }>();
-  sim.engine.on('execution', (e) => book.fill({ symbol: e.symbol, side: e.side, qty: e.execQty, price: e.execPrice, fee: e.execFee, time: e.execTime, kind: e.stopOrderType, orderLinkId: e.orderLinkId }));
-  sim.engine.on('funding', (f) => {
+  replay.engine.on('execution', (e) => book.fill({ symbol: e.symbol, side: e.side, qty: e.execQty, price: e.execPrice, fee: e.execFee, time: e.execTime, kind: e.stopOrderType, orderLinkId: e.orderLinkId }));
+  replay.engine.on('funding', (f) => {
     book.funding(f.symbol, f.payment);
     const c = funding.get(f.symbol) ?? { settlements: 0, total: 0 };
     funding.set(f.symbol, { settlements: c.settlements + 1, total: toFixedNumber(c.total + f.payment, 8) });
   });
 
   const logger = options.logger ?? createLogger({ level: 'silent', pretty: 'never' });
-  runtime = new Runtime({
+  const runtime = new Runtime({
     config,
-    exchange: counter.port,
+    exchange: run.port,
     clock,
     logger,
     metrics: createMetrics(),
     random: mulberry32(hashString(`runtime:${config.simulator.seed}`)),
     resolveStrategy: getStrategy,
-    admitEntry: sequencer.admit,
+    admitEntry: run.admitEntry,
     observeActors: false,
     // Every decision instant reads the account exactly (fills in between arrive as pushes),
     // and a close is dispatched to every actor before time moves on.
@@ -125,15 +97,17 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
         }),
     },
   });
-  runtime.followAccount(simulatorAccountStream(sim.engine));
-  const pauses = new PauseLog(config.risk.dailyLossLimitPct, runtime.account, () => sim.engine.balance().equity);
+  runtime.followAccount(simulatorAccountStream(replay.engine));
+  // Quiescent also means no candle close waiting to be dispatched to the actors.
+  run.holdWhile(() => runtime.market.busy());
+  const pauses = new PauseLog(config.risk.dailyLossLimitPct, runtime.account, () => replay.engine.balance().equity);
   runtime.root.on('escalation', (event) => pauses.onRecord(event.record));
 
   const equity = new EquityRecorder();
   const sample = (time: number): void => {
-    const balance = sim.engine.balance();
+    const balance = replay.engine.balance();
     let exposure = 0;
-    for (const p of sim.engine.positions()) exposure += p.size * p.markPrice;
+    for (const p of replay.engine.positions()) exposure += p.size * p.markPrice;
     equity.record(time, balance.equity, exposure);
   };
   const grid = checkPeriodMs(input);
@@ -149,12 +123,12 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   await clock.settle();
   sample(to);
   pauses.finish(to);
-  book.closeAll(to, (symbol) => sim.market.markAt(symbol, to));
+  book.closeAll(to, (symbol) => replay.market.markAt(symbol, to));
   return runSummary({
     engine: 'actors',
     input,
     startEquity: config.simulator.initialBalance,
-    endEquity: sim.engine.balance().equity,
+    endEquity: replay.engine.balance().equity,
     trades: book.trades(),
     equity: equity.series(),
     pauses: pauses.records,

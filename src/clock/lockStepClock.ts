@@ -53,19 +53,36 @@ export class LockStepClock implements Clock {
     }
   }
 
+  /** When the next timer is due (undefined: none is set). */
+  nextTimerAt(): number | undefined {
+    return this.timers.peek()?.at;
+  }
+
+  /**
+   * Moves time to the next timer and fires every timer due then (in creation order), then
+   * waits for quiescence. Returns the time reached, or undefined when no timer was set.
+   * Call it only once `settle()` has returned (the paced driver of `npm start` does).
+   */
+  async step(): Promise<number | undefined> {
+    const next = this.timers.peek();
+    if (!next) return undefined;
+    const at = next.at;
+    if (at > this.current) this.current = at;
+    const batch: HeapTimer[] = [];
+    while (this.timers.peek()?.at === at) batch.push(this.timers.pop()!);
+    // A timer of this batch may cancel a later one of the same batch (as with the array).
+    for (const timer of batch) if (!timer.cancelled) timer.fn();
+    await this.settle();
+    return at;
+  }
+
   /** Runs every timer due up to `end` (inclusive), batch by batch, then sets the time to `end`. */
   async runUntil(end: number, afterBatch?: (time: number) => void): Promise<void> {
     await this.settle();
     for (;;) {
       const next = this.timers.peek();
       if (!next || next.at > end) break;
-      const at = next.at;
-      if (at > this.current) this.current = at;
-      const batch: HeapTimer[] = [];
-      while (this.timers.peek()?.at === at) batch.push(this.timers.pop()!);
-      // A timer of this batch may cancel a later one of the same batch (as with the array).
-      for (const timer of batch) if (!timer.cancelled) timer.fn();
-      await this.settle();
+      const at = (await this.step())!;
       afterBatch?.(at);
     }
     if (end > this.current) this.current = end;

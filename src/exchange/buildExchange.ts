@@ -15,6 +15,12 @@ import { createBybitExchange, type BybitExchange } from './bybit/createBybitExch
 import { resolveEndpoints, wsStreamUrls } from './bybit/venues.ts';
 import { withDeadline } from './deadlinePort.ts';
 import { syncedSimClock } from './simClock.ts';
+import { lockStepConfig, planSimulatorReplay } from './simulatorReplay.ts';
+import { createLockStepRun, PacedLockStepDriver } from '../clock/lockStepRun.ts';
+import { actorOrderOf, createReplayFromInput } from '../backtest/replayInput.ts';
+import type { BacktestInput } from '../backtest/input.ts';
+import { buildSystemInput } from '../runtime/systemInput.ts';
+import type { EntryOrder } from '../../machines/strategy.types.ts';
 
 /**
  * Picks the exchange and the clock for the configuration:
@@ -32,6 +38,14 @@ export interface BuiltExchange {
   readonly simulator?: SimExchange;
   readonly simServer?: ExchangeSimServer;
   readonly bybit?: BybitExchange;
+  /** The configuration the runtime must use when the exchange changed it (a replay fits the presets to the data). */
+  readonly config?: AppConfig;
+  /** Lock-step: the admission gate for the runtime's entries (src/clock/lockStepRun.ts). */
+  readonly admitEntry?: (entry: EntryOrder) => Promise<void>;
+  /** Lock-step: starts moving simulated time; call once the runtime has started. */
+  startClock?(): void;
+  /** Lock-step: time also waits while `busy` (the runtime's close dispatch, see LockStepRun.holdWhile). */
+  holdClockWhile?(busy: () => boolean): void;
   close(): Promise<void>;
 }
 
@@ -53,7 +67,12 @@ function simulatorStart(config: AppConfig): number {
 }
 
 function buildSimulator(config: AppConfig, clock: Clock, epoch: number): SimExchange {
+  // Every preset's symbols are listed, whatever simulator.instruments says.
+  const instruments = [...new Set([...config.simulator.instruments, ...config.strategies.flatMap((p) => p.symbols)])];
   return createSimExchange({
+    instruments,
+    gaps: config.simulator.gaps,
+    fillModel: config.simulator.fillModel,
     clock,
     seed: config.simulator.seed,
     origin: epoch - Math.round(config.simulator.historyDays * 1440) * MINUTE,
@@ -72,6 +91,7 @@ interface AdapterTarget {
   readonly restUrls: readonly string[];
   readonly wsPublicUrl: string;
   readonly wsPrivateUrl: string;
+  readonly wsTradeUrl: string;
   readonly apiKey: string;
   readonly apiSecret: string;
 }
@@ -84,6 +104,8 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
     restUrls: target.restUrls,
     wsPublicUrl: target.wsPublicUrl,
     wsPrivateUrl: target.wsPrivateUrl,
+    wsTradeUrl: target.wsTradeUrl,
+    orderTransport: ex.orderTransport,
     credentials: { apiKey: target.apiKey, apiSecret: target.apiSecret },
     recvWindowMs: ex.recvWindowMs,
     requestTimeoutMs: ex.requestTimeoutMs,
@@ -102,6 +124,38 @@ async function startAdapter(target: AdapterTarget, o: BuildExchangeOptions, cloc
   await bybit.start();
   if (ex.streams) subscribeStreams(bybit, config, logger);
   return bybit;
+}
+
+/**
+ * `simulator.clock: lockstep` (inproc): the replay on the lock-step clock, paced by
+ * simulator.speed, with the actor engine's admission gate and account-check grid, so the
+ * run makes the trades `npm run backtest -- --engine actors` makes on the same input.
+ */
+function buildLockStep(o: BuildExchangeOptions, input: BacktestInput, market: string): BuiltExchange {
+  const { config, logger } = o;
+  const runtimeConfig = lockStepConfig(input);
+  let simulator: SimExchange | undefined;
+  const run = createLockStepRun(input.from, actorOrderOf(buildSystemInput(runtimeConfig, input.from)), (clock) => {
+    simulator = createReplayFromInput(input, clock);
+    simulator.faults.forbidLatency('lock-step time has zero latency by design; latencyMs works with the accelerated clock');
+    return withDeadline(simulator.port, clock, config.exchange.requestTimeoutMs);
+  });
+  const driver = new PacedLockStepDriver(run.clock, {
+    speed: config.simulator.speed,
+    end: input.to,
+    onEnd: () => logger.info({ event: 'replay_end', time: new Date(input.to).toISOString() }, `lock-step replay reached its end (${new Date(input.to).toISOString()}); simulated time stops here`),
+  });
+  return {
+    port: run.port,
+    clock: run.clock,
+    venueLabel: `built-in simulator in process (${market}, lock-step time, at most ${config.simulator.speed}x)`,
+    simulator: simulator!,
+    config: runtimeConfig,
+    admitEntry: run.admitEntry,
+    holdClockWhile: run.holdWhile,
+    startClock: () => driver.start(),
+    close: () => driver.stop(),
+  };
 }
 
 /** Subscribes what the configured presets trade; events are counted at debug level until the order manager consumes them. */
@@ -125,26 +179,34 @@ export async function buildExchange(o: BuildExchangeOptions): Promise<BuiltExcha
   const ex = config.exchange;
 
   if (config.mode === 'dry-run' && ex.venue !== 'local') {
-    const epoch = simulatorStart(config);
+    const replay = await planSimulatorReplay(config);
+    for (const line of replay?.skipped ?? []) logger.warn({ event: 'replay_preset_skipped', reason: line }, `preset left out of the replay: ${line}`);
+    const market = replay
+      ? `${replay.input.market === 'history' ? 'stored candles' : `the seeded synthetic candles (seed ${config.simulator.seed})`} from ${new Date(replay.input.from).toISOString()} to ${new Date(replay.input.to).toISOString()}`
+      : `seed ${config.simulator.seed}`;
+    if (replay && config.simulator.clock === 'lockstep') return buildLockStep(o, replay.input, market);
+    const epoch = replay ? replay.input.from : simulatorStart(config);
     const clock = o.clock ?? new AcceleratedClock(epoch, config.simulator.speed);
-    const simulator = buildSimulator(config, clock, epoch);
-    const simLabel = `built-in simulator (seed ${config.simulator.seed}, ${config.simulator.speed}x time)`;
+    const simulator = replay ? createReplayFromInput(replay.input, clock) : buildSimulator(config, clock, epoch);
+    const runtimeConfig = replay ? { config: replay.input.config } : {};
+    const simLabel = `built-in simulator (${market}, ${config.simulator.speed}x time)`;
     if (ex.transport === 'inproc') {
-      return { port: withDeadline(simulator.port, clock, ex.requestTimeoutMs), clock, venueLabel: simLabel, simulator, close: async () => undefined };
+      return { port: withDeadline(simulator.port, clock, ex.requestTimeoutMs), clock, venueLabel: simLabel, simulator, ...runtimeConfig, close: async () => undefined };
     }
     // The generated account lives only as long as this process.
     const account = { apiKey: `sim-${randomBytes(6).toString('hex')}`, apiSecret: randomBytes(18).toString('hex') };
-    const simServer = await startExchangeSimServer({ sim: simulator, clock, accounts: [account], logger: logger.child({ component: 'exchange-sim' }) });
+    const simServer = await startExchangeSimServer({ sim: simulator, clock, port: config.simulator.serverPort, accounts: [account], logger: logger.child({ component: 'exchange-sim' }) });
     try {
       const ws = wsStreamUrls(simServer.wsUrl);
-      const bybit = await startAdapter({ venue: 'simulator', restUrls: [simServer.url], wsPublicUrl: ws.publicUrl, wsPrivateUrl: ws.privateUrl, ...account }, o, clock);
+      const bybit = await startAdapter({ venue: 'simulator', restUrls: [simServer.url], wsPublicUrl: ws.publicUrl, wsPrivateUrl: ws.privateUrl, wsTradeUrl: ws.tradeUrl, ...account }, o, clock);
       return {
         port: bybit.port,
         clock,
-        venueLabel: `built-in simulator over the Bybit V5 wire protocol at ${simServer.url} (seed ${config.simulator.seed}, ${config.simulator.speed}x time)`,
+        venueLabel: `built-in simulator over the Bybit V5 wire protocol at ${simServer.url} (${market}, ${config.simulator.speed}x time)`,
         simulator,
         simServer,
         bybit,
+        ...runtimeConfig,
         async close() {
           await bybit.close();
           await simServer.close();

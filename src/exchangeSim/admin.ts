@@ -58,6 +58,7 @@ export function handleAdmin(method: string, path: string, rawBody: string, ctx: 
         positionsWithStops: positions.filter((p) => p.stopLoss > 0 || p.takeProfit > 0).length,
         duplicateOrderLinkIdRejected: deps.stats.duplicateOrderLinkIdRejected,
         requests: deps.stats.requests,
+        wsTradeOps: deps.stats.wsTradeOps,
         rateLimited: { ...deps.stats.rateLimited },
         wsConnections: ctx.wsConnections(),
         faults: deps.faults.get(),

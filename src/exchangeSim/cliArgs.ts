@@ -16,6 +16,13 @@ export const USAGE = `Usage: npm run exchange-sim -- [options]
   --history-days N    generated history before the start (default 3)
   --balance USDT      initial balance (default 10000)
   --scenario FILE     JSON or YAML fault scenario
+  --instruments S,... listed symbols (default BTCUSDT,ETHUSDT,SOLUSDT); others answer 10001
+  --funding-rate R    funding rate per 8 h settlement (default 0.0001)
+  --gaps-per-day N    expected gaps in the generated price path per symbol-day (default 0)
+  --history S:I,...   replay stored candles instead of the generated market, e.g. BTCUSDT:60,ETHUSDT:60
+  --from ISO          where the replay starts (required with --history; simulated time starts there)
+  --to ISO            where it ends (default: the end of the stored data)
+  --history-dir DIR   the history store (default data/history)
   --api-key K         accepted API key (default ${DEMO_API_KEY})
   --api-secret S      its secret (default ${DEMO_API_SECRET})
   --admin-token T     bearer token of the /__sim admin endpoints (or EXCHANGE_SIM_ADMIN_TOKEN);
@@ -39,6 +46,21 @@ const cliSchema = z
     'history-days': number('an integer 1..30').pipe(z.number().int().min(1).max(30)).default(3),
     balance: number('a number > 0').pipe(z.number().positive()).default(10_000),
     scenario: z.string().min(1).optional(),
+    instruments: z
+      .string()
+      .transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+      .pipe(z.array(z.string().regex(/^[A-Z0-9]{2,24}USDT$/, 'expected USDT symbols such as BTCUSDT')).min(1))
+      .optional(),
+    'funding-rate': number('a rate between -0.01 and 0.01').pipe(z.number().min(-0.01).max(0.01)).default(0.0001),
+    'gaps-per-day': number('a number >= 0').pipe(z.number().min(0).max(1440)).default(0),
+    history: z
+      .string()
+      .transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+      .pipe(z.array(z.string().regex(/^[A-Z0-9]{2,24}USDT:(1|3|5|15|30|60|120|240|360|720)$/, 'expected SYMBOL:INTERVAL such as BTCUSDT:60')).min(1))
+      .optional(),
+    from: z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)), 'expected an ISO-8601 time').optional(),
+    to: z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)), 'expected an ISO-8601 time').optional(),
+    'history-dir': z.string().min(1).optional(),
     'api-key': z.string().min(1).default(DEMO_API_KEY),
     'api-secret': z.string().min(1).default(DEMO_API_SECRET),
     'admin-token': z.string().regex(/^[\x21-\x7e]{24,512}$/, 'expected at least 24 printable characters without spaces').optional(),
@@ -69,6 +91,13 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'history-days': { type: 'string' },
         balance: { type: 'string' },
         scenario: { type: 'string' },
+        instruments: { type: 'string' },
+        'funding-rate': { type: 'string' },
+        'gaps-per-day': { type: 'string' },
+        history: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'history-dir': { type: 'string' },
         'api-key': { type: 'string' },
         'api-secret': { type: 'string' },
         'admin-token': { type: 'string' },
@@ -92,6 +121,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     if (!isLoopbackHost(a.host) && !a['admin-token']) {
       return { ok: false, problems: [`--host ${a.host} is not a loopback address: the /__sim admin endpoints need --admin-token (or EXCHANGE_SIM_ADMIN_TOKEN)`] };
     }
+    if (a.history && !a.from) return { ok: false, problems: ['--from: required with --history (where the replay starts)'] };
     return { ok: true, args: a };
   }
   return { ok: false, problems: result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`) };

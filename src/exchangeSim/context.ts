@@ -1,11 +1,14 @@
 import type { Clock } from '../ports/clock.ts';
 import type { SimExchange } from '../sim/index.ts';
 import type { WireFaultController } from './faults.ts';
+import type { FundingLedger } from './fundingLedger.ts';
 
 /** Counters the admin endpoint /__sim/state reports. */
 export interface ServerStats {
   duplicateOrderLinkIdRejected: number;
   requests: number;
+  /** Order ops served over the WS trade API (/v5/trade), whatever their outcome. */
+  wsTradeOps: number;
   /** Rate-limit answers sent: per-UID 10006 (limit or storm) and IP-limit HTTP 403. */
   rateLimited: { retCode10006: number; http403: number };
 }
@@ -16,8 +19,8 @@ export interface SimDeps {
   readonly clock: Clock;
   readonly faults: WireFaultController;
   readonly stats: ServerStats;
-  /** Symbols listed by instruments-info / tickers without a symbol: defaults plus any seen. */
-  readonly knownSymbols: Set<string>;
+  /** Funding settlements charged to the account, as execution rows. */
+  readonly funding: FundingLedger;
   /** Wall clock: the edge simulating Bybit's servers (signature windows, envelope time). */
   readonly wallNow: () => number;
 }

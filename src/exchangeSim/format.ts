@@ -1,6 +1,9 @@
 import { formatToStep } from '../core/steps.ts';
 import type { Balance, Candle, Execution, Instrument, Order, Position, Ticker } from '../domain/types.ts';
-import { FUNDING_INTERVAL_MS, SIM_FUNDING_RATE } from '../sim/funding.ts';
+import { FUNDING_INTERVAL_MS, type FundingSettlement } from '../sim/funding.ts';
+import type { BookSnapshot } from '../sim/orderBook.ts';
+import { isKlineInterval, klineNext } from '../sim/klineIntervals.ts';
+import type { PublicTrade } from '../sim/publicTrades.ts';
 
 /**
  * Domain objects -> Bybit V5 wire objects. Bybit sends numbers inside `result` as decimal
@@ -92,7 +95,8 @@ export function klineRow(c: Candle, i: Instrument): string[] {
 /** WS kline item (numbers for times, strings for figures, as Bybit pushes it). */
 export function wsKline(c: Candle, interval: string, i: Instrument, confirm: boolean, now: number): Record<string, unknown> {
   const [, open, high, low, close, volume, turnover] = klineRow(c, i);
-  return { start: c.start, end: c.start + Number(interval) * 60_000 - 1, interval, open, close, high, low, volume, turnover, confirm, timestamp: now };
+  const end = isKlineInterval(interval) ? klineNext(interval, c.start) - 1 : c.start + Number(interval) * 60_000 - 1;
+  return { start: c.start, end, interval, open, close, high, low, volume, turnover, confirm, timestamp: now };
 }
 
 export interface DayStats {
@@ -104,7 +108,22 @@ export interface DayStats {
   readonly prevPrice1h: number;
 }
 
-export function tickerView(t: Ticker, i: Instrument, day: DayStats, nextFundingTime: number): Record<string, string> {
+/** REST orderbook result (and WS orderbook data without ts/cts): bids descending, asks ascending, [price, size] strings. */
+export function bookView(book: BookSnapshot & { readonly symbol: string; readonly time: number; readonly u: number; readonly seq: number }, i: Instrument): Record<string, unknown> {
+  return { s: book.symbol, b: book.bids.map(([p, q]) => [price(p, i), qty(q, i)]), a: book.asks.map(([p, q]) => [price(p, i), qty(q, i)]), ts: book.time, u: book.u, seq: book.seq, cts: book.time };
+}
+
+/** REST recent-trade item (linear). */
+export function tradeView(t: PublicTrade, i: Instrument): Record<string, unknown> {
+  return { execId: t.id, symbol: t.symbol, price: price(t.price, i), size: qty(t.size, i), side: t.side, time: String(t.time), isBlockTrade: false, isRPITrade: false, seq: String(t.seq) };
+}
+
+/** WS publicTrade item. */
+export function wsTradeView(t: PublicTrade, i: Instrument): Record<string, unknown> {
+  return { T: t.time, s: t.symbol, S: t.side, v: qty(t.size, i), p: price(t.price, i), L: t.tickDirection, i: t.id, BT: false, RPI: false, seq: t.seq };
+}
+
+export function tickerView(t: Ticker, i: Instrument, day: DayStats, funding: FundingSettlement, book: BookSnapshot): Record<string, string> {
   const pct = day.prevPrice24h > 0 ? ((t.lastPrice - day.prevPrice24h) / day.prevPrice24h).toFixed(6) : '0';
   return {
     symbol: t.symbol,
@@ -120,21 +139,23 @@ export function tickerView(t: Ticker, i: Instrument, day: DayStats, nextFundingT
     openInterestValue: '0',
     turnover24h: dec(day.turnover24h),
     volume24h: dec(day.volume24h),
-    // The same rate /v5/market/funding/history reports for every settlement.
-    fundingRate: dec(SIM_FUNDING_RATE),
-    nextFundingTime: String(nextFundingTime),
+    // The next settlement the engine will charge (the funding history lists the past ones).
+    fundingRate: dec(funding.rate),
+    nextFundingTime: String(funding.time),
     predictedDeliveryPrice: '',
     basisRate: '',
     basis: '',
     deliveryFeeRate: '',
     deliveryTime: '0',
-    ask1Size: qty(i.minOrderQty * 100, i),
+    ask1Size: qty(book.asks[0]?.[1] ?? 0, i),
     bid1Price: price(t.bid1Price, i),
     ask1Price: price(t.ask1Price, i),
-    bid1Size: qty(i.minOrderQty * 100, i),
+    bid1Size: qty(book.bids[0]?.[1] ?? 0, i),
     preOpenPrice: '',
     preQty: '',
     curPreListingPhase: '',
+    fundingIntervalHour: String(FUNDING_INTERVAL_MS / 3_600_000),
+    fundingCap: '0.005',
   };
 }
 

@@ -34,6 +34,10 @@ function adminAccess(method: string, path: string): Access {
 
 class BodyTooLargeError extends Error {}
 
+/**
+ * The request body as text. An oversized body (declared or streamed) stops the reading at
+ * once: the server never buffers more than MAX_BODY bytes of it.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -95,7 +99,10 @@ export function createHttpHandler(h: HttpHandlerDeps): (req: IncomingMessage, re
       rawBody = await readBody(req);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      send(res, 413, `request body larger than ${MAX_BODY} bytes`, 'text/plain', { connection: 'close' });
+      // Refused before any route runs, in Bybit's envelope, and the connection closed (the
+      // rest of the body is not read).
+      const tooLarge = new BybitApiError(10001, `params error: request body larger than ${MAX_BODY} bytes`, 413);
+      send(res, 413, JSON.stringify(fail(tooLarge, deps.wallNow())), 'application/json', { connection: 'close' });
       req.socket.destroySoon();
       return;
     }

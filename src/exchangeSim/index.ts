@@ -8,6 +8,7 @@ import type { ExchangeSimAccount } from './auth.ts';
 import type { ServerStats, SimDeps } from './context.ts';
 import { WireFaultController } from './faults.ts';
 import { createHttpHandler } from './httpHandler.ts';
+import { FundingLedger } from './fundingLedger.ts';
 import { DEFAULT_IP_LIMIT, RateLimiter } from './rateLimit.ts';
 import { runTimeline, scenarioSchema, type ScenarioInput } from './scenario.ts';
 import { WsHub } from './ws/hub.ts';
@@ -55,8 +56,6 @@ export interface ExchangeSimServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
-
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
@@ -91,8 +90,9 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
   const accounts = new Map(options.accounts.map((a) => [a.apiKey, a]));
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const faults = new WireFaultController(sim.faults);
-  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, rateLimited: { retCode10006: 0, http403: 0 } };
-  const deps: SimDeps = { sim, clock, faults, stats, knownSymbols: new Set(DEFAULT_SYMBOLS), wallNow: () => Date.now() };
+  const stats: ServerStats = { duplicateOrderLinkIdRejected: 0, requests: 0, wsTradeOps: 0, rateLimited: { retCode10006: 0, http403: 0 } };
+  const funding = new FundingLedger(sim.market.seed);
+  const deps: SimDeps = { sim, clock, faults, stats, funding, wallNow: () => Date.now() };
   const limiter = new RateLimiter(scenario.limits.endpoints, scenario.limits.ip ?? DEFAULT_IP_LIMIT);
 
   // Hung requests wait here until the hang fault is cleared.
@@ -103,7 +103,7 @@ export async function startExchangeSimServer(options: ExchangeSimServerOptions):
     waiters.forEach((w) => w());
   };
   const wallTimers = new Set<NodeJS.Timeout>();
-  const hub = new WsHub(deps, accounts, logger);
+  const hub = new WsHub(deps, accounts, limiter, logger);
   const admin: AdminContext = {
     deps,
     wsConnections: () => hub.connections.size,

@@ -21,9 +21,12 @@ export const intString = z
 
 const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-export const marketCategory = z.enum(['linear', 'spot', 'inverse']);
-/** The simulator trades linear perpetuals only; spot is served for market data. */
-export const tradeCategory = z.literal('linear', { error: 'only category linear is traded by the simulator' });
+/** Bybit's categories. The simulator lists linear perpetuals (and their spot market data); inverse and option list nothing. */
+export const marketCategory = z.enum(['linear', 'spot', 'inverse', 'option'], { error: 'params error: category invalid' });
+/** Trading endpoints: linear is traded; inverse and option have no instruments, so their lists are empty and their orders refused (10001 symbol invalid). */
+export const tradeCategory = z.enum(['linear', 'inverse', 'option'], { error: 'params error: category invalid' });
+/** Account and order lists: spot has orders on Bybit too (none here). */
+export const listCategory = z.enum(['linear', 'inverse', 'option', 'spot'], { error: 'params error: category invalid' });
 const symbol = z.string().min(1);
 
 export const klineQuery = z.object({
@@ -49,12 +52,16 @@ export const tickersQuery = z.object({ category: marketCategory, symbol: symbol.
 export const instrumentsQuery = z.object({
   category: marketCategory,
   symbol: symbol.optional(),
+  baseCoin: z.string().optional(),
   status: z.string().optional(),
   limit: intString.pipe(z.number().int().min(1).max(1000)).default(500),
   cursor: z.string().optional(),
 });
 
 export const orderbookQuery = z.object({ category: marketCategory, symbol, limit: intString.pipe(z.number().int().min(1).max(1000)).optional() });
+
+/** recent-trade: linear 1..1000, default 500 (docs market/recent-trade); spot 1..60, default 60. */
+export const recentTradeQuery = z.object({ category: marketCategory, symbol: symbol.optional(), baseCoin: z.string().optional(), limit: intString.pipe(z.number().int().min(1).max(1000)).optional() });
 
 export const createOrderBody = z
   .object({
@@ -89,7 +96,7 @@ export const amendOrderBody = z.object({ ...lookupShape, qty: decimal.optional()
 
 export const cancelAllBody = z
   .object({
-    category: tradeCategory,
+    category: listCategory,
     symbol: symbol.optional(),
     baseCoin: z.string().optional(),
     settleCoin: z.string().optional(),
@@ -103,7 +110,7 @@ const page = (max: number, fallback: number) => ({
 });
 
 export const openOrdersQuery = z.object({
-  category: tradeCategory,
+  category: listCategory,
   symbol: symbol.optional(),
   baseCoin: z.string().optional(),
   settleCoin: z.string().optional(),
@@ -115,7 +122,7 @@ export const openOrdersQuery = z.object({
 });
 
 export const historyQuery = z.object({
-  category: tradeCategory,
+  category: listCategory,
   symbol: symbol.optional(),
   baseCoin: z.string().optional(),
   settleCoin: z.string().optional(),
@@ -129,7 +136,7 @@ export const historyQuery = z.object({
 });
 
 export const executionsQuery = z.object({
-  category: tradeCategory,
+  category: listCategory,
   symbol: symbol.optional(),
   orderId: z.string().optional(),
   orderLinkId: z.string().optional(),

@@ -30,6 +30,11 @@ export class MatchingEngine {
     this.lastSync = options.clock.now();
   }
 
+  /** The account's fee rates (Bybit /v5/account/fee-rate). */
+  feeRates(): { readonly taker: number; readonly maker: number } {
+    return { taker: this.core.options.takerFeeRate, maker: this.core.options.makerFeeRate };
+  }
+
   on<K extends keyof EngineEvents>(event: K, listener: (payload: EngineEvents[K]) => void): () => void {
     return this.core.emitter.on(event, listener);
   }

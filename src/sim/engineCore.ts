@@ -10,6 +10,7 @@ import { IdGenerator } from './ids.ts';
 import type { SimMarket } from './simMarket.ts';
 import { averagePrice, money } from '../core/account/money.ts';
 import { OrderStore, type MutableOrder } from './orderStore.ts';
+import { walkBook } from './orderBook.ts';
 
 /** A funding settlement charged to (payment > 0) or paid to (payment < 0) the account. */
 export interface FundingEvent {
@@ -38,6 +39,13 @@ export interface EngineOptions {
   readonly takerFeeRate: number;
   readonly makerFeeRate: number;
   readonly slippageBps: number;
+  /**
+   * How a taker order (market order, marketable limit, triggered stop) fills on the
+   * generated market: 'book' walks the order book (src/sim/orderBook.ts; slippage follows
+   * size), 'slippage' moves the price by slippageBps. Replays of stored candles always use
+   * the core bar model with slippageBps (parity with the fast backtest engine).
+   */
+  readonly fillModel?: 'book' | 'slippage';
 }
 
 /**
@@ -149,6 +157,14 @@ export class EngineCore {
 
   slipped(price: number, side: Side, tickSize: number): number {
     return slippedPrice(price, side, this.options.slippageBps, tickSize);
+  }
+
+  /** The price a taker order of `qty` gets at `reference` (the market price then): see EngineOptions.fillModel. */
+  takerPrice(symbol: string, reference: number, side: Side, qty: number, time: number): number {
+    const { market } = this.options;
+    const instrument = market.instrument(symbol);
+    if (market.model === 'bars' || this.options.fillModel === 'slippage' || !(qty > 0)) return this.slipped(reference, side, instrument.tickSize);
+    return walkBook({ seed: market.seed, symbol, instrument, price: reference, liquidity: market.liquidity(symbol), time }, side, qty).price;
   }
 
   positionView(position: PositionState): Position {

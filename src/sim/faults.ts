@@ -4,6 +4,7 @@ import type { FaultState } from './types.ts';
 /** Holds the simulator's injected faults; the HTTP control API patches them at run time. */
 export class FaultController {
   private state: FaultState;
+  private latencyForbidden: string | null = null;
 
   constructor(initial: Partial<FaultState> = {}) {
     this.state = FaultController.check({ down: false, authRejected: false, latencyMs: 0, nanCandles: [], errorRate: 0, ...initial });
@@ -14,8 +15,16 @@ export class FaultController {
   }
 
   set(patch: Partial<FaultState>): FaultState {
-    this.state = FaultController.check({ ...this.state, ...patch });
+    const next = FaultController.check({ ...this.state, ...patch });
+    if (this.latencyForbidden && next.latencyMs > 0) throw new InvalidRequestError(`latencyMs: ${this.latencyForbidden}`);
+    this.state = next;
     return this.get();
+  }
+
+  /** Lock-step runs: a latency would wait on a clock that only moves when nothing is in flight. */
+  forbidLatency(reason: string): void {
+    this.latencyForbidden = reason;
+    if (this.state.latencyMs > 0) this.state = { ...this.state, latencyMs: 0 };
   }
 
   private static check(state: FaultState): FaultState {

@@ -1,9 +1,12 @@
+import type { FundingSchedule } from '../core/fills/funding.ts';
+
 /**
- * Funding of the simulated perpetuals. The simulator advertises one constant rate (its
- * tickers' `fundingRate`) settled every 8 hours at 00:00, 08:00 and 16:00 UTC, Bybit's
- * default schedule (`fundingInterval: 480` in instruments-info). Its funding history is
- * that same rate at every settlement since the market's origin, so a client that
- * downloads the history sees exactly what the tickers announced.
+ * Funding as the simulator advertises and reports it. The engine charges the settlements
+ * of each symbol's FundingSchedule (src/core/fills/funding.ts: `simulator.fundingRate` at
+ * 00:00, 08:00 and 16:00 UTC on the generated market, Bybit's default schedule,
+ * `fundingInterval: 480` in instruments-info; the stored funding history on a replay), and
+ * the tickers, the funding history and the `execType: "Funding"` executions are read from
+ * that same schedule, so a client sees exactly what the wallet is charged.
  */
 export const SIM_FUNDING_RATE = 0.0001;
 export const FUNDING_INTERVAL_MS = 8 * 3_600_000;
@@ -23,9 +26,11 @@ export interface FundingHistoryQuery {
   readonly limit: number;
 }
 
-/** The next settlement strictly after `now`. */
-export function nextFundingTime(now: number): number {
-  return Math.floor(now / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS;
+/** The next settlement strictly after `now` and its rate (the tickers' fundingRate / nextFundingTime). */
+export function nextFunding(schedule: FundingSchedule, now: number): FundingSettlement {
+  const k = schedule.firstAfter(now);
+  if (k < schedule.length) return { time: schedule.time(k), rate: schedule.rate(k) };
+  return { time: Math.floor(now / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS, rate: 0 };
 }
 
 /**
@@ -33,12 +38,14 @@ export function nextFundingTime(now: number): number {
  * newest first, at most `limit`: Bybit's /v5/market/funding/history pages backwards from
  * `endTime` ("passing only endTime returns 200 records up till endTime").
  */
-export function fundingHistory(q: FundingHistoryQuery): FundingSettlement[] {
+export function fundingHistory(schedule: FundingSchedule, q: FundingHistoryQuery): FundingSettlement[] {
   const upper = Math.min(q.endTime ?? q.now, q.now);
   const lower = Math.max(q.origin, q.startTime ?? q.origin);
   const out: FundingSettlement[] = [];
-  for (let t = Math.floor(upper / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS; t >= lower && out.length < q.limit; t -= FUNDING_INTERVAL_MS) {
-    out.push({ time: t, rate: SIM_FUNDING_RATE });
+  for (let k = schedule.firstAfter(upper) - 1; k >= 0 && out.length < q.limit; k--) {
+    const time = schedule.time(k);
+    if (time < lower) break;
+    out.push({ time, rate: schedule.rate(k) });
   }
   return out;
 }

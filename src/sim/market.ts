@@ -9,20 +9,24 @@ import { instrumentFor, isUsdtSymbol } from './instruments.ts';
 import { MINUTE_MS, pathPrice, pathRange, type MinuteBar } from './pricePath.ts';
 import { MinuteSeries } from './series.ts';
 import type { RegimeName } from './types.ts';
-import type { SimMarket } from './simMarket.ts';
+import type { KlineQuery, SimMarket } from './simMarket.ts';
+import { MINUTE_TURNOVER } from './series.ts';
 import { configuredSchedule, type FundingSchedule } from '../core/fills/funding.ts';
 import { toFixedNumber } from '../core/fixedRound.ts';
 
 const BASE_PRICES: Record<string, number> = { BTCUSDT: 60_000, ETHUSDT: 3_000, SOLUSDT: 150 };
 
-/** A kline query in any Bybit interval (the wire server's /v5/market/kline). */
-export interface KlineQuery {
-  readonly symbol: string;
-  readonly interval: KlineInterval;
-  /** 1..1000. */
-  readonly limit: number;
-  readonly start?: number;
-  readonly end?: number;
+export type { KlineQuery } from './simMarket.ts';
+
+/** The symbols the simulator lists when none are configured (`simulator.instruments`). */
+export const DEFAULT_INSTRUMENTS: readonly string[] = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
+
+/** Jumps in the price path: a bar that opens away from the previous close (see MinuteSeries). */
+export interface GapOptions {
+  /** Expected gaps per symbol per simulated day (0 = none). */
+  readonly perDay: number;
+  /** Typical size in percent of the price (each gap is 0.5x..1.5x this, up or down). */
+  readonly sizePct: number;
 }
 
 export interface MarketOptions {
@@ -33,6 +37,10 @@ export interface MarketOptions {
   readonly regimes: Readonly<Record<string, RegimeName>>;
   /** Funding rate per settlement (00:00, 08:00, 16:00 UTC); 0 = no funding. */
   readonly fundingRate?: number;
+  /** Listed symbols (USDT perpetuals); default DEFAULT_INSTRUMENTS. Others are unknown symbols. */
+  readonly instruments?: readonly string[];
+  /** Gaps in the price path; default none. */
+  readonly gaps?: GapOptions;
 }
 
 /**
@@ -44,6 +52,8 @@ export interface MarketOptions {
 export class MarketGenerator implements SimMarket {
   readonly model = 'path' as const;
   readonly origin: number;
+  readonly seed: number;
+  private readonly listed: readonly string[];
   private readonly fundingSchedule: FundingSchedule;
   private readonly series = new Map<string, MinuteSeries>();
   private readonly instruments = new Map<string, Instrument>();
@@ -51,6 +61,12 @@ export class MarketGenerator implements SimMarket {
   constructor(private readonly options: MarketOptions) {
     if (options.origin % MINUTE_MS !== 0) throw new InvalidRequestError(`origin ${options.origin} is not minute-aligned`);
     this.origin = options.origin;
+    this.seed = options.seed;
+    const listed = options.instruments ?? DEFAULT_INSTRUMENTS;
+    for (const symbol of listed) if (!isUsdtSymbol(symbol)) throw new InvalidRequestError(`instrument ${symbol} is not a USDT perpetual symbol`);
+    this.listed = [...new Set(listed)].sort();
+    const gaps = options.gaps;
+    if (gaps && (!(gaps.perDay >= 0) || !(gaps.sizePct >= 0))) throw new InvalidRequestError('gaps.perDay and gaps.sizePct must be >= 0');
     this.fundingSchedule = configuredSchedule(options.fundingRate ?? 0, options.origin, Number.MAX_SAFE_INTEGER);
   }
 
@@ -74,10 +90,19 @@ export class MarketGenerator implements SimMarket {
     return Number((10 ** (-1 + (hashString(symbol) % 4000) / 1000)).toPrecision(5));
   }
 
+  symbols(): readonly string[] {
+    return this.listed;
+  }
+
+  liquidity(symbol: string): number {
+    this.instrument(symbol);
+    return MINUTE_TURNOVER[symbol] ?? 50_000;
+  }
+
   instrument(symbol: string): Instrument {
     let instrument = this.instruments.get(symbol);
     if (!instrument) {
-      if (!isUsdtSymbol(symbol)) throw new UnknownSymbolError(symbol);
+      if (!this.listed.includes(symbol)) throw new UnknownSymbolError(symbol);
       instrument = instrumentFor(symbol, this.basePrice(symbol));
       this.instruments.set(symbol, instrument);
     }
@@ -143,7 +168,9 @@ export class MarketGenerator implements SimMarket {
 
     const now = this.options.clock.now();
     if (now < this.origin) return [];
-    const first = klineCeil(interval, this.origin);
+    // The candle that contains the origin is served from the origin on (a listing's first
+    // weekly or monthly candle is partial on Bybit too).
+    const first = klineStart(interval, this.origin);
     const upper = klineStart(interval, Math.min(query.end ?? now, now));
     const starts: number[] = [];
     if (query.start !== undefined) {
@@ -158,7 +185,7 @@ export class MarketGenerator implements SimMarket {
   private candleAt(symbol: string, start: number, next: number, now: number): Candle {
     const series = this.seriesOf(symbol);
     const { tickSize, qtyStep } = this.instrument(symbol);
-    const first = this.minuteIndex(start);
+    const first = Math.max(0, this.minuteIndex(start));
     const end = this.minuteIndex(next);
     const current = this.minuteIndex(now);
     const closedEnd = Math.min(end, current);
@@ -188,7 +215,7 @@ export class MarketGenerator implements SimMarket {
     let series = this.series.get(symbol);
     if (!series) {
       const instrument = this.instrument(symbol);
-      series = new MinuteSeries(this.options.seed, symbol, this.origin, instrument, this.basePrice(symbol), this.options.regimes[symbol]);
+      series = new MinuteSeries(this.options.seed, symbol, this.origin, instrument, this.basePrice(symbol), this.options.regimes[symbol], this.options.gaps);
       this.series.set(symbol, series);
     }
     return series;

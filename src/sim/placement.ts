@@ -88,7 +88,7 @@ export function placeOrder(core: EngineCore, request: PlaceOrderRequest): OrderA
     if (at === null) {
       core.cancel(order, 'EC_NoImmediateQtyToFill');
     } else {
-      const slipped = core.slipped(at.price, order.side, instrument.tickSize);
+      const slipped = core.takerPrice(request.symbol, at.price, order.side, order.qty, now);
       const price = order.orderType === 'Market' ? slipped : order.side === 'Buy' ? Math.min(order.price, slipped) : Math.max(order.price, slipped);
       core.fill(order, price, false, at.time);
     }
@@ -156,7 +156,7 @@ export function amendOrder(core: EngineCore, request: AmendOrderRequest): OrderA
   const ticker = core.options.market.ticker(request.symbol);
   const marketable = order.side === 'Buy' ? order.price >= ticker.ask1Price : order.price <= ticker.bid1Price;
   if (marketable) {
-    const slipped = core.slipped(core.options.market.lastPrice(request.symbol), order.side, instrument.tickSize);
+    const slipped = core.takerPrice(request.symbol, core.options.market.lastPrice(request.symbol), order.side, qty - order.cumExecQty, order.updatedTime);
     core.fill(order, order.side === 'Buy' ? Math.min(order.price, slipped) : Math.max(order.price, slipped), false, order.updatedTime);
   }
   return { orderId: order.orderId, orderLinkId: order.orderLinkId };

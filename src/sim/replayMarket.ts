@@ -6,7 +6,8 @@ import { roundToStep } from '../core/steps.ts';
 import type { CandleColumns } from '../history/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CandleQuery } from '../ports/exchange.ts';
-import type { SimMarket } from './simMarket.ts';
+import type { KlineQuery, SimMarket } from './simMarket.ts';
+import { isKlineInterval, klineCeil, klineNext, klineStart } from './klineIntervals.ts';
 
 /** One symbol of a replay: its stored series (one per interval), its filters and its funding. */
 export interface ReplaySymbol {
@@ -19,6 +20,8 @@ export interface ReplaySymbol {
 export interface ReplayMarketOptions {
   readonly clock: Clock;
   readonly symbols: ReadonlyMap<string, ReplaySymbol>;
+  /** Seeds the order book and public trades served over the wire (default 0). */
+  readonly seed?: number;
 }
 
 interface Entry {
@@ -50,9 +53,13 @@ function upperBound(starts: Float64Array, length: number, value: number): number
  */
 export class ReplayMarket implements SimMarket {
   readonly model = 'bars' as const;
+  readonly seed: number;
+  readonly origin: number;
   private readonly entries = new Map<string, Entry>();
+  private readonly listed: readonly string[];
 
   constructor(private readonly options: ReplayMarketOptions) {
+    this.seed = options.seed ?? 0;
     for (const [symbol, s] of options.symbols) {
       if (s.series.length === 0) throw new InvalidRequestError(`replay of ${symbol} needs at least one candle series`);
       const sorted = [...s.series].sort((a, b) => intervalMs(a.interval) - intervalMs(b.interval));
@@ -65,6 +72,88 @@ export class ReplayMarket implements SimMarket {
         funding: s.funding ?? configuredSchedule(0, 0, 0),
       });
     }
+    this.listed = [...this.entries.keys()].sort();
+    let origin = Number.POSITIVE_INFINITY;
+    for (const e of this.entries.values()) if (e.price.length > 0) origin = Math.min(origin, e.price.start[0]!);
+    this.origin = Number.isFinite(origin) ? origin : 0;
+  }
+
+  symbols(): readonly string[] {
+    return this.listed;
+  }
+
+  priceAt(symbol: string, t: number): number {
+    return this.markAt(symbol, t);
+  }
+
+  /** Traded value per minute of the bars before `now` (their mean over the last day), else a floor. */
+  liquidity(symbol: string): number {
+    const e = this.entry(symbol);
+    const series = e.byInterval.values().next().value!;
+    const end = upperBound(series.start, series.length, this.options.clock.now() - e.stepMs);
+    const step = intervalMs(series.interval);
+    const rows = Math.max(1, Math.min(end, Math.ceil(86_400_000 / step)));
+    let value = 0;
+    for (let i = Math.max(0, end - rows); i < end; i++) {
+      const turnover = storedTurnover(series.turnover[i]!);
+      value += turnover > 0 ? turnover : series.volume[i]! * series.close[i]!;
+    }
+    const perMinute = value / ((rows * step) / 60_000);
+    return Number.isFinite(perMinute) && perMinute > 1_000 ? perMinute : 1_000;
+  }
+
+  /**
+   * Klines of any Bybit interval for the wire server, with the generator's paging rules
+   * (MarketGenerator.klines). A stored interval is served as stored; any other is built
+   * from the finest stored bars (its open time on the interval's grid; D, W and M on the
+   * UTC calendar). Only bars that have closed by now count, so the newest candle of a
+   * coarser interval may be forming, and a stored bar appears when it has closed.
+   */
+  klines(query: KlineQuery): Candle[] {
+    const { symbol, interval, limit } = query;
+    const e = this.entry(symbol);
+    if (!isKlineInterval(interval)) throw new InvalidRequestError(`interval ${String(interval)} is not supported`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidRequestError(`limit ${limit} must be an integer in 1..1000`);
+    const now = this.options.clock.now();
+    const stored = e.byInterval.get(interval as Interval);
+    const base = stored ?? e.byInterval.values().next().value!;
+    const baseStep = intervalMs(base.interval);
+    const closed = upperBound(base.start, base.length, now - baseStep);
+    if (closed === 0) return [];
+    const first = klineStart(interval, base.start[0]!);
+    const upper = klineStart(interval, Math.min(query.end ?? now, now));
+    const out: Candle[] = [];
+    const build = (s: number): Candle | null => {
+      const lo = upperBound(base.start, closed, s - 1);
+      const hi = upperBound(base.start, closed, klineNext(interval, s) - 1);
+      if (hi <= lo) return null;
+      let high = -Infinity;
+      let low = Infinity;
+      let volume = 0;
+      let turnover = 0;
+      for (let i = lo; i < hi; i++) {
+        high = Math.max(high, base.high[i]!);
+        low = Math.min(low, base.low[i]!);
+        volume += base.volume[i]!;
+        turnover += storedTurnover(base.turnover[i]!);
+      }
+      return { start: s, open: base.open[lo]!, high, low, close: base.close[hi - 1]!, volume, turnover };
+    };
+    // Periods without a closed bar (not yet begun, or a gap in the data) have no candle.
+    if (query.start !== undefined) {
+      const from = Math.max(first, stored ? query.start : klineCeil(interval, query.start));
+      for (let s = stored ? (base.start[upperBound(base.start, closed, from - 1)] ?? Infinity) : from; s <= upper && out.length < limit; s = klineNext(interval, s)) {
+        const c = build(s);
+        if (c) out.push(c);
+      }
+    } else {
+      for (let s = upper; s >= first && out.length < limit; s = klineStart(interval, s - 1)) {
+        const c = build(s);
+        if (c) out.push(c);
+      }
+      out.reverse();
+    }
+    return out;
   }
 
   private entry(symbol: string): Entry {

@@ -6,8 +6,14 @@ import { nextSegment, stepReturn, type Segment } from './regimes.ts';
 import type { RegimeName } from './types.ts';
 import { toFixedNumber } from '../core/fixedRound.ts';
 
+/** Gap settings (MarketOptions.gaps): expected gaps per day and their typical size in %. */
+export interface SeriesGaps {
+  readonly perDay: number;
+  readonly sizePct: number;
+}
+
 /** Typical traded value per minute in USDT, so volumes look like the real markets. */
-const MINUTE_TURNOVER: Record<string, number> = { BTCUSDT: 1_500_000, ETHUSDT: 800_000, SOLUSDT: 300_000 };
+export const MINUTE_TURNOVER: Record<string, number> = { BTCUSDT: 1_500_000, ETHUSDT: 800_000, SOLUSDT: 300_000 };
 
 /**
  * The 1-minute history of one symbol, generated in time order from `origin` and cached in
@@ -27,6 +33,9 @@ export class MinuteSeries {
   private lastClose: number;
   private segment: Segment | null = null;
   private readonly minuteTurnover: number;
+  private readonly gapChance: number;
+  private readonly gapSize: number;
+  private readonly gapRandom: Random | null;
 
   constructor(
     seed: number,
@@ -35,8 +44,13 @@ export class MinuteSeries {
     private readonly instrument: Instrument,
     basePrice: number,
     private readonly regime: RegimeName | undefined,
+    gaps?: SeriesGaps,
   ) {
     this.random = mulberry32(hashString(`${seed}:market:${symbol}:${origin}`));
+    // Gaps draw from their own stream, so a market without gaps is exactly the one it always was.
+    this.gapChance = gaps && regime !== 'flat' ? Math.min(1, gaps.perDay / 1440) : 0;
+    this.gapSize = gaps ? gaps.sizePct / 100 : 0;
+    this.gapRandom = this.gapChance > 0 ? mulberry32(hashString(`${seed}:gaps:${symbol}:${origin}`)) : null;
     this.lastClose = roundToStep(basePrice, instrument.tickSize);
     this.logPrice = Math.log(this.lastClose);
     this.minuteTurnover = MINUTE_TURNOVER[symbol] ?? 50_000;
@@ -104,9 +118,17 @@ export class MinuteSeries {
     const volumeNoise = gaussian(this.random);
     const spike = this.random() < 0.01 ? 3 + 5 * this.random() : 1;
 
+    // A gap: the bar opens away from the previous close (news, a liquidation cascade), and
+    // the path carries on from there. The minute before it ends at its close, so a stop
+    // between the two prices is jumped over and fills at this open (gap-through).
+    let open = this.lastClose;
+    if (this.gapRandom && this.gapRandom() < this.gapChance) {
+      const direction = this.gapRandom() < 0.5 ? -1 : 1;
+      this.logPrice += direction * this.gapSize * (0.5 + this.gapRandom());
+      open = Math.max(roundToStep(Math.exp(this.logPrice), tickSize), roundToStep(tickSize * 10, tickSize));
+    }
     const r = stepReturn(segment, i, this.logPrice, shock);
     this.logPrice += r;
-    const open = this.lastClose;
     // Never below a few ticks: a crash on a cheap coin must not print zero or negative prices.
     const close = Math.max(roundToStep(Math.exp(this.logPrice), tickSize), roundToStep(tickSize * 10, tickSize));
     const wick = segment.sigma * 0.6;

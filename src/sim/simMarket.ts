@@ -1,6 +1,17 @@
 import type { Candle, Instrument, Ticker } from '../domain/types.ts';
 import type { FundingSchedule } from '../core/fills/funding.ts';
 import type { CandleQuery } from '../ports/exchange.ts';
+import type { KlineInterval } from './klineIntervals.ts';
+
+/** A kline query in any Bybit interval (the wire server's /v5/market/kline). */
+export interface KlineQuery {
+  readonly symbol: string;
+  readonly interval: KlineInterval;
+  /** 1..1000. */
+  readonly limit: number;
+  readonly start?: number;
+  readonly end?: number;
+}
 
 /**
  * What the matching engine needs from a market. Two kinds exist:
@@ -12,6 +23,18 @@ import type { CandleQuery } from '../ports/exchange.ts';
  */
 export interface SimMarket {
   readonly model: 'path' | 'bars';
+  /** Seeds the order book and the public trades. */
+  readonly seed: number;
+  /** Where the market's data begins (instruments' launchTime; no kline or funding before it). */
+  readonly origin: number;
+  /** The listed symbols (anything else is refused as an unknown symbol, 10001 on the wire). */
+  symbols(): readonly string[];
+  /** Klines of any Bybit interval, oldest first, with Bybit's paging (see MarketGenerator.klines). */
+  klines(query: KlineQuery): Candle[];
+  /** Price at time t (the path, or the last closed bar of a replay). */
+  priceAt(symbol: string, t: number): number;
+  /** Typical traded value per minute in USDT: sizes of the order book and of public trades. */
+  liquidity(symbol: string): number;
   instrument(symbol: string): Instrument;
   /** The last traded price at the clock's now. */
   lastPrice(symbol: string): number;

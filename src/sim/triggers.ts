@@ -66,6 +66,7 @@ function onMove(core: EngineCore, symbol: string, from: number, to: number, time
   if (position.size === 0) return;
   const long = position.size > 0;
   const { tickSize } = core.options.market.instrument(symbol);
+  // Liquidation still fires at its price (an approximation: the exchange takes the position over there).
   const liq = liquidationPrice(position, tickSize);
   // Each candidate trigger crossed by this move; the first one the path reaches wins.
   const crossed: Array<{ kind: StopKind | 'Liquidation'; price: number }> = [];
@@ -77,7 +78,11 @@ function onMove(core: EngineCore, symbol: string, from: number, to: number, time
   if (crossed.length === 0) return;
   crossed.sort((a, b) => (to < from ? b.price - a.price : a.price - b.price));
   const { kind, price: trigger } = crossed[0]!;
-  const fill = kind === 'Liquidation' ? trigger : core.slipped(trigger, closingSide(position), tickSize);
+  // Gap-through: the move starts beyond the trigger (the bar opened past it), so the stop's
+  // market order meets the first price there is, the open, not its trigger.
+  const gapped = kind !== 'Liquidation' && (kind === 'TakeProfit' ? (long ? from >= trigger : from <= trigger) : long ? from <= trigger : from >= trigger);
+  const reference = gapped ? from : trigger;
+  const fill = kind === 'Liquidation' ? trigger : core.takerPrice(symbol, reference, closingSide(position), Math.abs(position.size), time);
   closeByTrigger(core, position, kind, trigger, fill, time);
 }
 

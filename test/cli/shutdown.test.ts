@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * Shutdown and signals of `npm start` as a process (finding 3 of the hardening issue):
  * with every exchange request hanging, SIGTERM still ends the process within
  * shutdown.deadlineMs, with a line saying what was cut short and a non-zero exit; SIGHUP
- * does not kill it.
+ * does not kill it (it reloads the configuration: test/cli/sighup.test.ts covers the changes).
  */
 const root = resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -88,7 +88,7 @@ describe('npm start: shutdown and signals', () => {
     sim.child.kill('SIGTERM');
   }, 90_000);
 
-  it('SIGHUP is logged and ignored: the bot keeps running and answers', async () => {
+  it('SIGHUP does not end the bot: an unchanged configuration is reloaded as unchanged, and the bot keeps running and answers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bybot-hup-'));
     const bot = start([join(root, 'src/main.ts'), '--port', '0', '--exchange', 'inproc'], { BYBOT_JOURNAL_DATA_DIR: dir });
     await waitFor(bot, (o) => o.includes('"event":"startup"'), 30_000);
@@ -98,7 +98,8 @@ describe('npm start: shutdown and signals', () => {
     expect(bot.child.exitCode).toBeNull();
     expect(bot.child.signalCode).toBeNull();
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    expect(bot.out).toContain('"event":"sighup"');
+    await waitFor(bot, (o) => o.includes('"event":"config_reload"'), 10_000);
+    expect(bot.out).toMatch(/"event":"config_reload","trigger":"SIGHUP","result":"unchanged"/);
     bot.child.kill('SIGTERM');
     expect((await bot.exited).code).toBe(0);
   }, 60_000);

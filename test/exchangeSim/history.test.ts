@@ -85,11 +85,16 @@ describe('exchange-sim history: kline paging, calendar intervals, funding histor
     expect(Number(d[4])).toBe(bars.at(-1)!.close);
     expect(Number(d[5])).toBeCloseTo(bars.reduce((s, b) => s + b.volume, 0), 6);
 
-    // Weeks start on Monday: 2026-01-01 is a Thursday, so the first whole week is 01-05.
-    const weeks = starts(await kline({ interval: 'W', limit: 10 })).reverse();
-    expect(weeks[0]).toBe(Date.UTC(2026, 0, 5));
+    // Weeks start on Monday: 2026-01-01 is a Thursday, so the first week (2025-12-29) is
+    // partial, from the origin on, as a new listing's first week is on Bybit.
+    const weekly = await kline({ interval: 'W', limit: 10 });
+    const weeks = starts(weekly).reverse();
+    expect(weeks[0]).toBe(Date.UTC(2025, 11, 29));
+    expect(weeks[1]).toBe(Date.UTC(2026, 0, 5));
     expect(new Date(weeks[0]!).getUTCDay()).toBe(1);
     for (let i = 1; i < weeks.length; i++) expect(weeks[i]! - weeks[i - 1]!).toBe(7 * DAY);
+    const firstDays = f.sim.market.klines({ symbol: 'BTCUSDT', interval: 'D', start: ORIGIN, end: ORIGIN + 3 * DAY, limit: 4 });
+    expect(Number(weekly.result.list.at(-1)![1])).toBe(firstDays[0]!.open);
 
     // Months: January is whole (history starts 01-01 00:00), February is still forming.
     const months = await kline({ interval: 'M', start: ORIGIN - DAY, limit: 10 });

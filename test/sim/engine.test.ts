@@ -13,8 +13,8 @@ import { MINUTE, advanceUntil, makeSim } from './simFixture.ts';
 const fee = (qty: number, price: number, rate: number): number => Number((qty * price * rate).toFixed(8));
 
 describe('matching engine', () => {
-  it('fills a market buy at the last price plus slippage, charging the taker fee', async () => {
-    const { sim } = makeSim();
+  it('fills a market buy at the last price plus slippage, charging the taker fee (fillModel slippage)', async () => {
+    const { sim } = makeSim({ fillModel: 'slippage' });
     const { port } = sim;
     const last = (await port.ticker('BTCUSDT')).lastPrice;
     const ack = await port.placeOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: 0.01, orderLinkId: 'buy-1' });
@@ -130,7 +130,7 @@ describe('matching engine', () => {
   });
 
   it('attaches TP/SL from the entry order and triggers the stop-loss as time advances', async () => {
-    const { sim, clock } = makeSim();
+    const { sim, clock } = makeSim({ fillModel: 'slippage' });
     const { port } = sim;
     const last = (await port.ticker('BTCUSDT')).lastPrice;
     const stopLoss = roundToStep(last * 0.997, 0.1);

@@ -87,7 +87,7 @@ describe('market generator', () => {
 
   it('generates three days of 1m bars up to the current minute', () => {
     // Speed belongs to the bench, not to a timed unit test: here only what comes back.
-    const { sim } = makeSim({ start: ORIGIN + 3 * DAY });
+    const { sim } = makeSim({ start: ORIGIN + 3 * DAY, instruments: ['BTCUSDT', 'ADAUSDT'] });
     const [latest] = sim.market.candles({ symbol: 'ADAUSDT', interval: '1', limit: 1 });
     expect(latest?.start).toBe(ORIGIN + 3 * DAY);
   });
@@ -144,14 +144,18 @@ describe('market generator', () => {
     expect(t.bid1Price).toBeCloseTo(t.lastPrice - 0.1, 6);
   });
 
-  it('publishes Bybit filters for known symbols, derived ones for other USDT symbols, and rejects the rest', () => {
-    const { sim } = makeSim();
+  it('publishes Bybit filters for known symbols, derived ones for other listed USDT symbols, and rejects the rest', () => {
+    const { sim } = makeSim({ instruments: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'PEPEUSDT'] });
     expect(sim.market.instrument('BTCUSDT')).toMatchObject({ tickSize: 0.1, qtyStep: 0.001, minOrderQty: 0.001, maxOrderQty: 1190, maxMktOrderQty: 119, minNotional: 5, maxLeverage: 100 });
     expect(sim.market.instrument('SOLUSDT')).toMatchObject({ qtyStep: 0.1, minOrderQty: 0.1, maxLeverage: 75 });
     const pepe = sim.market.instrument('PEPEUSDT');
     expect(pepe.tickSize).toBeGreaterThan(0);
     expect(pepe.minOrderQty * sim.market.basePrice('PEPEUSDT')).toBeLessThan(5 * 10);
     expect(() => sim.market.instrument('BTCUSD')).toThrow(UnknownSymbolError);
+    // A well-formed symbol that is not listed is unknown too (Bybit: 10001 symbol invalid).
+    expect(() => sim.market.instrument('XRPUSDT')).toThrow(UnknownSymbolError);
+    expect(() => makeSim().sim.market.instrument('PEPEUSDT')).toThrow(UnknownSymbolError);
+    expect(sim.market.symbols()).toEqual(['BTCUSDT', 'ETHUSDT', 'PEPEUSDT', 'SOLUSDT']);
     expect(() => sim.market.candles({ symbol: 'BTCUSDT', interval: '5', limit: 0 })).toThrow(InvalidRequestError);
   });
 });

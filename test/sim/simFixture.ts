@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/clock/manualClock.ts';
-import { createSimExchange, type FaultState, type RegimeName, type SimExchange } from '../../src/sim/index.ts';
+import { createSimExchange, type FaultState, type MarketGenerator, type RegimeName, type SimExchange } from '../../src/sim/index.ts';
 
 export const ORIGIN = Date.UTC(2026, 0, 1);
 export const MINUTE = 60_000;
@@ -9,12 +9,22 @@ export const NO_FAULTS: FaultState = { down: false, authRejected: false, latency
 
 export interface SimFixture {
   readonly clock: ManualClock;
-  readonly sim: SimExchange;
+  readonly sim: SimExchange<MarketGenerator>;
 }
 
 /** A simulator one day into its history (so indicators have data), on a ManualClock. */
 export function makeSim(
-  overrides: { seed?: number; start?: number; regimes?: Record<string, RegimeName>; faults?: Partial<FaultState>; initialBalance?: number } = {},
+  overrides: {
+    seed?: number;
+    start?: number;
+    regimes?: Record<string, RegimeName>;
+    faults?: Partial<FaultState>;
+    initialBalance?: number;
+    instruments?: readonly string[];
+    gaps?: { perDay: number; sizePct: number };
+    fillModel?: 'book' | 'slippage';
+    fundingRate?: number;
+  } = {},
 ): SimFixture {
   const clock = new ManualClock(overrides.start ?? ORIGIN + DAY + 30_000);
   const sim = createSimExchange({
@@ -27,6 +37,10 @@ export function makeSim(
     slippageBps: 2,
     regimes: overrides.regimes ?? {},
     faults: { ...NO_FAULTS, ...overrides.faults },
+    ...(overrides.instruments ? { instruments: overrides.instruments } : {}),
+    ...(overrides.gaps ? { gaps: overrides.gaps } : {}),
+    ...(overrides.fillModel ? { fillModel: overrides.fillModel } : {}),
+    ...(overrides.fundingRate !== undefined ? { fundingRate: overrides.fundingRate } : {}),
   });
   return { clock, sim };
 }

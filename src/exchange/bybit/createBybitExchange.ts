@@ -15,6 +15,7 @@ import { BybitRestPort } from './restPort.ts';
 import { BybitRestTransport, type SdkRestClient } from './restTransport.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createAgents, createRestClient, createWsClient, type Credentials } from './sdkClients.ts';
+import { WsOrderTransport } from './wsOrderTransport.ts';
 import { BybitStreams } from './streams.ts';
 import { createSanitizer } from './sanitize.ts';
 
@@ -52,6 +53,10 @@ export interface BybitExchangeOptions {
   readonly wallNow?: () => number;
   /** Rate-limit overrides (VIP limits, tests); default: Bybit's documented non-VIP limits. */
   readonly rateLimits?: Omit<RateLimiterOptions, 'clock'>;
+  /** 'ws': order create/amend/cancel over the WS trade API at `wsTradeUrl`, REST as the fallback (wsOrderTransport.ts). Default 'rest'. */
+  readonly orderTransport?: 'rest' | 'ws';
+  /** The venue's `/v5/trade` stream (needed for orderTransport 'ws'). */
+  readonly wsTradeUrl?: string;
 }
 
 export interface BybitExchange {
@@ -131,7 +136,15 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
     sanitize,
     ...(o.metrics ? { metrics: { requests: o.metrics.bybitHttpRequests, duration: o.metrics.bybitHttpDuration, rateLimitRemaining: o.metrics.rateLimitRemaining } } : {}),
   });
-  const rest = new BybitRestPort({ venue: o.venue, transport, clock: o.clock, random: o.random, alerts, logger: log });
+  // Order entry over the WS trade API when configured; everything else (and the fallback) over REST.
+  const tradeClient =
+    o.orderTransport === 'ws' && o.credentials && o.wsTradeUrl
+      ? createWsClient({ wsUrl: o.wsTradeUrl, credentials: o.credentials, recvWindowMs: o.recvWindowMs, logger: log, ...(o.lookup ? { lookup: o.lookup } : {}) })
+      : null;
+  const orderTransport = tradeClient
+    ? new WsOrderTransport({ rest: transport, client: tradeClient, timers: o.timers, clock: o.clock, random: o.random, requestTimeoutMs: o.requestTimeoutMs, fallbackMs: o.failbackProbeMs, logger: log })
+    : transport;
+  const rest = new BybitRestPort({ venue: o.venue, transport: orderTransport, clock: o.clock, random: o.random, alerts, logger: log });
   const cache = new MarketDataCache({ clock: o.clock, candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs, counter: o.metrics?.marketDataCache, logger: log });
   const port = withMarketDataCache(rest, cache, { candleTtlMs: o.candleTtlMs, tickerTtlMs: o.tickerTtlMs });
 
@@ -155,6 +168,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
       await transport.syncClock();
       // The private socket signs its auth with the same offset.
       for (const client of wsClients) client.setTimeOffsetMs(clockSync.offsetMs());
+      tradeClient?.setTimeOffsetMs(clockSync.offsetMs());
     } catch (error) {
       log.warn({ event: 'heartbeat_failed', err: toBybotError(error).message }, 'REST heartbeat (server time) failed');
     }
@@ -189,6 +203,7 @@ export function createBybitExchange(o: BybitExchangeOptions): BybitExchange {
       pool.close();
       limiter.close();
       streams.close();
+      tradeClient?.closeAll(true);
       agents.destroy();
     },
   };

@@ -116,6 +116,22 @@ export class BybitRestTransport implements RestTransport {
     return this.interpret(raw, spec);
   }
 
+  /**
+   * One request sent over another channel (the WS trade API, wsOrderTransport.ts): the same
+   * rate-limit budget and the same envelope, retCode and schema checks as a REST answer.
+   * `send` resolves with an envelope ({retCode, retMsg, result, time, rateLimitApi}).
+   */
+  async requestOver<T>(spec: RestRequest<T>, send: () => Promise<unknown>): Promise<RestResult<T>> {
+    const release = await this.o.limiter.acquire(spec.group, spec.signal, spec.endpoint);
+    let raw: unknown;
+    try {
+      raw = await send();
+    } finally {
+      release();
+    }
+    return this.interpret(raw, spec);
+  }
+
   requestWithRetry<T>(spec: RestRequest<T>): Promise<RestResult<T>> {
     return withRetry(() => this.request(spec), {
       clock: this.o.clock,

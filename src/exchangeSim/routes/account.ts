@@ -1,14 +1,12 @@
 import type { Route, SimDeps } from '../context.ts';
 import { BybitApiError, paramsError } from '../envelope.ts';
-import { executionView, positionView, walletView } from '../format.ts';
+import { dec, executionView, positionView, walletView } from '../format.ts';
+import { fundingExecutionView } from '../fundingLedger.ts';
 import { executionsQuery, feeRateQuery, paginate, parse, positionsQuery, setLeverageBody, switchModeBody, tradingStopBody, walletQuery } from '../schemas.ts';
 import { instrumentOf } from './market.ts';
 import { scopeSymbol } from './orders.ts';
 
 const DAY = 86_400_000;
-/** The simulator's default fee rates (config simulator.takerFeeRate / makerFeeRate). */
-const TAKER_FEE = '0.00055';
-const MAKER_FEE = '0.0002';
 
 /** wallet-balance list[0]; shared with the WS wallet topic. */
 export function walletItem(deps: SimDeps): Record<string, unknown> {
@@ -26,18 +24,24 @@ export const accountRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const q = parse(executionsQuery, params);
+      if (q.category !== 'linear') return { category: q.category, list: [], nextPageCursor: '' };
       const symbol = q.symbol ?? (q.baseCoin ? `${q.baseCoin}USDT` : undefined);
       if (symbol) instrumentOf(deps, symbol);
       const end = q.endTime ?? deps.clock.now();
       const start = q.startTime ?? end - 7 * DAY;
       if (end - start > 7 * DAY) throw paramsError('params error: the time range between startTime and endTime cannot exceed 7 days');
       const { engine } = deps.sim;
-      const fills = engine
-        .executions({ symbol, startTime: start, limit: 1000 })
-        .filter((e) => e.execTime <= end && (!q.orderId || e.orderId === q.orderId) && (!q.orderLinkId || e.orderLinkId === q.orderLinkId))
-        .filter((e) => !q.execType || (q.execType === 'Trade' ? e.stopOrderType !== 'Liquidation' : q.execType === 'BustTrade' && e.stopOrderType === 'Liquidation'));
-      const { page, nextPageCursor } = paginate(fills, q.limit, q.cursor);
-      const list = page.map((e) => executionView(e, engine.findOrder({ symbol: e.symbol, orderId: e.orderId }), deps.sim.market.instrument(e.symbol)));
+      const byOrder = (e: { orderId: string; orderLinkId: string }): boolean => (!q.orderId || e.orderId === q.orderId) && (!q.orderLinkId || e.orderLinkId === q.orderLinkId);
+      const trades = q.execType === 'Funding' ? [] : engine.executions({ symbol, startTime: start, limit: 1000 }).filter((e) => e.execTime <= end && byOrder(e));
+      const fills = trades.filter((e) => !q.execType || (q.execType === 'Trade' ? e.stopOrderType !== 'Liquidation' : q.execType === 'BustTrade' && e.stopOrderType === 'Liquidation'));
+      // Funding settlements are executions too on Bybit (execType Funding, no order).
+      const funding = !q.execType || q.execType === 'Funding' ? (q.orderId || q.orderLinkId ? [] : deps.funding.list(symbol, start, end)) : [];
+      const rows = [
+        ...fills.map((e) => ({ time: e.execTime, view: () => executionView(e, engine.findOrder({ symbol: e.symbol, orderId: e.orderId }), deps.sim.market.instrument(e.symbol)) })),
+        ...funding.map((f) => ({ time: f.time, view: () => fundingExecutionView(f, deps.sim.market.instrument(f.symbol)) })),
+      ].sort((a, b) => b.time - a.time);
+      const { page, nextPageCursor } = paginate(rows, q.limit, q.cursor);
+      const list = page.map((r) => r.view());
       return { category: 'linear', list, nextPageCursor };
     },
   },
@@ -47,6 +51,8 @@ export const accountRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const q = parse(positionsQuery, params);
+      // No inverse or option instruments: nothing is ever open there.
+      if (q.category !== 'linear') return { category: q.category, list: [], nextPageCursor: '' };
       const symbol = scopeSymbol(q);
       if (symbol) instrumentOf(deps, symbol);
       // With a symbol the row comes back even when flat; with settleCoin only open positions.
@@ -74,6 +80,7 @@ export const accountRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const body = parse(tradingStopBody, params);
+      instrumentOf(deps, body.symbol, body.category);
       if (body.tpslMode !== 'Full') throw paramsError('params error: tpslMode Partial is not supported by the simulator');
       if (body.positionIdx !== 0) throw paramsError('position idx not match position mode');
       instrumentOf(deps, body.symbol);
@@ -92,6 +99,7 @@ export const accountRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const body = parse(setLeverageBody, params);
+      instrumentOf(deps, body.symbol, body.category);
       if (body.buyLeverage !== body.sellLeverage) throw paramsError('buy leverage must be equal to sell leverage in one-way mode');
       instrumentOf(deps, body.symbol);
       const [position] = deps.sim.engine.positions(body.symbol);
@@ -116,8 +124,11 @@ export const accountRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const q = parse(feeRateQuery, params);
-      const symbols = q.symbol ? [q.symbol] : [...deps.knownSymbols].sort();
-      return { category: q.category, list: symbols.map((symbol) => ({ symbol, baseCoin: '', takerFeeRate: TAKER_FEE, makerFeeRate: MAKER_FEE })) };
+      if (q.category === 'inverse' || q.category === 'option') return { category: q.category, list: [] };
+      if (q.symbol) instrumentOf(deps, q.symbol);
+      const symbols = q.symbol ? [q.symbol] : deps.sim.market.symbols();
+      const fees = deps.sim.engine.feeRates();
+      return { category: q.category, list: symbols.map((symbol) => ({ symbol, baseCoin: '', takerFeeRate: dec(fees.taker), makerFeeRate: dec(fees.maker) })) };
     },
   },
   {

@@ -1,26 +1,33 @@
-import { fundingHistory, nextFundingTime } from '../../sim/funding.ts';
+import { UnknownSymbolError } from '../../domain/errors.ts';
+import type { Instrument } from '../../domain/types.ts';
+import { fundingHistory, nextFunding } from '../../sim/funding.ts';
 import { KLINE_INTERVALS, isKlineInterval, klineNext, type KlineInterval } from '../../sim/klineIntervals.ts';
 import { corruptCandles } from '../badData.ts';
 import type { Route, SimDeps } from '../context.ts';
 import { paramsError } from '../envelope.ts';
-import { dec, instrumentView, klineRow, spotInstrumentView, tickerView, type DayStats } from '../format.ts';
-import { fundingHistoryQuery, instrumentsQuery, klineQuery, orderbookQuery, paginate, parse, tickersQuery } from '../schemas.ts';
+import { bookView, dec, instrumentView, klineRow, spotInstrumentView, tickerView, tradeView, type DayStats } from '../format.ts';
+import { marketBook, marketTrades } from '../microstructure.ts';
+import { fundingHistoryQuery, instrumentsQuery, klineQuery, orderbookQuery, paginate, parse, recentTradeQuery, tickersQuery } from '../schemas.ts';
 
 function interval(value: string): KlineInterval {
   if (!isKlineInterval(value)) throw paramsError(`params error: interval ${value} invalid (Bybit serves ${KLINE_INTERVALS.join(' ')})`);
   return value;
 }
 
-/** Resolves a symbol (10001 when unknown) and remembers it for symbol-less listings. */
-export function instrumentOf(deps: SimDeps, symbol: string): ReturnType<SimDeps['sim']['market']['instrument']> {
-  const instrument = deps.sim.market.instrument(symbol);
-  deps.knownSymbols.add(symbol);
-  return instrument;
+/**
+ * Resolves a listed symbol (10001 "symbol invalid" for anything else). The simulator's
+ * instruments are linear perpetuals whose market data is also served as spot; inverse and
+ * option have no instruments, so every symbol is unknown there, as on Bybit for a symbol
+ * of the wrong category.
+ */
+export function instrumentOf(deps: SimDeps, symbol: string, category: string = 'linear'): Instrument {
+  if (category !== 'linear' && category !== 'spot') throw new UnknownSymbolError(symbol);
+  return deps.sim.market.instrument(symbol);
 }
 
 /** 24 h statistics from hourly candles of the simulated market. */
 export function dayStats(deps: SimDeps, symbol: string): DayStats {
-  const candles = deps.sim.market.candles({ symbol, interval: '60', limit: 25 }).slice(-24);
+  const candles = deps.sim.market.klines({ symbol, interval: '60', limit: 25 }).slice(-24);
   const last = deps.sim.market.lastPrice(symbol);
   if (candles.length === 0) return { prevPrice24h: last, highPrice24h: last, lowPrice24h: last, volume24h: 0, turnover24h: 0, prevPrice1h: last };
   return {
@@ -36,7 +43,8 @@ export function dayStats(deps: SimDeps, symbol: string): DayStats {
 export function tickerItem(deps: SimDeps, symbol: string): Record<string, string> {
   const instrument = instrumentOf(deps, symbol);
   const now = deps.clock.now();
-  return tickerView(deps.sim.market.ticker(symbol), instrument, dayStats(deps, symbol), nextFundingTime(now));
+  const book = marketBook(deps, symbol, 1);
+  return tickerView(deps.sim.market.ticker(symbol), instrument, dayStats(deps, symbol), nextFunding(deps.sim.market.funding(symbol), now), book);
 }
 
 export const marketRoutes: Route[] = [
@@ -57,7 +65,7 @@ export const marketRoutes: Route[] = [
     handle: ({ params, deps }) => {
       const q = parse(klineQuery, params);
       const iv = interval(q.interval);
-      const instrument = instrumentOf(deps, q.symbol);
+      const instrument = instrumentOf(deps, q.symbol, q.category);
       const now = deps.clock.now();
       // Bybit's paging: [start, end] inclusive, anchored at start when given (MarketGenerator.klines).
       const candles = deps.sim.market.klines({ symbol: q.symbol, interval: iv, limit: q.limit, start: q.start, end: q.end });
@@ -75,9 +83,10 @@ export const marketRoutes: Route[] = [
       const q = parse(fundingHistoryQuery, params);
       // Bybit: "Passing only startTime returns an error."
       if (q.startTime !== undefined && q.endTime === undefined) throw paramsError('params error: endTime is required when startTime is given');
-      instrumentOf(deps, q.symbol);
-      const rows = fundingHistory({ origin: deps.sim.market.origin, now: deps.clock.now(), startTime: q.startTime, endTime: q.endTime, limit: q.limit });
-      // Newest first, like Bybit; the rate is the one the tickers advertise.
+      instrumentOf(deps, q.symbol, q.category);
+      const schedule = deps.sim.market.funding(q.symbol);
+      const rows = fundingHistory(schedule, { origin: deps.sim.market.origin, now: deps.clock.now(), startTime: q.startTime, endTime: q.endTime, limit: q.limit });
+      // Newest first, like Bybit; the settlements the engine charges.
       return { category: q.category, list: rows.map((r) => ({ symbol: q.symbol, fundingRate: dec(r.rate), fundingRateTimestamp: String(r.time) })) };
     },
   },
@@ -87,7 +96,11 @@ export const marketRoutes: Route[] = [
     private: false,
     handle: ({ params, deps }) => {
       const q = parse(tickersQuery, params);
-      const symbols = q.symbol ? [q.symbol] : [...deps.knownSymbols].sort();
+      if (q.category === 'inverse' || q.category === 'option') {
+        if (q.symbol) throw new UnknownSymbolError(q.symbol);
+        return { category: q.category, list: [] };
+      }
+      const symbols = q.symbol ? [q.symbol] : deps.sim.market.symbols();
       const list = symbols.map((s) => tickerItem(deps, s));
       if (q.category !== 'spot') return { category: q.category, list };
       const spotKeys = ['symbol', 'bid1Price', 'bid1Size', 'ask1Price', 'ask1Size', 'lastPrice', 'prevPrice24h', 'price24hPcnt', 'highPrice24h', 'lowPrice24h', 'turnover24h', 'volume24h'];
@@ -100,8 +113,15 @@ export const marketRoutes: Route[] = [
     private: false,
     handle: ({ params, deps }) => {
       const q = parse(instrumentsQuery, params);
-      const symbols = q.symbol ? [q.symbol] : [...deps.knownSymbols].sort();
-      const instruments = symbols.map((s) => instrumentOf(deps, s));
+      // No inverse or option instruments exist here: Bybit answers an empty list for a category without them.
+      if (q.category === 'inverse' || q.category === 'option') {
+        if (q.symbol) return { category: q.category, list: [], nextPageCursor: '' };
+        return { category: q.category, list: [], nextPageCursor: '' };
+      }
+      let symbols = q.symbol ? [q.symbol] : [...deps.sim.market.symbols()];
+      if (q.baseCoin) symbols = symbols.filter((s) => s === `${q.baseCoin}USDT`);
+      // A symbol the simulator does not list: an empty list, as Bybit answers for an unknown symbol here.
+      const instruments = symbols.filter((s) => deps.sim.market.symbols().includes(s)).map((s) => instrumentOf(deps, s));
       // Only Trading instruments exist here; asking for PreLaunch lists nothing, as on Bybit.
       const listed = q.status && q.status !== 'Trading' ? [] : instruments;
       if (q.category === 'spot') return { category: 'spot', list: listed.map(spotInstrumentView) };
@@ -115,11 +135,11 @@ export const marketRoutes: Route[] = [
     private: false,
     handle: ({ params, deps }) => {
       const q = parse(orderbookQuery, params);
-      const instrument = instrumentOf(deps, q.symbol);
-      const t = deps.sim.market.ticker(q.symbol);
-      const size = String(instrument.minOrderQty * 100);
-      const now = deps.clock.now();
-      return { s: q.symbol, b: [[String(t.bid1Price), size]], a: [[String(t.ask1Price), size]], ts: now, u: Math.floor(now / 100), seq: Math.floor(now / 100), cts: now };
+      instrumentOf(deps, q.symbol, q.category);
+      // Bybit's defaults and bounds: linear 1..500 (1000 on newer docs) default 25; spot 1..200 default 1.
+      const limit = Math.min(q.limit ?? (q.category === 'spot' ? 1 : 25), q.category === 'spot' ? 200 : 1000);
+      const book = marketBook(deps, q.symbol, limit);
+      return bookView(book, deps.sim.market.instrument(q.symbol));
     },
   },
   {
@@ -127,10 +147,12 @@ export const marketRoutes: Route[] = [
     path: '/v5/market/recent-trade',
     private: false,
     handle: ({ params, deps }) => {
-      const q = parse(tickersQuery, params);
+      const q = parse(recentTradeQuery, params);
       if (!q.symbol) throw paramsError('params error: symbol invalid');
-      instrumentOf(deps, q.symbol);
-      return { category: q.category, list: [] };
+      const instrument = instrumentOf(deps, q.symbol, q.category);
+      const limit = Math.min(q.limit ?? (q.category === 'spot' ? 60 : 500), q.category === 'spot' ? 60 : 1000);
+      // Newest first, as Bybit lists them.
+      return { category: q.category, list: marketTrades(deps, q.symbol, limit).map((t) => tradeView(t, instrument)) };
     },
   },
 ];

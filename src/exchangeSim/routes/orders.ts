@@ -30,7 +30,7 @@ const view = (deps: SimDeps) => (o: Order) => orderView(o, deps.sim.market.instr
 
 function createOne(deps: SimDeps, raw: unknown): { orderId: string; orderLinkId: string } {
   const body = parse(createOrderBody, raw);
-  const instrument = instrumentOf(deps, body.symbol);
+  const instrument = instrumentOf(deps, body.symbol, body.category);
   checkOrderFilters(body, instrument, deps.sim.market.lastPrice(body.symbol));
   // "0" means "no TP/SL" on Bybit.
   const request: PlaceOrderRequest = {
@@ -97,7 +97,7 @@ export const orderRoutes: Route[] = [
     handle: ({ params, deps }) => {
       const body = parse(cancelOrderBody, params);
       if (!body.orderId && !body.orderLinkId) throw paramsError('params error: OrderId or orderLinkId is required');
-      instrumentOf(deps, body.symbol);
+      instrumentOf(deps, body.symbol, body.category);
       return deps.sim.engine.cancelOrder({ symbol: body.symbol, orderId: body.orderId || undefined, orderLinkId: body.orderLinkId || undefined });
     },
   },
@@ -109,7 +109,7 @@ export const orderRoutes: Route[] = [
       const body = parse(amendOrderBody, params);
       if (!body.orderId && !body.orderLinkId) throw paramsError('params error: OrderId or orderLinkId is required');
       if (body.qty === undefined && body.price === undefined) throw paramsError('params error: nothing to amend (qty or price)');
-      instrumentOf(deps, body.symbol);
+      instrumentOf(deps, body.symbol, body.category);
       try {
         return deps.sim.engine.amendOrder({ symbol: body.symbol, orderId: body.orderId || undefined, orderLinkId: body.orderLinkId || undefined, qty: body.qty, price: body.price });
       } catch (error) {
@@ -124,6 +124,7 @@ export const orderRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const body = parse(cancelAllBody, params);
+      if (body.category !== 'linear') return { list: [], success: '1' };
       const symbol = scopeSymbol(body);
       if (symbol) instrumentOf(deps, symbol);
       const { engine } = deps.sim;
@@ -142,6 +143,7 @@ export const orderRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const q = parse(openOrdersQuery, params);
+      if (q.category !== 'linear') return { category: q.category, list: [], nextPageCursor: '' };
       const symbol = scopeSymbol(q);
       if (symbol) instrumentOf(deps, symbol);
       let orders: Order[];
@@ -166,6 +168,7 @@ export const orderRoutes: Route[] = [
     private: true,
     handle: ({ params, deps }) => {
       const q = parse(historyQuery, params);
+      if (q.category !== 'linear') return { category: q.category, list: [], nextPageCursor: '' };
       const symbol = q.symbol ?? (q.baseCoin ? `${q.baseCoin}USDT` : undefined);
       if (symbol) instrumentOf(deps, symbol);
       const end = q.endTime ?? deps.clock.now();

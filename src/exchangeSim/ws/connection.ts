@@ -1,11 +1,12 @@
 import type { WebSocket } from 'ws';
 
 /** Bybit's ack/pong shapes differ per stream (bybit-v5.md §8.1). */
-export type StreamStyle = 'linear' | 'spot' | 'private';
+export type StreamStyle = 'linear' | 'spot' | 'private' | 'trade';
 
 export function styleOfPath(path: string): StreamStyle {
   if (path.startsWith('/v5/public/spot')) return 'spot';
-  if (path.startsWith('/v5/private') || path.startsWith('/v5/trade')) return 'private';
+  if (path.startsWith('/v5/trade')) return 'trade';
+  if (path.startsWith('/v5/private')) return 'private';
   // Any other path (e.g. a single wsUrl for every stream) answers like public linear.
   return 'linear';
 }
@@ -14,6 +15,8 @@ export function styleOfPath(path: string): StreamStyle {
 export class WsConnection {
   authenticated = false;
   readonly topics = new Set<string>();
+  /** `/v5/trade`: the reqIds used on this connection (Bybit answers 20006 to a reused one). */
+  readonly reqIds = new Set<string>();
 
   constructor(
     readonly id: string,

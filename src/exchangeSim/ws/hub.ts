@@ -7,6 +7,8 @@ import type { SimDeps } from '../context.ts';
 import { commandAck, pongFrame } from './acks.ts';
 import { styleOfPath, WsConnection } from './connection.ts';
 import { parseTopic, type ParsedTopic, type PrivateTopic } from './topics.ts';
+import type { RateLimiter } from '../rateLimit.ts';
+import { tradeAuth, tradeOp, tradePong, type TradeApiContext } from './tradeApi.ts';
 
 export type SubscribeListener = (connection: WsConnection, topic: string, parsed: ParsedTopic) => void;
 
@@ -21,12 +23,16 @@ export class WsHub {
   private nextId = 1;
   private seq = 1;
   private readonly subscribeListeners = new Set<SubscribeListener>();
+  private readonly trade: TradeApiContext;
 
   constructor(
     private readonly deps: SimDeps,
     private readonly accounts: ReadonlyMap<string, ExchangeSimAccount>,
+    limiter: RateLimiter,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.trade = { deps, accounts, limiter };
+  }
 
   onSubscribe(listener: SubscribeListener): void {
     this.subscribeListeners.add(listener);
@@ -51,7 +57,7 @@ export class WsHub {
   }
 
   private onMessage(c: WsConnection, data: RawData): void {
-    let message: { op?: unknown; args?: unknown; req_id?: unknown; reqId?: unknown };
+    let message: { op?: unknown; args?: unknown; req_id?: unknown; reqId?: unknown; header?: unknown };
     try {
       message = JSON.parse(data.toString()) as typeof message;
     } catch {
@@ -62,6 +68,12 @@ export class WsHub {
     const args = Array.isArray(message.args) ? (message.args as unknown[]) : [];
     const reqId = message.req_id;
     const wallNow = this.deps.wallNow();
+    if (c.style === 'trade') {
+      if (op === 'ping') c.send(tradePong(c, message.reqId ?? reqId, wallNow));
+      else if (op === 'auth') c.send(tradeAuth(c, args, this.trade, message.reqId ?? reqId));
+      else c.send(tradeOp(c, { op, reqId: message.reqId, args, header: message.header }, this.trade, c.reqIds));
+      return;
+    }
     switch (op) {
       case 'ping':
         c.send(pongFrame(c, reqId, wallNow));
@@ -79,7 +91,8 @@ export class WsHub {
         return;
       default:
         if (op.startsWith('order.')) {
-          c.send({ reqId: message.reqId, retCode: 10404, retMsg: `op ${op} is not supported by the simulator (use REST)`, op, data: {}, retExtInfo: {}, header: {}, connId: c.id });
+          // Bybit serves the order ops on /v5/trade only.
+          c.send({ reqId: message.reqId, retCode: 10404, retMsg: `op ${op} is only served on /v5/trade`, op, data: {}, retExtInfo: {}, header: {}, connId: c.id });
           return;
         }
         c.send({ success: false, ret_msg: `error:invalid op ${op}`, conn_id: c.id, ...(reqId === undefined ? {} : { req_id: reqId }), op });

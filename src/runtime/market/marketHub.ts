@@ -28,7 +28,7 @@ export interface MarketHubOptions {
   readonly sliceMs?: number;
   /** Called for every request with where its answer came from (metrics). */
   readonly onRequest?: (source: 'memory' | 'rest') => void;
-  /** Per-symbol data freshness for /ready: every closed candle received (stream or REST). */
+  /** Per-symbol data freshness for /ready: the candles actors were given (from memory or REST). */
   readonly freshness?: MarketFreshness;
 }
 
@@ -94,7 +94,6 @@ export class MarketHub implements MarketSource {
   /** A confirmed candle: buffered; a new one is dispatched. */
   candleClosed(symbol: string, interval: Interval, candle: Candle): void {
     if (!this.buffer(symbol, interval).add(candle)) return;
-    this.o.freshness?.record(symbol, interval, [candle], this.o.clock.now());
     this.queue.push({ symbol, intervalMs: intervalMs(interval), start: candle.start });
     if (!this.draining) {
       this.draining = true;
@@ -155,7 +154,7 @@ export class MarketHub implements MarketSource {
     const step = buffer.stepMs;
     const candles = buffer.after(input.since, Math.floor(now / step) * step - step);
     if (!candles) return null;
-    return this.snapshot(now, candles, instrument, account);
+    return this.snapshot(input, now, candles, instrument, account);
   }
 
   private async fromRest(input: FetchMarketInput, signal: AbortSignal): Promise<MarketSnapshot> {
@@ -167,13 +166,15 @@ export class MarketHub implements MarketSource {
       this.o.view.current(clock.now()) ?? this.o.view.refresh(),
     ]);
     const now = clock.now();
-    this.o.freshness?.record(input.symbol, input.interval, candles, now);
     this.buffer(input.symbol, input.interval).merge(closedCandles(candles, intervalMs(input.interval), now));
-    return this.snapshot(now, candles, instrument, account);
+    return this.snapshot(input, now, candles, instrument, account);
   }
 
-  private snapshot(now: number, candles: readonly Candle[], instrument: Instrument, account: AccountReading): MarketSnapshot {
+  private snapshot(input: FetchMarketInput, now: number, candles: readonly Candle[], instrument: Instrument, account: AccountReading): MarketSnapshot {
     const { balance } = account;
+    // What the actors received, not what the stream delivered: during a REST outage the
+    // stream may stay fresh while no actor can read its account (/ready must say stale).
+    if (candles.length > 0) this.o.freshness?.record(input.symbol, input.interval, candles, now);
     this.o.account.observe(balance.equity, now);
     return {
       now,
