@@ -31,10 +31,19 @@ const stats = (values: number[]) => {
   return { min: sorted[0] ?? null, median: sorted[Math.floor(sorted.length / 2)] ?? null, runs: sorted.length };
 };
 
-/** Runs one measurement RUNS times; each listed field becomes { min, median, runs }. */
-function repeated(args: string[], keys: readonly string[]): Record<string, ReturnType<typeof stats>> {
-  const samples = Array.from({ length: RUNS }, () => child(args));
-  return Object.fromEntries(keys.map((k) => [k, stats(samples.map((s) => s[k]!))]));
+/** Runs one measurement RUNS times; each listed field becomes { min, median, runs }. A failed run is reported, not fatal. */
+function repeated(args: string[], keys: readonly string[]): Record<string, unknown> {
+  const samples: Record<string, number>[] = [];
+  const errors: string[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    try {
+      samples.push(child(args));
+    } catch (error) {
+      errors.push(error instanceof Error ? error.message.slice(0, 300) : String(error));
+      process.stderr.write(`live bench: ${args.join(' ')}: ${errors[errors.length - 1]}\n`);
+    }
+  }
+  return { ...Object.fromEntries(keys.map((k) => [k, stats(samples.map((s) => s[k]!))])), ...(errors.length > 0 ? { errors } : {}) };
 }
 
 const SCALE_KEYS = ['rssMb', 'eventLoopP99Ms', 'cyclesCompletedPct', 'cycleP99Ms', 'cycleP50Ms'] as const;
