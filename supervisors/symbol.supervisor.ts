@@ -1,6 +1,5 @@
-import { assign, enqueueActions, setup, type AnyActorRef, type ErrorActorEvent } from 'xstate';
-import { intervalMs } from '../src/domain/types.ts';
-import { hashString, type Random } from '../src/core/rng.ts';
+import { assign, enqueueActions, setup, type ErrorActorEvent } from 'xstate';
+import type { Random } from '../src/core/rng.ts';
 import {
   backoffResetAfter,
   intensityExceeded,
@@ -11,19 +10,15 @@ import {
 import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
-import { intervalsOf, nextTickDelay } from './ticks.ts';
+import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf } from './ticks.ts';
 import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
  * One supervisor per symbol, parent of that symbol's strategy actors (OTP one_for_one).
  *
- * - Ticks: a confirmed candle from the kline stream (CANDLE_CLOSED, sent by the runtime's
- *   market hub) starts the cycle of every strategy actor of that interval at once. A
- *   fallback timer per interval fires `fallbackDelayMs` (default tickDelayMs) after each
- *   close, shifted by a per-symbol stagger so thousands of symbols do not fire together;
- *   when the stream has not confirmed that close by then it ticks the actors itself and the
- *   tick counts as degraded (deps.onFallbackTick). Timers are delayed `raise`s, so they run
- *   on the actor system's clock (simulated in tests and dry-run).
+ * - Ticks (supervisors/ticks.ts): a confirmed close (CANDLE_CLOSED from the market hub)
+ *   starts the cycles of that interval's actors; a staggered fallback timer (delayed
+ *   `raise`, on the system's clock) ticks them when the stream did not confirm in time.
  * - Level 2: a strategy whose breaker trips `disableAfterTrips` times within `tripWindowMs`,
  *   or that reports a symbol-level error (e.g. insufficient balance), is stopped and marked
  *   disabled on this symbol; the parent is told (STRATEGY_DISABLED). It stays disabled until
@@ -45,9 +40,8 @@ export interface SymbolSupervisorInput {
   readonly tripWindowMs: number;
   /** Strategy actors that start disabled (kept across an operator resume). */
   readonly initiallyDisabled?: Readonly<Record<string, DisabledEntry>>;
-  /** After a close, how long the kline stream has before the fallback timer ticks (default tickDelayMs). */
+  /** After a close, how long the kline stream has before the fallback timer ticks (default tickDelayMs); spread over staggerMs. */
   readonly fallbackDelayMs?: number;
-  /** The fallback timers of different symbols are spread over this many ms (0 = none). */
   readonly staggerMs?: number;
 }
 
@@ -64,9 +58,8 @@ export interface SymbolSupervisorContext {
   readonly specs: Readonly<Record<string, StrategyActorInput>>;
   readonly order: readonly string[];
   readonly tickDelayMs: number;
-  /** When the fallback timer of each close fires: close + this (delay plus the symbol's stagger). */
+  /** Fallback tick at close + this (delay plus the symbol's stagger); newest confirmed candle start per interval. */
   readonly fallbackOffsetMs: number;
-  /** Start of the newest confirmed candle per interval (ms): its actors were ticked for it. */
   readonly lastClosed: Readonly<Record<number, number>>;
   readonly restart: BackoffConfig;
   readonly intensity: number;
@@ -233,27 +226,8 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
           }
         }),
         on: {
-          CANDLE_CLOSED: {
-            guard: ({ context, event }) => !(event.start <= (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY)),
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              tickChildren(context, event.intervalMs, system, enqueue);
-              enqueue.assign({ lastClosed: { ...context.lastClosed, [event.intervalMs]: event.start } });
-            }),
-          },
-          TICK_TIMER: {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const now = deps.now();
-              // The close this timer stands in for, and whether the stream confirmed it in time.
-              const close = Math.floor((now - context.fallbackOffsetMs) / event.intervalMs) * event.intervalMs;
-              const confirmed = (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY) >= close - event.intervalMs;
-              if (event.initial || !confirmed) {
-                tickChildren(context, event.intervalMs, system, enqueue);
-                if (!event.initial) deps.onFallbackTick?.(context.symbol, event.intervalMs);
-              }
-              const delay = nextTickDelay(now, event.intervalMs, context.fallbackOffsetMs);
-              enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay, id: `tick:${event.intervalMs}` });
-            }),
-          },
+          CANDLE_CLOSED: { guard: ({ context, event }) => isNewClose(context, event), actions: enqueueActions(({ context, event, enqueue, system }) => onCandleClosed(context, event, system, enqueue)) },
+          TICK_TIMER: { actions: enqueueActions(({ context, event, enqueue, system }) => onTickTimer(context, event, deps.now(), system, enqueue, deps.onFallbackTick)) },
           BREAKER_TRIPPED: [
             {
               guard: 'tripsExceeded',
@@ -423,23 +397,3 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
 }
 
 export type SymbolSupervisorMachine = ReturnType<typeof createSymbolSupervisor>;
-
-/** Sends TICK to the running strategy actors of one interval. */
-function tickChildren(
-  context: SymbolSupervisorContext,
-  stepMs: number,
-  system: { get(id: string): AnyActorRef | undefined },
-  enqueue: { sendTo(ref: AnyActorRef, event: { type: 'TICK' }): void },
-): void {
-  for (const id of context.running) {
-    const spec = context.specs[id];
-    if (!spec || intervalMs(spec.params.interval) !== stepMs) continue;
-    const ref = system.get(id);
-    if (ref) enqueue.sendTo(ref, { type: 'TICK' });
-  }
-}
-
-/** The symbol's place in the stagger window: stable, spread evenly by a hash of the name. */
-function staggerOf(symbol: string, staggerMs: number): number {
-  return staggerMs > 0 ? hashString(symbol) % Math.floor(staggerMs) : 0;
-}
