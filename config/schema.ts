@@ -171,8 +171,17 @@ export const AppConfigSchema = z
       .strictObject({
         /** Pause after each iteration before the actor accepts the next tick. */
         cooldownMs: ms.default(30_000),
-        /** Delay after a candle closes before its tick, so the exchange has published it. */
+        /**
+         * Cycles start on the kline stream's confirm of a closed candle. The in-process
+         * simulator's stream confirms this long after the close; without a confirm by
+         * close + tickDelayMs + tickFallbackMs the supervisor's fallback timer starts the
+         * cycle itself (counted as degraded).
+         */
         tickDelayMs: ms.default(2_000),
+        /** Grace the kline stream has after tickDelayMs before the fallback timer ticks. */
+        tickFallbackMs: ms.default(3_000),
+        /** The fallback timers of different symbols are spread over this window (ms), so they do not fire together. */
+        tickStaggerMs: ms.default(1_000),
         /** B1.2: never trade on data whose last closed candle is older than this. */
         maxStalenessMs: positiveMs.default(300_000),
       })

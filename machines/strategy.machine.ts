@@ -6,12 +6,11 @@ import {
   recordFailure,
   recordSuccess,
 } from '../src/core/supervision/breaker.ts';
-import { candlesToFetch } from './strategy.kernelSync.ts';
+import { candlesToFetch, ownKernel } from './strategy.kernelSync.ts';
 import { END_OF_ITERATION, cycleId, initialStrategyContext, recordError, shouldSkip, signalStep, validateStep } from './strategy.steps.ts';
 import type {
   EntryOrder,
   FetchMarketInput,
-  MarketSnapshot,
   PlacedOrder,
   RecordedError,
   StrategyActorInput,
@@ -32,9 +31,11 @@ import type {
  * iterations the actor stops calling the exchange for `openMs`, then makes one half-open
  * attempt (straight to fetching); success closes the breaker, failure re-opens it.
  *
- * I/O happens only in the invoked `fetchMarket` and `placeEntry` actors, which the runtime
- * provides (`machine.provide({ actors })`) and which receive an AbortSignal. Guards and
- * actions call the pure functions of strategy.steps.ts and never throw. Errors whose
+ * I/O happens only through the market source (`deps.market`: `fetching` asks on entry and
+ * gets one MARKET or MARKET_FAILED event back, at once when the data is in memory, and
+ * cancels on exit) and the invoked `placeEntry` actor, which the runtime provides
+ * (`machine.provide({ actors })`). Guards and actions call the pure functions of
+ * strategy.steps.ts and never throw. Errors whose
  * level is above 'strategy' are reported to the parent supervisor (ESCALATE); every trip
  * of the breaker is reported too (BREAKER_TRIPPED), so the supervisor can apply level 2.
  */
@@ -46,10 +47,7 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       events: {} as StrategyEvent,
     },
     actors: {
-      // Placeholders: the runtime provides the real I/O actors bound to its ports.
-      fetchMarket: fromPromise<MarketSnapshot, FetchMarketInput>(async () => {
-        throw new Error('fetchMarket actor not provided');
-      }),
+      // Placeholder: the runtime provides the real order path bound to its ports.
       placeEntry: fromPromise<PlacedOrder, EntryOrder>(async () => {
         throw new Error('placeEntry actor not provided');
       }),
@@ -65,6 +63,14 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       hasEntry: ({ context }) => context.pendingEntry !== null,
     },
     actions: {
+      /** Asks the market source for this iteration's data; the answer is a MARKET or MARKET_FAILED event. */
+      requestMarket: ({ context, self }) => {
+        const input = marketRequest(context, deps);
+        if (deps.market) deps.market.request(self, input);
+        else self.send({ type: 'MARKET_FAILED', error: new Error('no market data source provided') });
+      },
+      /** Leaving `fetching` (answer taken, actor stopped): an answer still on its way must not arrive. */
+      releaseMarket: ({ context }) => deps.market?.cancel(context.actorId),
       beginCycle: assign(({ context }) => {
         const cycle = context.counters.iterations + 1;
         return {
@@ -104,13 +110,6 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       recordSkip: assign(({ context }) => ({
         counters: { ...context.counters, skipped: context.counters.skipped + 1 },
       })),
-      recordSignal: assign(({ context }) => ({
-        counters: {
-          ...context.counters,
-          signals: context.counters.signals + (context.lastSignal && context.lastSignal.action !== 'none' ? 1 : 0),
-          degraded: context.counters.degraded + (context.quality?.severity === 'degraded' ? 1 : 0),
-        },
-      })),
       recordOrder: assign(({ context, event }) => {
         const placed = (event as unknown as { output: PlacedOrder }).output;
         const entry = context.pendingEntry;
@@ -148,22 +147,14 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
         on: { TICK: { target: 'fetching' } },
       },
       fetching: {
-        entry: 'beginCycle',
-        invoke: {
-          id: 'fetchMarket',
-          src: 'fetchMarket',
-          input: ({ context }) => ({
-            actorId: context.actorId,
-            symbol: context.symbol,
-            interval: context.settings.params.interval,
-            limit: candlesToFetch(context, deps.resolveStrategy(context.strategyType), deps.now()),
-            correlationId: context.correlationId,
-          }),
-          onDone: {
+        entry: ['beginCycle', 'requestMarket'],
+        exit: 'releaseMarket',
+        on: {
+          MARKET: {
             target: 'validating',
-            actions: assign(({ context, event }) => validateStep(context, event.output, deps)),
+            actions: assign(({ context, event }) => validateStep(context, event.market, deps)),
           },
-          onError: [
+          MARKET_FAILED: [
             { guard: 'failureOpensBreaker', target: 'broken', actions: { type: 'recordFailure', params: ({ context, event }) => ({ error: recordError(event.error, deps.now(), context.correlationId) }) } },
             { target: 'cooldown', actions: { type: 'recordFailure', params: ({ context, event }) => ({ error: recordError(event.error, deps.now(), context.correlationId) }) } },
           ],
@@ -178,7 +169,7 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
         ],
       },
       signalling: {
-        entry: [assign(({ context }) => signalStep(context, deps)), 'recordSignal'],
+        entry: assign(({ context }) => withSignalCounters(context, signalStep(context, deps))),
         always: [
           { guard: and(['stepFailed', 'failureOpensBreaker']), target: 'broken', actions: { type: 'recordFailure', params: ({ context }) => ({ error: context.stepError ?? recordError(new Error('step failed'), deps.now(), context.correlationId) }) } },
           { guard: 'stepFailed', target: 'cooldown', actions: { type: 'recordFailure', params: ({ context }) => ({ error: context.stepError ?? recordError(new Error('step failed'), deps.now(), context.correlationId) }) } },
@@ -211,6 +202,36 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
 }
 
 export type StrategyMachine = ReturnType<typeof createStrategyMachine>;
+
+/** What `fetching` asks the market source for. */
+function marketRequest(context: StrategyContext, deps: StrategyMachineDeps): FetchMarketInput {
+  const kernel = ownKernel(context);
+  return {
+    actorId: context.actorId,
+    symbol: context.symbol,
+    interval: context.settings.params.interval,
+    limit: candlesToFetch(context, deps.resolveStrategy(context.strategyType), deps.now()),
+    since: kernel && Number.isFinite(kernel.lastStart) ? kernel.lastStart : Number.NaN,
+    correlationId: context.correlationId,
+  };
+}
+
+/**
+ * The signal step's patch plus the counters it moves, in one assign (one context copy
+ * instead of two per iteration): a signal other than 'none', a degraded window.
+ */
+function withSignalCounters(context: StrategyContext, patch: Partial<StrategyContext>): Partial<StrategyContext> {
+  const lastSignal = 'lastSignal' in patch ? patch.lastSignal : context.lastSignal;
+  const quality = 'quality' in patch ? patch.quality : context.quality;
+  return {
+    ...patch,
+    counters: {
+      ...context.counters,
+      signals: context.counters.signals + (lastSignal && lastSignal.action !== 'none' ? 1 : 0),
+      degraded: context.counters.degraded + (quality?.severity === 'degraded' ? 1 : 0),
+    },
+  };
+}
 
 /** Interval of an actor's candles in ms (for tickers and staleness checks). */
 export function actorIntervalMs(input: StrategyActorInput): number {

@@ -9,11 +9,40 @@ import type { StrategyKernel } from '../src/core/kernel/kernel.ts';
 export const STRATEGY_STATES = ['idle', 'fetching', 'validating', 'signalling', 'ordering', 'cooldown', 'broken'] as const;
 export type StrategyStateName = (typeof STRATEGY_STATES)[number];
 
-/** What the machine needs from outside that is not data: time and the strategy catalogue. */
+/** What the machine needs from outside: time, the strategy catalogue and where market data comes from. */
 export interface StrategyMachineDeps {
   readonly now: () => number;
   readonly resolveStrategy: (type: string) => AnyStrategyDefinition | undefined;
+  /** The market data source of `fetching`; without one every fetch fails (MARKET_FAILED). */
+  readonly market?: MarketSource;
 }
+
+/** Where an actor's MARKET / MARKET_FAILED reply goes (the actor itself). */
+export interface MarketReplyTarget {
+  send(event: MarketReply): void;
+  /**
+   * The actor's status: a stopped actor gets no late reply (XState runs no exit action when
+   * a supervisor stops a child, so `cancel` is not called then).
+   */
+  getSnapshot(): { readonly status: string };
+}
+
+/**
+ * The market data of one iteration, asked for on entry to `fetching` and answered with one
+ * event: MARKET with the snapshot, or MARKET_FAILED. When everything is in memory (the
+ * candles the kernel has not seen from the kline stream's buffer, the account from the
+ * private streams, the cached instrument) the answer is sent at once, so a whole iteration
+ * runs in one synchronous pass; otherwise (warm-up, gap repair, a stale account) it comes
+ * when the REST calls return. `cancel` is called when the actor leaves `fetching` (stopped,
+ * timed out): a late answer must then not be sent. No child actor per iteration: invoking
+ * and stopping one per cycle was O(actors) work in XState's scheduler (issue 13).
+ */
+export interface MarketSource {
+  request(actor: MarketReplyTarget, input: FetchMarketInput): void;
+  cancel(actorId: string): void;
+}
+
+export type MarketReply = { readonly type: 'MARKET'; readonly market: MarketSnapshot } | { readonly type: 'MARKET_FAILED'; readonly error: unknown };
 
 /** Params every strategy preset has (see the common base schema in src/core/strategy). */
 export interface BaseStrategyParams {
@@ -35,7 +64,7 @@ export interface StrategyActorInput {
   readonly risk: RiskLimits;
 }
 
-/** Output of the fetchMarket actor: everything one iteration decides on. */
+/** The market answer of `fetching` (MARKET event): everything one iteration decides on. */
 export interface MarketSnapshot {
   /** Exchange-corrected time at which the data was read (UTC ms). */
   readonly now: number;
@@ -49,7 +78,10 @@ export interface FetchMarketInput {
   readonly actorId: string;
   readonly symbol: string;
   readonly interval: import('../src/domain/types.ts').Interval;
+  /** Candles a REST read would ask for (warm-up, or everything since the kernel's newest row). */
   readonly limit: number;
+  /** Start of the kernel's newest row (NaN without a kernel): only candles after it are new to the actor. */
+  readonly since: number;
   readonly correlationId: string;
 }
 
@@ -167,4 +199,4 @@ export type StrategyToParentEvent =
   | { readonly type: 'BREAKER_TRIPPED'; readonly actorId: string; readonly at: number; readonly trips: number; readonly correlationId: string; readonly error: RecordedError | null }
   | { readonly type: 'ESCALATE'; readonly level: 'symbol' | 'system'; readonly actorId: string; readonly error: RecordedError; readonly correlationId: string };
 
-export type StrategyEvent = { readonly type: 'TICK' };
+export type StrategyEvent = { readonly type: 'TICK' } | MarketReply;

@@ -13,6 +13,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
+import { streamCandleSource } from './runtime/market/candleSource.ts';
 import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
 import { ensureDir } from './journal/dataDir.ts';
 import { HealthMonitor } from './runtime/health.ts';
@@ -195,6 +196,9 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger, lock));
   try {
+    // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
+    // (in-process simulator, streams off) the runtime reads each close through the port.
+    const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
     const runtime = new Runtime({
       config,
       exchange,
@@ -205,8 +209,13 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       resolveStrategy: getStrategy,
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
+      ...(candleSource ? { candleSource } : {}),
       ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
+      // Lock-step (as --engine actors): the account read exactly at each instant, a close
+      // dispatched to every actor in one pass, and time held until it was.
+      ...(built?.holdClockWhile ? { accountPolledMaxAgeMs: 0, dispatchSliceMs: Number.POSITIVE_INFINITY } : {}),
     });
+    built?.holdClockWhile?.(() => runtime.market.busy());
     const feeds: (() => void)[] = [];
     // Channel alerts go to the journal too.
     if (built?.bybit) feeds.push(runtime.journalAlerts(built.bybit.alerts));

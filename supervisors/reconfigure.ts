@@ -165,7 +165,7 @@ export function reconfigureSymbol(args: { context: SymbolContextLike; event: Sym
   // One tick timer per candle interval in use (supervisors/ticks.ts).
   const before = new Set(Object.values(context.specs).map(intervalOf));
   const after = new Set(Object.values(plan.specs).map(intervalOf));
-  for (const stepMs of after) if (!before.has(stepMs)) enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs }, { delay: 0, id: `tick:${stepMs}` });
+  for (const stepMs of after) if (!before.has(stepMs)) enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs, initial: true }, { delay: 0, id: `tick:${stepMs}` });
   for (const stepMs of before) if (!after.has(stepMs)) enqueue.cancel(`tick:${stepMs}`);
   enqueue.assign({ specs: plan.specs, order: plan.order, disabled: plan.disabled, running: plan.running, pending: plan.pending });
   if (plan.pending.length > 0) enqueue.raise({ type: 'APPLY_PENDING' }, { delay: 0, id: 'apply-pending' });

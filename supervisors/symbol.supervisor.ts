@@ -1,5 +1,4 @@
 import { assign, enqueueActions, setup, type ErrorActorEvent } from 'xstate';
-import { intervalMs } from '../src/domain/types.ts';
 import type { Random } from '../src/core/rng.ts';
 import {
   backoffResetAfter,
@@ -11,15 +10,15 @@ import {
 import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
-import { intervalsOf, nextTickDelay } from './ticks.ts';
+import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf } from './ticks.ts';
 import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
  * One supervisor per symbol, parent of that symbol's strategy actors (OTP one_for_one).
  *
- * - Ticks: at every candle close (+ tickDelayMs) of each interval in use, it sends TICK to
- *   the strategy actors on that interval. Timers are delayed `raise`s, so they run on the
- *   actor system's clock (simulated in tests and dry-run).
+ * - Ticks (supervisors/ticks.ts): a confirmed close (CANDLE_CLOSED from the market hub)
+ *   starts the cycles of that interval's actors; a staggered fallback timer (delayed
+ *   `raise`, on the system's clock) ticks them when the stream did not confirm in time.
  * - Level 2: a strategy whose breaker trips `disableAfterTrips` times within `tripWindowMs`,
  *   or that reports a symbol-level error (e.g. insufficient balance), is stopped and marked
  *   disabled on this symbol; the parent is told (STRATEGY_DISABLED). It stays disabled until
@@ -41,12 +40,17 @@ export interface SymbolSupervisorInput {
   readonly tripWindowMs: number;
   /** Strategy actors that start disabled (kept across an operator resume). */
   readonly initiallyDisabled?: Readonly<Record<string, DisabledEntry>>;
+  /** After a close, how long the kline stream has before the fallback timer ticks (default tickDelayMs); spread over staggerMs. */
+  readonly fallbackDelayMs?: number;
+  readonly staggerMs?: number;
 }
 
 export interface SymbolSupervisorDeps {
   readonly now: () => number;
   readonly random: Random;
   readonly strategyLogic: StrategyMachine;
+  /** A fallback tick: the stream had not confirmed the close (degraded; the runtime counts it). */
+  readonly onFallbackTick?: (symbol: string, intervalMs: number) => void;
 }
 
 export interface SymbolSupervisorContext {
@@ -54,6 +58,9 @@ export interface SymbolSupervisorContext {
   readonly specs: Readonly<Record<string, StrategyActorInput>>;
   readonly order: readonly string[];
   readonly tickDelayMs: number;
+  /** Fallback tick at close + this (delay plus the symbol's stagger); newest confirmed candle start per interval. */
+  readonly fallbackOffsetMs: number;
+  readonly lastClosed: Readonly<Record<number, number>>;
   readonly restart: BackoffConfig;
   readonly intensity: number;
   readonly periodMs: number;
@@ -72,7 +79,8 @@ export interface SymbolSupervisorContext {
 
 export type SymbolSupervisorEvent =
   | StrategyToParentEvent | SymbolReconfigureEvent
-  | { readonly type: 'TICK_TIMER'; readonly intervalMs: number }
+  | { readonly type: 'TICK_TIMER'; readonly intervalMs: number; readonly initial?: boolean }
+  | { readonly type: 'CANDLE_CLOSED'; readonly intervalMs: number; readonly start: number }
   | { readonly type: 'RESTART_CHILD'; readonly actorId: string }
   | { readonly type: 'ENABLE_STRATEGY'; readonly actorId: string; readonly correlationId: string }
   | { readonly type: 'DISABLE_STRATEGY'; readonly actorId: string; readonly reason: string; readonly correlationId: string };
@@ -184,6 +192,8 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
       specs: Object.fromEntries(input.children.map((c) => [c.actorId, c])),
       order: input.children.map((c) => c.actorId),
       tickDelayMs: input.tickDelayMs,
+      fallbackOffsetMs: (input.fallbackDelayMs ?? input.tickDelayMs) + staggerOf(input.symbol, input.staggerMs ?? 0),
+      lastClosed: {},
       restart: input.restart,
       intensity: input.intensity,
       periodMs: input.periodMs,
@@ -212,22 +222,12 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
           enqueue.assign({ running: started });
           // First tick right away, so actors do not wait a whole candle after start.
           for (const stepMs of intervalsOf(context)) {
-            enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs }, { delay: 0, id: `tick:${stepMs}` });
+            enqueue.raise({ type: 'TICK_TIMER', intervalMs: stepMs, initial: true }, { delay: 0, id: `tick:${stepMs}` });
           }
         }),
         on: {
-          TICK_TIMER: {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              for (const id of context.running) {
-                const spec = context.specs[id];
-                if (!spec || intervalMs(spec.params.interval) !== event.intervalMs) continue;
-                const ref = system.get(id);
-                if (ref) enqueue.sendTo(ref, { type: 'TICK' });
-              }
-              const delay = nextTickDelay(deps.now(), event.intervalMs, context.tickDelayMs);
-              enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay, id: `tick:${event.intervalMs}` });
-            }),
-          },
+          CANDLE_CLOSED: { guard: ({ context, event }) => isNewClose(context, event), actions: enqueueActions(({ context, event, enqueue, system }) => onCandleClosed(context, event, system, enqueue)) },
+          TICK_TIMER: { actions: enqueueActions(({ context, event, enqueue, system }) => onTickTimer(context, event, deps.now(), system, enqueue, deps.onFallbackTick)) },
           BREAKER_TRIPPED: [
             {
               guard: 'tripsExceeded',

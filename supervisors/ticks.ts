@@ -1,12 +1,81 @@
+import type { AnyActorRef } from 'xstate';
+import { hashString } from '../src/core/rng.ts';
 import { intervalMs } from '../src/domain/types.ts';
 import type { StrategyActorInput } from '../machines/strategy.types.ts';
 
-/** ms from `now` to the next candle close of `stepMs` plus the tick delay (candles are epoch-aligned). */
-export function nextTickDelay(now: number, stepMs: number, tickDelayMs: number): number {
-  return Math.floor(now / stepMs) * stepMs + stepMs + tickDelayMs - now;
+/** What the tick handlers read of a symbol supervisor's context. */
+export interface TickContext {
+  readonly symbol: string;
+  readonly specs: Readonly<Record<string, StrategyActorInput>>;
+  readonly running: readonly string[];
+  readonly fallbackOffsetMs: number;
+  readonly lastClosed: Readonly<Record<number, number>>;
+}
+
+interface TickEnqueue {
+  sendTo(ref: AnyActorRef, event: { type: 'TICK' }): void;
+  raise(event: { type: 'TICK_TIMER'; intervalMs: number }, options: { delay: number; id: string }): void;
+  assign(patch: { lastClosed: Readonly<Record<number, number>> }): void;
+}
+
+type ActorLookup = { get(id: string): AnyActorRef | undefined };
+
+/** A confirmed close not seen before for its interval (the stream may repeat or backfill). */
+export function isNewClose(context: TickContext, event: { readonly intervalMs: number; readonly start: number }): boolean {
+  return !(event.start <= (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY));
+}
+
+/** CANDLE_CLOSED: the cycles of that interval's actors start now; the close is remembered. */
+export function onCandleClosed(context: TickContext, event: { readonly intervalMs: number; readonly start: number }, system: ActorLookup, enqueue: TickEnqueue): void {
+  tickChildren(context, event.intervalMs, system, enqueue);
+  enqueue.assign({ lastClosed: { ...context.lastClosed, [event.intervalMs]: event.start } });
+}
+
+/**
+ * TICK_TIMER (the fallback after each close, and the first tick at start): ticks the actors
+ * when the stream had not confirmed the close it stands in for (counted as degraded), then
+ * re-arms for the next close.
+ */
+export function onTickTimer(
+  context: TickContext,
+  event: { readonly intervalMs: number; readonly initial?: boolean },
+  now: number,
+  system: ActorLookup,
+  enqueue: TickEnqueue,
+  onFallbackTick?: (symbol: string, intervalMs: number) => void,
+): void {
+  const close = Math.floor((now - context.fallbackOffsetMs) / event.intervalMs) * event.intervalMs;
+  const confirmed = (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY) >= close - event.intervalMs;
+  if (event.initial || !confirmed) {
+    tickChildren(context, event.intervalMs, system, enqueue);
+    if (!event.initial) onFallbackTick?.(context.symbol, event.intervalMs);
+  }
+  const delay = nextTickDelay(now, event.intervalMs, context.fallbackOffsetMs);
+  enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay, id: `tick:${event.intervalMs}` });
+}
+
+
+/** ms from `now` to the next candle close of `stepMs` plus `offsetMs` (candles are epoch-aligned), strictly after now. */
+export function nextTickDelay(now: number, stepMs: number, offsetMs: number): number {
+  return Math.floor((now - offsetMs) / stepMs) * stepMs + stepMs + offsetMs - now;
 }
 
 /** The distinct candle intervals (ms) a symbol's strategy actors use, ascending: one tick timer each. */
 export function intervalsOf(context: { readonly specs: Readonly<Record<string, StrategyActorInput>> }): number[] {
   return [...new Set(Object.values(context.specs).map((s) => intervalMs(s.params.interval)))].sort((a, b) => a - b);
+}
+
+/** Sends TICK to the running strategy actors of one interval. */
+function tickChildren(context: TickContext, stepMs: number, system: ActorLookup, enqueue: Pick<TickEnqueue, 'sendTo'>): void {
+  for (const id of context.running) {
+    const spec = context.specs[id];
+    if (!spec || intervalMs(spec.params.interval) !== stepMs) continue;
+    const ref = system.get(id);
+    if (ref) enqueue.sendTo(ref, { type: 'TICK' });
+  }
+}
+
+/** The symbol's place in the stagger window: stable, spread evenly by a hash of the name. */
+export function staggerOf(symbol: string, staggerMs: number): number {
+  return staggerMs > 0 ? hashString(symbol) % Math.floor(staggerMs) : 0;
 }

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
+import { simulatorAccountStream } from '../runtime/accountStreams.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
 import type { ReplayExchange } from '../sim/index.ts';
 import { actorOrderOf, createReplayFromInput } from './replayInput.ts';
@@ -77,6 +78,10 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     resolveStrategy: getStrategy,
     admitEntry: run.admitEntry,
     observeActors: false,
+    // Every decision instant reads the account exactly (fills in between arrive as pushes),
+    // and a close is dispatched to every actor before time moves on.
+    accountPolledMaxAgeMs: 0,
+    dispatchSliceMs: Number.POSITIVE_INFINITY,
     orderEvents: {
       ...NO_ORDER_EVENTS,
       intent: (order) =>
@@ -93,6 +98,9 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
         }),
     },
   });
+  runtime.followAccount(simulatorAccountStream(replay.engine));
+  // Quiescent also means no candle close waiting to be dispatched to the actors.
+  run.holdWhile(() => runtime.market.busy());
   const pauses = new PauseLog(config.risk.dailyLossLimitPct, runtime.account, () => replay.engine.balance().equity);
   runtime.root.on('escalation', (event) => pauses.onRecord(event.record));
 

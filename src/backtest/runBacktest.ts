@@ -7,6 +7,7 @@ import type { Execution } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
+import { simulatorAccountStream } from '../runtime/accountStreams.ts';
 import { createSimExchange } from '../sim/index.ts';
 
 const MINUTE = 60_000;
@@ -81,8 +82,10 @@ function toFill(e: Execution): BacktestFill {
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const { config, logger } = options;
   let counter: ReturnType<typeof countInFlight> | undefined;
-  // Lock-step: time jumps to the next timer once no exchange call is in flight.
-  const clock = new LockStepClock(options.start, () => (counter?.inFlight() ?? 0) > 0);
+  let runtime: Runtime | undefined;
+  // Lock-step: time jumps to the next timer once no exchange call is in flight and no candle
+  // close waits to be dispatched to the actors.
+  const clock = new LockStepClock(options.start, () => (counter?.inFlight() ?? 0) > 0 || (runtime?.market.busy() ?? false));
   const sim = createSimExchange({
     clock,
     seed: config.simulator.seed,
@@ -99,7 +102,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const fills: Execution[] = [];
   sim.engine.on('execution', (e) => fills.push(e as Execution));
   let escalations = 0;
-  const runtime = new Runtime({
+  runtime = new Runtime({
     config,
     exchange: counter.port,
     clock,
@@ -107,7 +110,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     metrics: createMetrics(),
     random: mulberry32(hashString(`runtime:${config.simulator.seed}`)),
     resolveStrategy: getStrategy,
+    // As in --engine actors: every decision instant reads the account exactly, and a close
+    // is dispatched to every actor in one pass (a real-time slice would make the run depend
+    // on the machine's speed).
+    accountPolledMaxAgeMs: 0,
+    dispatchSliceMs: Number.POSITIVE_INFINITY,
   });
+  runtime.followAccount(simulatorAccountStream(sim.engine));
   runtime.root.on('escalation', () => {
     escalations++;
   });

@@ -1,10 +1,5 @@
 import type { Clock } from '../ports/clock.ts';
-
-interface Timer {
-  readonly id: number;
-  readonly at: number;
-  readonly fn: () => void;
-}
+import { TimerHeap, type HeapTimer } from './timerHeap.ts';
 
 /** One macrotask turn: every promise chain that can move without a timer moves. */
 const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
@@ -20,7 +15,7 @@ const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(re
 export class LockStepClock implements Clock {
   private current: number;
   private seq = 0;
-  private timers: Timer[] = [];
+  private readonly timers = new TimerHeap();
 
   constructor(
     start: number,
@@ -36,16 +31,13 @@ export class LockStepClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
-    const timer: Timer = { id: ++this.seq, at: this.current + Math.max(0, ms), fn };
-    let i = this.timers.length;
-    while (i > 0 && this.timers[i - 1]!.at > timer.at) i--;
-    this.timers.splice(i, 0, timer);
+    const timer: HeapTimer = { id: ++this.seq, at: this.current + Math.max(0, ms), fn, cancelled: false };
+    this.timers.push(timer);
     return timer.id;
   }
 
   clearTimeout(handle: unknown): void {
-    const i = this.timers.findIndex((t) => t.id === handle);
-    if (i >= 0) this.timers.splice(i, 1);
+    if (typeof handle === 'number') this.timers.cancel(handle);
   }
 
   /**
@@ -63,7 +55,7 @@ export class LockStepClock implements Clock {
 
   /** When the next timer is due (undefined: none is set). */
   nextTimerAt(): number | undefined {
-    return this.timers[0]?.at;
+    return this.timers.peek()?.at;
   }
 
   /**
@@ -72,13 +64,14 @@ export class LockStepClock implements Clock {
    * Call it only once `settle()` has returned (the paced driver of `npm start` does).
    */
   async step(): Promise<number | undefined> {
-    const next = this.timers[0];
+    const next = this.timers.peek();
     if (!next) return undefined;
     const at = next.at;
     if (at > this.current) this.current = at;
-    const batch: Timer[] = [];
-    while (this.timers.length > 0 && this.timers[0]!.at === at) batch.push(this.timers.shift()!);
-    for (const timer of batch) timer.fn();
+    const batch: HeapTimer[] = [];
+    while (this.timers.peek()?.at === at) batch.push(this.timers.pop()!);
+    // A timer of this batch may cancel a later one of the same batch (as with the array).
+    for (const timer of batch) if (!timer.cancelled) timer.fn();
     await this.settle();
     return at;
   }
@@ -87,7 +80,7 @@ export class LockStepClock implements Clock {
   async runUntil(end: number, afterBatch?: (time: number) => void): Promise<void> {
     await this.settle();
     for (;;) {
-      const next = this.timers[0];
+      const next = this.timers.peek();
       if (!next || next.at > end) break;
       const at = (await this.step())!;
       afterBatch?.(at);

@@ -33,6 +33,11 @@ export interface LockStepRun {
   /** The exchange port to hand to the runtime: its calls in flight hold the clock. */
   readonly port: ExchangePort;
   readonly admitEntry: (entry: EntryOrder) => Promise<void>;
+  /**
+   * Holds time while `busy` says so as well (the runtime's market hub while a candle close
+   * waits to be dispatched to the actors); the runtime is built after the run, hence later.
+   */
+  holdWhile(busy: () => boolean): void;
 }
 
 /**
@@ -45,9 +50,10 @@ export interface LockStepRun {
 export function createLockStepRun(start: number, actorOrder: ReadonlyMap<string, number>, portOf: (clock: LockStepClock) => ExchangePort): LockStepRun {
   const sequencer = new EntrySequencer(actorOrder);
   let counter: ReturnType<typeof countInFlight> | undefined;
-  const clock = new LockStepClock(start, () => (counter?.inFlight() ?? 0) > 0, () => sequencer.release());
+  const holds: (() => boolean)[] = [];
+  const clock = new LockStepClock(start, () => (counter?.inFlight() ?? 0) > 0 || holds.some((busy) => busy()), () => sequencer.release());
   counter = countInFlight(portOf(clock));
-  return { clock, port: counter.port, admitEntry: sequencer.admit };
+  return { clock, port: counter.port, admitEntry: sequencer.admit, holdWhile: (busy) => void holds.push(busy) };
 }
 
 export interface PacedDriverOptions {

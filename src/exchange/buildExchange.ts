@@ -44,6 +44,8 @@ export interface BuiltExchange {
   readonly admitEntry?: (entry: EntryOrder) => Promise<void>;
   /** Lock-step: starts moving simulated time; call once the runtime has started. */
   startClock?(): void;
+  /** Lock-step: time also waits while `busy` (the runtime's close dispatch, see LockStepRun.holdWhile). */
+  holdClockWhile?(busy: () => boolean): void;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ function buildLockStep(o: BuildExchangeOptions, input: BacktestInput, market: st
     simulator: simulator!,
     config: runtimeConfig,
     admitEntry: run.admitEntry,
+    holdClockWhile: run.holdWhile,
     startClock: () => driver.start(),
     close: () => driver.stop(),
   };

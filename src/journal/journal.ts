@@ -21,6 +21,7 @@ import type { ClosedTrade } from './tradeCsv.ts';
 type Db = Database.Database;
 
 export type { RiskDecisionRecord } from './records.ts';
+import type { ObservationRow } from './journalTap.ts';
 
 /**
  * The trade journal (backlog B4.6): one SQLite file in WAL mode, one writer (this
@@ -262,6 +263,16 @@ export class Journal implements OrderEventSink {
 
   recordRiskDecision(r: RiskDecisionRecord): void {
     this.tx(() => insertRiskDecision(this.db, r));
+  }
+
+  /** Signal and risk-decision rows in one transaction (the journal tap writes a turn's rows at once). */
+  recordObservations(rows: readonly ObservationRow[]): void {
+    this.tx(() => {
+      for (const row of rows) {
+        if (row.kind === 'signal') insertSignal(this.db, row.at, row.actor, row.correlationId, row.signal);
+        else insertRiskDecision(this.db, row.record);
+      }
+    });
   }
 
   /**

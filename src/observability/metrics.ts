@@ -41,6 +41,18 @@ export function createMetrics() {
       labelNames: ['actor', 'symbol', 'strategy', 'state'] as const,
       registers: [registry],
     }),
+    tickFallbacks: new Counter({
+      name: 'bybot_tick_fallback_total',
+      help: 'Cycles started by the fallback timer because the kline stream had not confirmed the close (degraded)',
+      labelNames: ['symbol'] as const,
+      registers: [registry],
+    }),
+    marketRequests: new Counter({
+      name: 'bybot_market_requests_total',
+      help: 'Market data of strategy iterations, answered from memory or read over REST',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
     breakerTrips: new Counter({
       name: 'bybot_breaker_trips_total',
       help: 'Circuit breaker openings per strategy actor',

@@ -1,4 +1,4 @@
-import type { Execution, Order } from '../domain/types.ts';
+import type { Balance, Execution, Order, Position } from '../domain/types.ts';
 
 /**
  * Push updates about our account (Bybit's private order and execution streams, or the
@@ -9,4 +9,13 @@ import type { Execution, Order } from '../domain/types.ts';
 export interface AccountStream {
   onExecution(listener: (execution: Execution) => void): () => void;
   onOrder(listener: (order: Order) => void): () => void;
+  /** Position changes (the account view follows them). */
+  onPosition?(listener: (position: Position) => void): () => void;
+  /** Wallet changes. */
+  onBalance?(listener: (balance: Balance) => void): () => void;
+  /**
+   * Whether the stream is connected and subscribed (true) or lost (false). A stream that
+   * never says is not trusted to be complete: the account view then ages out as if polled.
+   */
+  onLive?(listener: (live: boolean) => void): () => void;
 }

@@ -8,7 +8,7 @@ import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
-import { createSystemSupervisor, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
+import { createSystemSupervisor, SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
 import type { Random } from '../core/rng.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -19,7 +19,7 @@ import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
-import { createJournalTap } from '../journal/journalTap.ts';
+import { createJournalTap, type JournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
 import { reconcile, type ReconcileSummary } from './reconcile.ts';
@@ -32,13 +32,15 @@ import {
   createAccountWatch,
   createCancelOpenOrders,
   createDrainOrders,
-  createFetchMarket,
   createPlaceEntry,
   type IoActorDeps,
 } from './ioActors.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
 import { TradingGate } from './tradingGate.ts';
+import { AccountView } from './market/accountView.ts';
+import { pollingCandleSource, type CandleSource } from './market/candleSource.ts';
+import { MarketHub } from './market/marketHub.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
@@ -65,6 +67,18 @@ export interface RuntimeOptions {
    * observer only observes); the trading gate follows the system supervisor either way.
    */
   readonly observeActors?: boolean;
+  /**
+   * The kline stream that starts the cycles (issue 13): the Bybit adapter's public stream in
+   * live and wire dry-run; default: the exchange port read at every close + tickDelayMs
+   * (the in-process simulator, backtests).
+   */
+  readonly candleSource?: CandleSource;
+  /** How long the account view stays current without a live private stream (default 1000 ms; backtests 0). */
+  readonly accountPolledMaxAgeMs?: number;
+  /** How long it stays current after a push while a private stream is live (default 60000 ms). */
+  readonly accountStreamedMaxAgeMs?: number;
+  /** Real ms of close dispatch before yielding to the event loop (default 8; backtests Infinity). */
+  readonly dispatchSliceMs?: number;
   /**
    * Every run trades a new simulated account (the built-in simulator): a halt recorded by
    * an earlier run does not apply to it. Live and external accounts keep their halts.
@@ -98,6 +112,9 @@ export class Runtime {
   readonly freshness: MarketFreshness;
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
+  /** The actors' market data: kline buffers, account view, close dispatch. */
+  readonly market: MarketHub;
+  readonly accountView: AccountView;
   private started = false;
   private readonly journalGuard: JournalGuard;
   private stopping = false;
@@ -119,6 +136,7 @@ export class Runtime {
   private live: AppConfig;
   /** Actors a reload removed: their /actors entry goes once they have stopped. */
   private readonly retired = new Set<string>();
+  private journalTap: JournalTap | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
@@ -129,6 +147,24 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
+    this.accountView = new AccountView({
+      exchange,
+      clock,
+      streamedMaxAgeMs: options.accountStreamedMaxAgeMs ?? 60_000,
+      polledMaxAgeMs: options.accountPolledMaxAgeMs ?? 1_000,
+    });
+    this.market = new MarketHub({
+      exchange,
+      clock,
+      gate: this.gate,
+      account: this.account,
+      instruments,
+      view: this.accountView,
+      source: options.candleSource ?? pollingCandleSource({ exchange, clock, confirmDelayMs: config.actor.tickDelayMs, logger }),
+      ...(options.dispatchSliceMs === undefined ? {} : { sliceMs: options.dispatchSliceMs }),
+      onRequest: (source) => metrics.marketRequests.inc({ source }),
+      freshness: this.freshness,
+    });
     this.orders = new OrderManager({
       exchange,
       clock,
@@ -166,15 +202,14 @@ export class Runtime {
       },
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
-      freshness: this.freshness,
       onDrained: (problems) => {
         this.drainProblems = [...problems];
       },
     };
-    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy }).provide({
-      actors: { fetchMarket: createFetchMarket(io), placeEntry: createPlaceEntry(io) },
+    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy, market: this.market }).provide({
+      actors: { placeEntry: createPlaceEntry(io) },
     });
-    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic });
+    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const systemLogic = createSystemSupervisor({ now, symbolLogic }).provide({
       actors: {
         accountWatch: createAccountWatch(io),
@@ -184,6 +219,7 @@ export class Runtime {
     });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     const input = buildSystemInput(config, now());
+    for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {
       for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);
@@ -192,6 +228,7 @@ export class Runtime {
     const journalTap = journal
       ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
       : undefined;
+    this.journalTap = journalTap;
     const observeActors = options.observeActors ?? true;
     this.root = createActor(systemLogic, {
       input,
@@ -236,6 +273,10 @@ export class Runtime {
         logDir: join(resolveDataDir(config), 'logs'),
       });
     }
+    // A confirmed candle starts the cycles of that symbol's actors on that interval.
+    this.market.onCandleClosed((symbol, intervalMs, start) => {
+      this.root.system.get(`${SYMBOL_PREFIX}${symbol}`)?.send({ type: 'CANDLE_CLOSED', intervalMs, start });
+    });
     this.registry.onChange((entry) => {
       if (this.retired.has(entry.actorId) && entry.status !== 'active') this.pruneRetired();
     });
@@ -256,7 +297,19 @@ export class Runtime {
    */
   followAccount(stream: AccountStream): () => void {
     const { journal, clock } = this.options;
-    return journal ? journalAccountStream(stream, journal, clock, this.journalGuard) : () => undefined;
+    const view = this.accountView;
+    // The account view follows the private streams whether or not there is a journal.
+    const viewOffs = [
+      stream.onOrder((order) => view.applyOrder(order)),
+      ...(stream.onPosition ? [stream.onPosition((position) => view.applyPosition(position))] : []),
+      ...(stream.onBalance ? [stream.onBalance((balance) => view.applyBalance(balance))] : []),
+      ...(stream.onLive ? [stream.onLive((live) => view.setLive(live))] : []),
+    ];
+    const journalOff = journal ? journalAccountStream(stream, journal, clock, this.journalGuard) : () => undefined;
+    return () => {
+      viewOffs.forEach((off) => off());
+      journalOff();
+    };
   }
 
   /** Journals the exchange channel's degradation alerts (throttled, see journalFeeds). */
@@ -330,6 +383,8 @@ export class Runtime {
       for (const child of spec.children) {
         wanted.add(child.actorId);
         this.retired.delete(child.actorId);
+        // A new symbol or interval: its closed candles must start its actors' cycles too.
+        this.market.subscribe(child.symbol, child.params.interval);
         if (!this.registry.get(child.actorId)) this.registry.update(child.actorId, initialStrategyContext(child, now), 'idle', 'stopped', null, null);
       }
     }
@@ -401,6 +456,7 @@ export class Runtime {
     }
     problems.push(...this.drainProblems);
     this.root.stop();
+    this.market.close();
     this.journalSync.stop();
     // Last look at the fills, so the journal ends where the exchange does (bounded).
     if (this.rootStarted) {
@@ -408,6 +464,8 @@ export class Runtime {
       const ok = await this.journalSync.tick(AbortSignal.timeout(Math.max(1, left)));
       if (!ok) problems.push('the final fill sync did not finish');
     }
+    // The journal tap's last rows (it writes once per event-loop turn).
+    this.journalTap?.flush();
     const notSent = journal ? this.guarded(() => journal.markUnsentIntents('not sent before shutdown', clock.now()), 0) : 0;
     const summary = journal ? this.guarded(() => summarizeRun(journal.closedTrades(), journal.fundingPnl(this.startedAt), this.startedAt), null) : null;
     return { problems, notSent, summary };
@@ -423,6 +481,7 @@ export class Runtime {
       // already stopped
     }
     this.journalSync.stop();
+    this.journalTap?.flush();
     const { journal, clock } = this.options;
     return { notSent: journal ? this.guarded(() => journal.markUnsentIntents(reason, clock.now()), 0) : 0 };
   }

@@ -12,6 +12,17 @@ export class InstrumentCache {
     private readonly ttlMs = 3_600_000,
   ) {}
 
+  /** The cached filters when they are fresh, without a request (null = call get). */
+  peek(symbol: string, now: number): Instrument | null {
+    const hit = this.entries.get(symbol);
+    return hit && now - hit.at < this.ttlMs ? hit.instrument : null;
+  }
+
+  /** Forgets a symbol's filters (the exchange rejected an order on them: read them again). */
+  invalidate(symbol: string): void {
+    this.entries.delete(symbol);
+  }
+
   async get(symbol: string, options?: CallOptions): Promise<Instrument> {
     const hit = this.entries.get(symbol);
     const now = this.clock.now();

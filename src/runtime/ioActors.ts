@@ -4,8 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { dailyLossReached } from '../core/risk/dailyLoss.ts';
-import { fetchCandlePages } from './candlePages.ts';
-import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../machines/strategy.types.ts';
+import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorEvent } from '../../supervisors/system.supervisor.ts';
 import { nextUtcMidnight } from '../../supervisors/system.rules.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -14,12 +13,11 @@ import type { OrderManager } from '../orders/orderManager.ts';
 import type { AccountTracker } from './accountTracker.ts';
 import type { InstrumentCache } from './instrumentCache.ts';
 import type { TradingGate } from './tradingGate.ts';
-import type { MarketFreshness } from './marketFreshness.ts';
 
 /**
- * The only place the machines touch the outside world: XState actor logic bound to the
- * ports. Each one-shot call is a `fromPromise` that passes the actor's AbortSignal on,
- * so leaving a state (or stopping an actor) cancels its request.
+ * XState actor logic bound to the ports: the order path, the account watch, emergency
+ * cancels and the shutdown drain. (The strategy actors' market data comes from the
+ * MarketHub, src/runtime/market, answered by event instead of an invoked child per cycle.)
  */
 export interface IoActorDeps {
   readonly exchange: ExchangePort;
@@ -38,39 +36,6 @@ export interface IoActorDeps {
   readonly cancelOpenOrdersOnShutdown: boolean;
   /** Told what the shutdown drain could not finish (empty: everything finished). */
   readonly onDrained?: (problems: readonly string[]) => void;
-  /** Per-symbol data freshness for /ready. */
-  readonly freshness?: MarketFreshness;
-}
-
-export function createFetchMarket(deps: IoActorDeps) {
-  return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
-    const { exchange } = deps;
-    const [candles, instrument, balance, positions, openOrders] = await Promise.all([
-      fetchCandlePages(exchange, input.symbol, input.interval, input.limit, { signal }).then((candles) => {
-        deps.freshness?.record(input.symbol, input.interval, candles, deps.clock.now());
-        return candles;
-      }),
-      deps.instruments.get(input.symbol, { signal }),
-      exchange.balance({ signal }),
-      exchange.positions(undefined, { signal }),
-      exchange.openOrders(undefined, { signal }),
-    ]);
-    const now = deps.clock.now();
-    deps.account.observe(balance.equity, now);
-    return {
-      now,
-      candles,
-      instrument,
-      portfolio: {
-        equity: balance.equity,
-        availableBalance: balance.availableBalance,
-        positions,
-        openOrders,
-        dayStartEquity: deps.account.dayStartEquity(now),
-      },
-      tradingState: deps.gate.current(),
-    };
-  });
 }
 
 export function createPlaceEntry(deps: IoActorDeps) {

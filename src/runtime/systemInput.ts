@@ -42,6 +42,8 @@ export function buildSystemInput(config: AppConfig, now: number): SystemSupervis
     symbol,
     children,
     tickDelayMs: config.actor.tickDelayMs,
+    fallbackDelayMs: config.actor.tickDelayMs + config.actor.tickFallbackMs,
+    staggerMs: config.actor.tickStaggerMs,
     restart: { minMs: config.supervision.restartMinMs, maxMs: config.supervision.restartMaxMs, jitter: config.supervision.restartJitter },
     intensity: config.supervision.intensity,
     periodMs: config.supervision.periodMs,

@@ -27,7 +27,7 @@ export interface GraphEdge {
   readonly target: string;
   /** The event type as XState names it (`xstate.after.*` for delays, '' for always). */
   readonly event: string;
-  /** Short human label: `TICK`, `done: fetchMarket`, `after cooldown`, `always`. */
+  /** Short human label: `TICK`, `done: placeEntry`, `after cooldown`, `always`. */
   readonly label: string;
   readonly guard: string | null;
   readonly eventless: boolean;
@@ -66,7 +66,7 @@ export function guardName(guard: unknown): string | null {
   return typeof g.name === 'string' && g.name !== '' && g.name !== 'guard' ? g.name : 'inline guard';
 }
 
-/** `xstate.done.actor.fetchMarket` -> `done: fetchMarket`; `xstate.after.cooldown.strategy.cooldown` -> `after cooldown`. */
+/** `xstate.done.actor.placeEntry` -> `done: placeEntry`; `xstate.after.cooldown.strategy.cooldown` -> `after cooldown`. */
 export function eventLabel(event: string, delay: string | number | null): string {
   if (event === '') return 'always';
   if (delay !== null) return typeof delay === 'number' ? `after ${delay} ms` : `after ${delay}`;

@@ -109,7 +109,7 @@ describe.skipIf(skipBrowser)('visualiser end to end (headless Chromium)', () => 
     // The detail panel shows the transitions and the events that caused them.
     await page.waitForSelector('#detail[data-state="broken"]');
     const transitions = await page.locator('#detail table.transitions').innerText();
-    expect(transitions).toContain('xstate.error.actor.fetchMarket');
+    expect(transitions).toContain('MARKET_FAILED');
     // Simulated times are labelled as such (dry-run), in the header and the transition table.
     expect(transitions).toContain('time (UTC, simulated');
     expect(await page.locator('#clock').innerText()).toContain('simulated');

@@ -69,8 +69,8 @@ describe('strategy machine: generated paths replayed against the real actor', ()
             TICK: () => {
               h.actor.send({ type: 'TICK' });
             },
-            'xstate.done.actor.fetchMarket': ({ event }: { event: ModelEvent }) => h.resolveFetch(event.output as MarketSnapshot),
-            'xstate.error.actor.fetchMarket': ({ event }: { event: ModelEvent }) => h.rejectFetch(event.error),
+            MARKET: ({ event }: { event: ModelEvent }) => h.resolveFetch(event.market as MarketSnapshot),
+            MARKET_FAILED: ({ event }: { event: ModelEvent }) => h.rejectFetch(event.error),
             'xstate.done.actor.placeEntry': ({ event }: { event: ModelEvent }) => h.resolveEntry(event.output as PlacedOrder),
             'xstate.error.actor.placeEntry': ({ event }: { event: ModelEvent }) => h.rejectEntry(event.error),
             'xstate.after.cooldown.strategy.cooldown': () => h.clock.advanceBy(actorInput.cooldownMs),

@@ -16,13 +16,13 @@ export const modelMachine = createStrategyMachine({ now: () => T0, resolveStrate
 
 const KINDS: readonly MarketKind[] = ['long', 'none', 'stale', 'nan', 'positionOpen', 'bug', 'garbage'];
 
-export type ModelEvent = EventObject & { readonly kind?: string; readonly output?: unknown; readonly error?: unknown };
+export type ModelEvent = EventObject & { readonly kind?: string; readonly output?: unknown; readonly market?: unknown; readonly error?: unknown };
 
 export const MODEL_EVENTS: readonly ModelEvent[] = [
   { type: 'TICK' },
-  ...KINDS.map((kind) => ({ type: 'xstate.done.actor.fetchMarket', kind, output: market(kind, T0) })),
-  { type: 'xstate.error.actor.fetchMarket', kind: 'unavailable', error: new ExchangeUnavailableError('HTTP 503') },
-  { type: 'xstate.error.actor.fetchMarket', kind: 'auth', error: new AuthError('retCode 10003: invalid api key') },
+  ...KINDS.map((kind) => ({ type: 'MARKET', kind, market: market(kind, T0) })),
+  { type: 'MARKET_FAILED', kind: 'unavailable', error: new ExchangeUnavailableError('HTTP 503') },
+  { type: 'MARKET_FAILED', kind: 'auth', error: new AuthError('retCode 10003: invalid api key') },
   {
     type: 'xstate.done.actor.placeEntry',
     kind: 'filled',

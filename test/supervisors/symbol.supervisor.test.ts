@@ -4,7 +4,8 @@ import { ManualClock } from '../../src/clock/manualClock.ts';
 import { mulberry32 } from '../../src/core/rng.ts';
 import { ExchangeUnavailableError, InsufficientBalanceError } from '../../src/domain/errors.ts';
 import { createStrategyMachine, type StrategyMachine } from '../../machines/strategy.machine.ts';
-import type { FetchMarketInput, MarketSnapshot, PlacedOrder, EntryOrder } from '../../machines/strategy.types.ts';
+import type { MarketSnapshot, PlacedOrder, EntryOrder } from '../../machines/strategy.types.ts';
+import { promiseMarketSource } from '../../src/runtime/market/promiseMarketSource.ts';
 import { createSymbolSupervisor, type SymbolSupervisorInput } from '../../supervisors/symbol.supervisor.ts';
 import { market } from '../support/marketFixtures.ts';
 import { T0, actorInput, resolveStrategy } from '../support/strategyHarness.ts';
@@ -14,9 +15,8 @@ function setupSymbol(options: { fetch: (now: number) => Promise<MarketSnapshot>;
   const clock = new ManualClock(T0);
   const strategyLogic =
     options.strategyLogic ??
-    createStrategyMachine({ now: () => clock.now(), resolveStrategy }).provide({
+    createStrategyMachine({ now: () => clock.now(), resolveStrategy, market: promiseMarketSource(() => options.fetch(clock.now())) }).provide({
       actors: {
-        fetchMarket: fromPromise<MarketSnapshot, FetchMarketInput>(() => options.fetch(clock.now())),
         placeEntry: fromPromise<PlacedOrder, EntryOrder>(({ input }) =>
           options.place ? options.place(input) : Promise.resolve({ orderId: 'o', orderLinkId: input.orderLinkId, status: 'Filled', filledQty: input.entry.qty, avgPrice: 1, adopted: false }),
         ),

@@ -3,7 +3,8 @@ import { ManualClock, flushAsync } from '../../src/clock/manualClock.ts';
 import { getStrategy } from '../../src/core/strategy/registry.ts';
 import type { AnyStrategyDefinition } from '../../src/core/strategy/contract.ts';
 import { createStrategyMachine } from '../../machines/strategy.machine.ts';
-import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder, StrategyActorInput } from '../../machines/strategy.types.ts';
+import type { EntryOrder, MarketSnapshot, PlacedOrder, StrategyActorInput } from '../../machines/strategy.types.ts';
+import { promiseMarketSource } from '../../src/runtime/market/promiseMarketSource.ts';
 import { testStrategy } from './testStrategy.ts';
 
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 30);
@@ -49,11 +50,9 @@ export function createStrategyHarness(input: StrategyActorInput = actorInput) {
   const entries: Pending<PlacedOrder>[] = [];
   const placed: EntryOrder[] = [];
   const inspections: InspectionEvent[] = [];
-  const machine = createStrategyMachine({ now: () => clock.now(), resolveStrategy }).provide({
+  const market = promiseMarketSource((fetchInput) => new Promise<MarketSnapshot>((resolve, reject) => fetches.push({ input: fetchInput, resolve, reject })));
+  const machine = createStrategyMachine({ now: () => clock.now(), resolveStrategy, market }).provide({
     actors: {
-      fetchMarket: fromPromise<MarketSnapshot, FetchMarketInput>(
-        ({ input: fetchInput }) => new Promise((resolve, reject) => fetches.push({ input: fetchInput, resolve, reject })),
-      ),
       placeEntry: fromPromise<PlacedOrder, EntryOrder>(({ input: entry }) => {
         placed.push(entry);
         return new Promise((resolve, reject) => entries.push({ input: entry, resolve, reject }));
@@ -76,11 +75,11 @@ export function createStrategyHarness(input: StrategyActorInput = actorInput) {
     fetches,
     entries,
     async resolveFetch(snapshot: MarketSnapshot) {
-      take(fetches, 'fetchMarket').resolve(snapshot);
+      take(fetches, 'market').resolve(snapshot);
       await flushAsync();
     },
     async rejectFetch(error: unknown) {
-      take(fetches, 'fetchMarket').reject(error);
+      take(fetches, 'market').reject(error);
       await flushAsync();
     },
     async resolveEntry(result: PlacedOrder) {

@@ -26,7 +26,7 @@ describe('machine graphs for the visualiser', () => {
     expect(edge('validating', 'broken')).toMatchObject([{ eventless: true, guard: 'and(stepFailed, failureOpensBreaker)' }]);
     expect(edge('cooldown', 'idle')).toMatchObject([{ delayed: true, delay: 'cooldown', label: 'after cooldown' }]);
     expect(edge('broken', 'fetching')).toMatchObject([{ delayed: true, delay: 'breakerOpen' }]);
-    expect(edge('fetching', 'broken')).toMatchObject([{ label: 'error: fetchMarket', guard: 'failureOpensBreaker' }]);
+    expect(edge('fetching', 'broken')).toMatchObject([{ label: 'MARKET_FAILED', guard: 'failureOpensBreaker' }]);
   });
 
   it('cannot drift from the code: as many edges as the definition declares transitions', async () => {

@@ -4,7 +4,8 @@ import { markPaper, newPaperAccount, openPaper, paperEquity, paperPositions, typ
 import { intervalMs, type Instrument } from '../../domain/types.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ExchangePort } from '../../ports/exchange.ts';
-import type { EntryOrder, FetchMarketInput, MarketSnapshot, PlacedOrder } from '../../../machines/strategy.types.ts';
+import type { EntryOrder, FetchMarketInput, MarketSnapshot, MarketSource, PlacedOrder } from '../../../machines/strategy.types.ts';
+import { promiseMarketSource } from '../../runtime/market/promiseMarketSource.ts';
 
 /**
  * The shadow actors' I/O: market data from the live exchange port (the same candles, the
@@ -65,8 +66,9 @@ export class PaperBook {
     return fetched;
   }
 
-  fetchMarket() {
-    return fromPromise<MarketSnapshot, FetchMarketInput>(async ({ input, signal }) => {
+  /** The shadow actors' market data: REST reads, the paper account marked on every closed candle. */
+  marketSource(): MarketSource {
+    return promiseMarketSource(async (input: FetchMarketInput, signal: AbortSignal): Promise<MarketSnapshot> => {
       const [candles, instrument] = await Promise.all([
         this.o.exchange.candles({ symbol: input.symbol, interval: input.interval, limit: input.limit }, { signal }),
         this.instrument(input.symbol, signal),

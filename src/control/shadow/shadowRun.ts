@@ -88,8 +88,9 @@ export class ShadowRun {
   start(): void {
     const { o } = this;
     const now = (): number => o.clock.now();
-    const strategyLogic = createStrategyMachine({ now, resolveStrategy: o.resolveStrategy }).provide({
-      actors: { fetchMarket: this.book.fetchMarket(), placeEntry: this.book.placeEntry() },
+    // No kline stream here: the shadow supervisors' fallback timers start the cycles.
+    const strategyLogic = createStrategyMachine({ now, resolveStrategy: o.resolveStrategy, market: this.book.marketSource() }).provide({
+      actors: { placeEntry: this.book.placeEntry() },
     });
     const symbolLogic = createSymbolSupervisor({ now, random: o.random, strategyLogic });
     for (const input of this.inputs()) {

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { AcceleratedClock } from '../src/clock/acceleratedClock.ts';
+import { loadConfig } from '../config/load.ts';
+import { startApp } from '../src/app.ts';
+import { parseOrderLinkId } from '../src/core/orders/orderLinkId.ts';
+import type { Order } from '../src/domain/types.ts';
+import { createLogger } from '../src/observability/logger.ts';
+
+/**
+ * One measurement of bench/live.bench.ts, in its own process (RSS and the event loop belong
+ * to it alone). The whole app (supervision tree, order manager, journal, HTTP) on the
+ * built-in simulator, every preset on 1-minute candles, the clock at 60x: each symbol closes
+ * one candle per real second.
+ *
+ *   live.child.ts scale ACTORS SECONDS      ACTORS = symbols x 4 presets, inproc; after a
+ *       warm-up (every actor's first iteration) it measures SECONDS real seconds: peak RSS,
+ *       event-loop delay p99, cycles completed of those due, cycle duration p99 (real ms
+ *       from leaving idle to entering cooldown).
+ *   live.child.ts tickToOrder inproc|wire ORDERS SYMBOLS   until ORDERS entry orders have
+ *       arrived at the simulator (its matching engine; over the wire, after the simulator
+ *       server parsed the request): real ms from the close of the candle the decision was
+ *       made on to the arrival, p50 / p99. The wire simulator server runs in this process.
+ */
+const SPEED = 60;
+const mode = process.argv[2];
+const start = Date.UTC(2026, 0, 5);
+const dataDir = mkdtempSync(join(tmpdir(), 'bybot-live-bench-'));
+const symbolsOf = (n: number) => Array.from({ length: n }, (_, i) => `L${String(i).padStart(4, '0')}USDT`);
+const PRESETS = [
+  { id: 'rng', type: 'range' },
+  { id: 'mtf', type: 'multiTimeframe' },
+  { id: 'vwap', type: 'volumeVwap' },
+  { id: 'rng2', type: 'range' },
+] as const;
+
+const pct = (sorted: Float64Array | number[], q: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!);
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+async function boot(symbols: readonly string[], presets: readonly (typeof PRESETS)[number][], transport: 'inproc' | 'wire', extra: Record<string, unknown>) {
+  const loaded = loadConfig({
+    env: {},
+    overrides: {
+      strategies: presets.map((p) => ({ id: p.id, type: p.type, symbols: [...symbols], params: { interval: '1' } })),
+      exchange: { transport },
+      http: { port: 0 },
+      journal: { dataDir },
+      log: { level: 'silent' },
+      simulator: { startTime: new Date(start).toISOString(), historyDays: 1, speed: SPEED },
+      limits: { maxActors: 1_000_000 },
+      ...extra,
+    },
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const clock = new AcceleratedClock(start, SPEED);
+  return startApp({ config: loaded.config, logger: createLogger({ level: 'silent', pretty: 'never' }), clock, listen: false });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function scale(actors: number, seconds: number): Promise<Record<string, number>> {
+  const symbols = symbolsOf(Math.ceil(actors / PRESETS.length));
+  const app = await boot(symbols, PRESETS, 'inproc', { actor: { cooldownMs: 1_000 } });
+  const registry = app.runtime.registry;
+  const total = registry.size();
+  // Warm-up: every actor has finished its first iteration (the converged REST warm-up).
+  const warmDeadline = performance.now() + 240_000;
+  while (registry.list().some((e) => e.context.counters.iterations < 1) && performance.now() < warmDeadline) await sleep(200);
+  const iterationsAt = () => registry.list().reduce((sum, e) => sum + e.context.counters.iterations, 0);
+  const cycleStart = new Map<string, number>();
+  const durations: number[] = [];
+  const off = registry.onChange((entry) => {
+    if (entry.state === 'fetching') cycleStart.set(entry.actorId, performance.now());
+    else if (entry.state === 'cooldown' || entry.state === 'broken') {
+      const t0 = cycleStart.get(entry.actorId);
+      if (t0 !== undefined) durations.push(performance.now() - t0);
+      cycleStart.delete(entry.actorId);
+    }
+  });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const iterations0 = iterationsAt();
+  const sim0 = app.clock.now();
+  loop.enable();
+  await sleep(seconds * 1_000);
+  loop.disable();
+  const sim1 = app.clock.now();
+  const done = iterationsAt() - iterations0;
+  off();
+  // Closes of 1-minute candles in [sim0, sim1): each one is a cycle due for every actor.
+  const closes = Math.floor(sim1 / 60_000) - Math.floor(sim0 / 60_000);
+  const sorted = Float64Array.from(durations).sort();
+  const out = {
+    actors: total,
+    rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    eventLoopP99Ms: round2(loop.percentile(99) / 1e6),
+    cyclesCompletedPct: round2(closes > 0 ? Math.min(100, (100 * done) / (closes * total)) : Number.NaN),
+    cycleP99Ms: round2(pct(sorted, 0.99)),
+    cycleP50Ms: round2(pct(sorted, 0.5)),
+    closes,
+  };
+  await app.stop();
+  return out;
+}
+
+async function tickToOrder(transport: 'inproc' | 'wire', wanted: number, symbolCount: number): Promise<Record<string, number>> {
+  const symbols = symbolsOf(symbolCount);
+  const app = await boot(symbols, PRESETS.slice(0, 3), transport, {
+    // Decide at the close itself (no confirm delay where the runtime reads the close), and
+    // let many entries through so the percentiles rest on enough orders.
+    actor: { cooldownMs: 1_000, tickDelayMs: 0 },
+    risk: { minScore: 0.1, maxOpenPositions: 100_000, maxTotalExposurePct: 1_000, maxPositionPct: 100, riskPerTradePct: 0.05, dailyLossLimitPct: 100 },
+    simulator: { startTime: new Date(start).toISOString(), historyDays: 1, speed: SPEED, initialBalance: 100_000_000 },
+  });
+  const engine = app.simulator;
+  if (!engine) throw new Error('no simulator engine in this process');
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  const off = engine.engine.on('order', (o) => {
+    const order = o as Order;
+    if (seen.has(order.orderLinkId)) return;
+    seen.add(order.orderLinkId);
+    const parsed = parseOrderLinkId(order.orderLinkId);
+    if (!parsed || parsed.purpose !== 'entry') return;
+    // The candle closed at its start + 1 minute; simulated ms / speed = real ms.
+    latencies.push((app.clock.now() - (parsed.candleStart + 60_000)) / SPEED);
+    closes.add(parsed.candleStart);
+  });
+  const closes = new Set<number>();
+  const deadline = performance.now() + 300_000;
+  while (latencies.length < wanted && performance.now() < deadline) await sleep(100);
+  off();
+  await app.stop();
+  const sorted = Float64Array.from(latencies).sort();
+  return { orders: latencies.length, closes: closes.size, p50Ms: round2(pct(sorted, 0.5)), p99Ms: round2(pct(sorted, 0.99)), minMs: round2(pct(sorted, 0)) };
+}
+
+let result: Record<string, number>;
+if (mode === 'scale') result = await scale(Number(process.argv[3]), Number(process.argv[4] ?? 20));
+else if (mode === 'tickToOrder') result = await tickToOrder(process.argv[3] === 'wire' ? 'wire' : 'inproc', Number(process.argv[4] ?? 200), Number(process.argv[5] ?? 60));
+else throw new Error(`unknown mode ${mode}`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
