@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DAY_MS, utcDayStart } from '../../core/data/utcTime.ts';
 import { priceBars } from '../../core/fills/priceBars.ts';
 import type { PortfolioSnapshot } from '../../core/risk/types.ts';
+import type { MlBinding } from '../../core/ml/filter.ts';
 import type { AnyStrategyDefinition } from '../../core/strategy/contract.ts';
 import { getStrategy } from '../../core/strategy/registry.ts';
 import { intervalMs } from '../../domain/types.ts';
@@ -41,6 +42,8 @@ import { sendEntry } from './orderDesk.ts';
 export interface FastEngineOptions extends RunHooks {
   /** The strategy catalogue (default: the registry); the bench swaps in strategies that do nothing. */
   readonly resolve?: (type: string) => AnyStrategyDefinition | undefined;
+  /** ML filters by preset id (src/ml/serving.ts); a preset without one decides as without ML. */
+  readonly models?: ReadonlyMap<string, MlBinding>;
 }
 
 export function runFastEngine(input: BacktestInput, options: FastEngineOptions = {}): BacktestRun {
@@ -65,7 +68,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     charged.set(d.symbol, { settlements: 0, total: 0 });
   }
 
-  const system = buildSystemInput(config, from);
+  const system = buildSystemInput(config, from, options.models);
   const slots: KernelSlot[] = [];
   for (const spec of system.symbols) {
     for (const child of spec.children) {
