@@ -50,6 +50,10 @@ export const ERROR_CODES = {
   STARTUP_TIMEOUT: 'STARTUP_TIMEOUT',
   /** The HTTP port is taken by another process. */
   PORT_IN_USE: 'PORT_IN_USE',
+  /** ML filter: a model file whose content does not match its SHA-256 (changed or damaged after training). */
+  ML_MODEL_CHECKSUM: 'ML_MODEL_CHECKSUM',
+  /** ML filter: a model file that is missing, unreadable, not a model, or trained on other features. */
+  ML_MODEL_INVALID: 'ML_MODEL_INVALID',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -93,6 +97,15 @@ export interface SerializedError {
   readonly retryable: boolean;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A model file of the ML filter that cannot be served: `code` says whether its checksum failed or it is unusable. */
+export class MlModelError extends BybotError {
+  readonly file: string;
+  constructor(code: typeof ERROR_CODES.ML_MODEL_CHECKSUM | typeof ERROR_CODES.ML_MODEL_INVALID, file: string, message: string) {
+    super(code, `${file}: ${message}`, 'system', false, { details: { file } });
+    this.file = file;
+  }
 }
 
 /** A research input (search space, results file, comparison) that cannot be used; one line per problem. */
