@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
+import type { MlBinding } from '../core/ml/filter.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
 import { createReplayExchange } from '../sim/index.ts';
 import type { EntryOrder } from '../../machines/strategy.types.ts';
@@ -32,6 +33,8 @@ import type { BacktestRun } from './types.ts';
  */
 export interface ActorEngineOptions extends RunHooks {
   readonly logger?: Logger;
+  /** ML filters by preset id (src/ml/serving.ts), as the fast engine takes them. */
+  readonly models?: ReadonlyMap<string, MlBinding>;
 }
 
 class EntrySequencer {
@@ -65,7 +68,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   const started = performance.now();
   const config = backtestConfig(input);
   const { from, to } = input;
-  const system = buildSystemInput(config, from);
+  const system = buildSystemInput(config, from, options.models);
   const actorOrder = new Map(system.symbols.flatMap((s) => s.children).map((c, i) => [c.actorId, i] as const));
   const sequencer = new EntrySequencer(actorOrder);
 

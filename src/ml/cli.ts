@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../config/load.ts';
 import { BybotError, ResearchInputError } from '../domain/errors.ts';
 import { ML_USAGE, parseMlArgs } from './cliArgs.ts';
@@ -27,7 +28,7 @@ function main(): number {
   const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   switch (args.command) {
     case 'train':
-      return trainCommand(args, loaded.config, io);
+      return trainCommand(args, loaded.config, io, () => performance.now());
     case 'list':
       return listCommand(args, loaded.config, io);
     case 'verify':

@@ -6,7 +6,7 @@ export const ML_USAGE = `npm run ml -- <command> [options]   (README, "ML filter
 
   train    label the preset's past signals with the fast backtest, evaluate walk-forward,
            write the next model version and keep ml.retainVersions of them
-             --preset NAME          preset of the configuration (required)
+             --preset NAME[,NAME]   preset(s) of the configuration (required); one model each
              --data LIST            SYMBOL:INTERVAL pairs (one interval), e.g. BTCUSDT:60,ETHUSDT:60
              --from ISO --to ISO    training period (UTC); earlier candles only warm up
              --history-dir DIR      history store (default <journal.dataDir or data>/history)

@@ -4,6 +4,9 @@ import { FEATURE_COUNT, type SessionSpec } from '../core/ml/features.ts';
 import { replayFeatures, type PastDecision } from '../core/ml/replay.ts';
 import { REGIME_CODE, type RegimeLabel } from '../core/indicators/regime.ts';
 import { intervalMs, type Interval } from '../domain/types.ts';
+import type { MarketColumns } from '../core/ml/replay.ts';
+import type { BoundedCache } from './boundedCache.ts';
+import { cachedMarketColumns } from './caches.ts';
 
 /**
  * The training set of one preset: every entry the fast backtest engine took, labelled by
@@ -38,7 +41,7 @@ export function labelOf(trade: BacktestTrade): 0 | 1 | null {
   return null;
 }
 
-export function buildDataset(trades: readonly BacktestTrade[], presetId: string, factorNames: readonly string[], data: ReadonlyMap<string, SymbolData>, interval: Interval, session: SessionSpec, requiredCandles: number): Dataset {
+export function buildDataset(trades: readonly BacktestTrade[], presetId: string, factorNames: readonly string[], data: ReadonlyMap<string, SymbolData>, interval: Interval, session: SessionSpec, requiredCandles: number, featureCache?: BoundedCache<string, MarketColumns>): Dataset {
   const dropped: Record<string, number> = {};
   const drop = (why: string) => (dropped[why] = (dropped[why] ?? 0) + 1);
   const bySymbol = new Map<string, { trade: BacktestTrade; label: 0 | 1 }[]>();
@@ -65,7 +68,8 @@ export function buildDataset(trades: readonly BacktestTrade[], presetId: string,
       side: trade.side,
       regime: REGIME_CODE[trade.regime as RegimeLabel] ?? 0,
     }));
-    const replayed = replayFeatures(series, intervalMs(interval), decisions, session, requiredCandles);
+    const columns = featureCache ? cachedMarketColumns(featureCache, series, intervalMs(interval)) : undefined;
+    const replayed = replayFeatures(series, intervalMs(interval), decisions, session, requiredCandles, columns);
     items.forEach(({ trade, label }, i) => {
       if (!replayed.ready[i]) {
         drop('history short of the model');

@@ -8,6 +8,8 @@ import { intervalMs, type Interval } from '../domain/types.ts';
 import type { TrialContext } from '../research/trial.ts';
 import { definitionOf } from '../research/trial.ts';
 import { trialMetrics } from '../research/trialMetrics.ts';
+import type { MarketColumns } from '../core/ml/replay.ts';
+import type { BoundedCache } from './boundedCache.ts';
 import { buildDataset, subset, type Dataset, type LabelledSignal } from './dataset.ts';
 import { aucOf, fitLogistic, precisionAt, type LogisticFit } from './logistic.ts';
 import type { FoldRecord, ModelBody } from './modelFile.ts';
@@ -30,6 +32,8 @@ export interface TrainOptions {
   readonly mode: MlMode;
   /** Fewer training signals than this (or one class only): the fold has no model. */
   readonly minSignals: number;
+  /** Market feature columns shared between trainings on the same candles (caches.ts). */
+  readonly featureCache?: BoundedCache<string, MarketColumns>;
 }
 
 export const DEFAULT_TRAIN: Omit<TrainOptions, 'session'> = { folds: 4, threshold: 'auto', l2: 1, mode: 'veto', minSignals: 30 };
@@ -68,7 +72,7 @@ export function trainWalkForward(ctx: TrialContext, from: number, to: number, da
   const run = (a: number, b: number, models?: ReadonlyMap<string, MlBinding>) =>
     runFastEngine({ config, data: ctx.data, from: a, to: b, market: ctx.market, seed: ctx.seed }, { ...(ctx.resolve ? { resolve: ctx.resolve } : {}), ...(models ? { models } : {}) });
   const baseline = run(from, to);
-  const dataset = buildDataset(baseline.trades, preset.id, def.factorNames, ctx.data, interval, options.session, FEATURE_HISTORY);
+  const dataset = buildDataset(baseline.trades, preset.id, def.factorNames, ctx.data, interval, options.session, FEATURE_HISTORY, options.featureCache);
   const base = { version, presetId: preset.id, strategyType: preset.type, session: options.session };
   const edges = Array.from({ length: options.folds + 2 }, (_, i) => (i === options.folds + 1 ? to : from + Math.floor(((to - from) * i) / (options.folds + 1) / step) * step));
 

@@ -37,6 +37,7 @@ import {
 } from './ioActors.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
+import { runtimeMlBindings } from '../ml/runtimeModels.ts';
 import { TradingGate } from './tradingGate.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
@@ -169,7 +170,7 @@ export class Runtime {
       },
     });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
-    const input = buildSystemInput(config, now());
+    const input = buildSystemInput(config, now(), runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now));
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {
       for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);

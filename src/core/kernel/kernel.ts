@@ -186,6 +186,12 @@ export class StrategyKernel {
     return regimeLabelOf(this.regimeClassifier.code);
   }
 
+  /** The ML filter's state (null without one): consulted only once `history` reaches `needs`. */
+  get mlState(): { readonly version: string; readonly history: number; readonly needs: number; readonly ready: boolean } | null {
+    const ml = this.ml;
+    return ml === null ? null : { version: ml.binding.model.version, history: ml.history, needs: ml.binding.model.requiredCandles, ready: ml.ready };
+  }
+
   /** The indicator values now, or null while warming up. May be an object the strategy reuses: copy to keep. */
   indicators(): IndicatorResult | null {
     return this.definition.indicators(this.state, this.params);

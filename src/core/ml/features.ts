@@ -64,6 +64,11 @@ export function inSession(clock: ZoneClock, session: SessionSpec, t: number): bo
 /** Fills `out` (length FEATURE_COUNT) with the features of one decision. Allocation-free. */
 export function writeFeatures(out: Float64Array, tracker: FeatureTracker, clock: ZoneClock, session: SessionSpec, facts: DecisionFacts): Float64Array {
   tracker.write(out, 0);
+  return writeDecisionFeatures(out, clock, session, facts);
+}
+
+/** The features after the market ones (calendar, factors, side, regime), from out[MARKET_FEATURES.length] on. */
+export function writeDecisionFeatures(out: Float64Array, clock: ZoneClock, session: SessionSpec, facts: DecisionFacts): Float64Array {
   let i = MARKET_FEATURES.length;
   const hour = utcHourOf(facts.time);
   const weekday = utcWeekdayOf(facts.time);
