@@ -96,6 +96,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
 
   const logger = options.logger ?? createLogger({ level: 'silent', pretty: 'never' });
   const runtime = new Runtime({
+    ...(options.models ? { mlBindings: options.models } : {}),
     config,
     exchange: counter.port,
     clock,
