@@ -10,7 +10,7 @@ import { mergeJson } from './support/merge.ts';
  * --json writes all their JSON objects merged into one document (stable keys, see README
  * "Benchmarks"). A benchmark that fails is named and the exit code is 1; the others still run.
  */
-const BENCHES = ['indicators', 'backtest', 'live', 'history', 'actorMemory', 'viz', 'research'] as const;
+const BENCHES = ['indicators', 'backtest', 'live', 'history', 'actorMemory', 'viz', 'research', 'ml'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const Args = z.strictObject({

@@ -3,6 +3,8 @@ import { INTERVALS } from '../src/domain/types.ts';
 import { STRATEGIES } from '../src/core/strategy/registry.ts';
 import { SecretsSchema, checkSecretsConfig, secretIssues } from './secretsSchema.ts';
 import { AlertsSchema, TelegramSchema, checkCockpitConfig } from './cockpitSchema.ts';
+import { ML_MODES } from '../src/core/ml/filter.ts';
+import { isTimeZone } from '../src/core/ml/zoneTime.ts';
 
 /**
  * The one configuration schema (backlog: "one schema-driven configuration source").
@@ -20,6 +22,19 @@ const presetId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, "_" or "-", starting with a letter or digit');
 
+/**
+ * A preset's ML filter (README, "ML filter"): off unless enabled; the model is the newest
+ * verified file of the preset in ml.modelDir. veto: entries below the threshold are not
+ * taken; scale: the size is multiplied by the probability (never below minScale).
+ */
+export const PresetMlSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  mode: z.enum(ML_MODES).default('veto'),
+  /** Probability threshold; unset = the one chosen in training (stored in the model). */
+  threshold: z.number().min(0).max(1).optional(),
+  minScale: z.number().min(0.01).max(1).default(0.25),
+});
+
 /** One preset per strategy type, discriminated by `type`, so params are checked by that strategy's own schema. */
 function presetSchemas() {
   return [...STRATEGIES.values()].map((def) =>
@@ -29,6 +44,7 @@ function presetSchemas() {
       symbols: z.array(SymbolSchema).min(1, 'list at least one symbol'),
       params: (def.paramsSchema as z.ZodType).prefault({}),
       enabled: z.boolean().default(true),
+      ml: PresetMlSchema.optional(),
     }),
   );
 }
@@ -295,6 +311,32 @@ export const AppConfigSchema = z
       .strictObject({
         /** Most actors (enabled presets x symbols) one process runs; sized from the measured memory per actor (README, Limits). */
         maxActors: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_ACTORS),
+      })
+      .prefault({}),
+    ml: z
+      .strictObject({
+        /** Where model files are kept (<dir>/<presetId>/v0001.json...); empty = <journal.dataDir or data>/models. */
+        modelDir: z.string().default(''),
+        /** npm run ml -- prune keeps this many newest versions per preset (training prunes too). */
+        retainVersions: z.number().int().min(1).max(1000).default(5),
+        /** The session feature: weekdays from startHour to endHour in this IANA zone (never the machine's zone). */
+        session: z
+          .strictObject({
+            zone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
+            startHour: z.number().int().min(0).max(23).default(9),
+            endHour: z.number().int().min(0).max(24).default(16),
+          })
+          .prefault({}),
+        /** L2 penalty of the logistic regression (training). */
+        l2: z.number().min(0).max(1e6).default(1),
+        /** Bounds of the model and feature caches: entries, bytes, and age (real ms) after which an entry is evicted. */
+        cache: z
+          .strictObject({
+            maxEntries: z.number().int().min(1).max(100_000).default(64),
+            maxBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+            maxAgeMs: positiveMs.default(3_600_000),
+          })
+          .prefault({}),
       })
       .prefault({}),
     health: z

@@ -2,6 +2,7 @@ import type { Candle } from '../src/domain/types.ts';
 import { StrategyKernel } from '../src/core/kernel/kernel.ts';
 import { convergedWarmup } from '../src/core/kernel/warmup.ts';
 import type { AnyStrategyDefinition } from '../src/core/strategy/contract.ts';
+import type { MlBinding } from '../src/core/ml/filter.ts';
 import type { StrategyContext } from './strategy.types.ts';
 
 /**
@@ -18,8 +19,9 @@ export function ownKernel(context: StrategyContext): StrategyKernel | null {
 }
 
 /** Closed candles a fresh kernel ingests before its first decision (window or converged warm-up, whichever is longer). */
-export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContext['settings']['params']): number {
-  return Math.max(params.historyCandles - 1, convergedWarmup(def, params));
+export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContext['settings']['params'], ml?: MlBinding): number {
+  // An ML model's declared history is part of the warm-up: the first fetch backfills it over REST.
+  return Math.max(params.historyCandles - 1, convergedWarmup(def, params), ml?.model.requiredCandles ?? 0);
 }
 
 /**
@@ -29,12 +31,12 @@ export function warmupCandles(def: AnyStrategyDefinition, params: StrategyContex
  */
 export function candlesToFetch(context: StrategyContext, def: AnyStrategyDefinition | undefined, now: number): number {
   const kernel = ownKernel(context);
-  const { params } = context.settings;
+  const { params, ml } = context.settings;
   const stepMs = Number(params.interval) * 60_000;
   if (!def) return params.historyCandles;
-  if (!kernel || !Number.isFinite(kernel.lastStart)) return warmupCandles(def, params) + 1;
+  if (!kernel || !Number.isFinite(kernel.lastStart)) return warmupCandles(def, params, ml) + 1;
   const since = Math.ceil((now - kernel.lastStart) / stepMs) + 1;
-  return Math.max(2, Math.min(since, warmupCandles(def, params) + 1));
+  return Math.max(2, Math.min(since, warmupCandles(def, params, ml) + 1));
 }
 
 function sameRow(a: Candle, b: Candle): boolean {
@@ -87,7 +89,7 @@ export function syncKernel(context: StrategyContext, def: AnyStrategyDefinition,
     for (let i = from; i < closed.length; i++) own.ingestCandle(closed[i]!);
     return { kernel: own, ingested: closed.length - from, rebuilt: false };
   }
-  if (own && closed.length < warmupCandles(def, context.settings.params)) return { kernel: null, ingested: 0, rebuilt: true };
+  if (own && closed.length < warmupCandles(def, context.settings.params, context.settings.ml)) return { kernel: null, ingested: 0, rebuilt: true };
   const kernel = new StrategyKernel({
     definition: def,
     params: context.settings.params,
@@ -95,6 +97,7 @@ export function syncKernel(context: StrategyContext, def: AnyStrategyDefinition,
     presetId: context.presetId,
     risk: context.settings.risk,
     maxStalenessMs: context.settings.maxStalenessMs,
+    ...(context.settings.ml ? { ml: context.settings.ml } : {}),
   });
   for (const row of closed) kernel.ingestCandle(row);
   return { kernel, ingested: closed.length, rebuilt: true };

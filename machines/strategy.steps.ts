@@ -30,7 +30,7 @@ export function initialStrategyContext(input: StrategyActorInput, startedAt: num
     symbol: input.symbol,
     presetId: input.presetId,
     strategyType: input.strategyType,
-    settings: { params: input.params, cooldownMs: input.cooldownMs, maxStalenessMs: input.maxStalenessMs, breaker: input.breaker, risk: input.risk, startedAt },
+    settings: { params: input.params, cooldownMs: input.cooldownMs, maxStalenessMs: input.maxStalenessMs, breaker: input.breaker, risk: input.risk, startedAt, ...(input.ml ? { ml: input.ml } : {}) },
     correlationId: cycleId(input.actorId, startedAt, 0),
     breaker: CLOSED_BREAKER,
     counters: { iterations: 0, succeeded: 0, failed: 0, skipped: 0, degraded: 0, signals: 0, orders: 0, failuresByCode: {} },

@@ -4,6 +4,7 @@ import type { BreakerConfig, BreakerState } from '../src/core/supervision/breake
 import type { AnyStrategyDefinition, IndicatorResult, Signal } from '../src/core/strategy/contract.ts';
 import type { ApprovedEntry, PortfolioSnapshot, RiskDecision, RiskLimits } from '../src/core/risk/types.ts';
 import type { StrategyKernel } from '../src/core/kernel/kernel.ts';
+import type { MlBinding } from '../src/core/ml/filter.ts';
 
 /** The states of the card, in order. `broken` means the actor's circuit breaker is open. */
 export const STRATEGY_STATES = ['idle', 'fetching', 'validating', 'signalling', 'ordering', 'cooldown', 'broken'] as const;
@@ -62,6 +63,8 @@ export interface StrategyActorInput {
   readonly maxStalenessMs: number;
   readonly breaker: BreakerConfig;
   readonly risk: RiskLimits;
+  /** The preset's ML filter (a verified model and its settings), when enabled (src/ml/serving.ts). */
+  readonly ml?: MlBinding;
 }
 
 /** The market answer of `fetching` (MARKET event): everything one iteration decides on. */
@@ -145,6 +148,7 @@ export interface StrategySettings {
   readonly breaker: BreakerConfig;
   readonly risk: RiskLimits;
   readonly startedAt: number;
+  readonly ml?: MlBinding;
 }
 
 /** The actor's kernel and its version when this context last advanced it (another context moving it on means: rebuild). */

@@ -8,6 +8,7 @@ import { createMetrics } from '../observability/metrics.ts';
 import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 import { Runtime } from '../runtime/createRuntime.ts';
 import { simulatorAccountStream } from '../runtime/accountStreams.ts';
+import type { MlBinding } from '../core/ml/filter.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
 import type { ReplayExchange } from '../sim/index.ts';
 import { actorOrderOf, createReplayFromInput } from './replayInput.ts';
@@ -33,6 +34,8 @@ import { toFixedNumber } from '../core/fixedRound.ts';
  */
 export interface ActorEngineOptions extends RunHooks {
   readonly logger?: Logger;
+  /** ML filters by preset id (src/ml/serving.ts), as the fast engine takes them. */
+  readonly models?: ReadonlyMap<string, MlBinding>;
 }
 
 export function backtestConfig(input: BacktestInput): AppConfig {
@@ -49,7 +52,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
   const started = performance.now();
   const config = backtestConfig(input);
   const { from, to } = input;
-  const system = buildSystemInput(config, from);
+  const system = buildSystemInput(config, from, options.models);
   let sim: ReplayExchange | undefined;
   const run = createLockStepRun(from, actorOrderOf(system), (clock) => {
     sim = createReplayFromInput(input, clock);
@@ -69,6 +72,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
 
   const logger = options.logger ?? createLogger({ level: 'silent', pretty: 'never' });
   const runtime = new Runtime({
+    ...(options.models ? { mlBindings: options.models } : {}),
     config,
     exchange: run.port,
     clock,

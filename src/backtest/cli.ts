@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../config/load.ts';
 import { intervalMs } from '../domain/types.ts';
 import { openHistoryStore, resolveHistoryDir } from '../history/index.ts';
@@ -10,6 +11,8 @@ import { runCompare, type CompareOutput } from '../research/compareRun.ts';
 import { renderCompareReport } from '../research/compareReport.ts';
 import { formatCompareRun } from '../research/compareSummary.ts';
 import { runFastEngine } from './fast/fastEngine.ts';
+import { createMlCaches } from '../ml/caches.ts';
+import { loadMlBindings } from '../ml/serving.ts';
 import type { BacktestInput } from './input.ts';
 import { summarize } from './metrics.ts';
 import { OutputFileError, writeFileAtomic } from './outputFile.ts';
@@ -57,9 +60,12 @@ async function main(): Promise<number> {
   const span = Math.max(1, plan.input.to - plan.input.from);
   const progress = createProgress({ total, label: args.engine === 'actors' ? 'backtest (actors)' : 'backtest' });
   const onProgress = (time: number): void => progress.update(Math.round((total * (time - plan.input.from)) / span));
+  // Presets with ml.enabled run with their newest verified model (README, "ML filter").
+  const models = loadMlBindings(plan.input.config, createMlCaches(config, () => performance.now()).model);
+  for (const [id, b] of models) process.stderr.write(`ML filter: ${id} uses ${b.model.version} (${b.settings.mode})\n`);
   let run;
   try {
-    run = args.engine === 'actors' ? await runActorEngine(plan.input, { onProgress }) : runFastEngine(plan.input, { onProgress });
+    run = args.engine === 'actors' ? await runActorEngine(plan.input, { onProgress, models }) : runFastEngine(plan.input, { onProgress, models });
   } finally {
     progress.stop();
   }

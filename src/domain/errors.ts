@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   SECRET_INSECURE: 'SECRET_INSECURE',
   /** --standby cannot work with this configuration, or the standby gave up waiting. */
   STANDBY_FAILED: 'STANDBY_FAILED',
+  /** ML filter: a model file whose content does not match its SHA-256 (changed or damaged after training). */
+  ML_MODEL_CHECKSUM: 'ML_MODEL_CHECKSUM',
+  /** ML filter: a model file that is missing, unreadable, not a model, or trained on other features. */
+  ML_MODEL_INVALID: 'ML_MODEL_INVALID',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -99,6 +103,15 @@ export interface SerializedError {
   readonly retryable: boolean;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A model file of the ML filter that cannot be served: `code` says whether its checksum failed or it is unusable. */
+export class MlModelError extends BybotError {
+  readonly file: string;
+  constructor(code: typeof ERROR_CODES.ML_MODEL_CHECKSUM | typeof ERROR_CODES.ML_MODEL_INVALID, file: string, message: string) {
+    super(code, `${file}: ${message}`, 'system', false, { details: { file } });
+    this.file = file;
+  }
 }
 
 /** A research input (search space, results file, comparison) that cannot be used; one line per problem. */

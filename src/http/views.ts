@@ -20,6 +20,30 @@ function countersView(counters: StrategyContext['counters']) {
   return rest;
 }
 
+/**
+ * The preset's ML filter, when it has one: which model, in which mode, and whether the actor
+ * consults it yet. Until the model's declared history is loaded and validated (the kernel's
+ * contiguous validated candles), status is 'waiting-history' and the strategy runs without it.
+ */
+function mlView(c: StrategyContext) {
+  const binding = c.settings.ml;
+  if (!binding) return {};
+  const state = c.kernel?.instance.mlState ?? null;
+  const history = state?.history ?? 0;
+  const needs = binding.model.requiredCandles;
+  return {
+    ml: {
+      version: binding.model.version,
+      mode: binding.settings.mode,
+      threshold: binding.settings.threshold ?? binding.model.threshold,
+      status: state?.ready ? 'active' : 'waiting-history',
+      history,
+      needs,
+      note: state?.ready ? 'the model filters entries' : `the strategy runs without the model until ${needs} validated candles are held (${history} now)`,
+    },
+  };
+}
+
 /** The /actors row: everything an on-call engineer needs to see why an actor does what it does. */
 export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefined, tradingHalted: boolean) {
   const c = entry.context;
@@ -59,6 +83,7 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
     lastRiskDecision: withIso(c.lastDecision),
     lastOrder: withIso(c.lastOrder),
     lastCycleMs: entry.lastCycleMs === null ? null : Math.round(entry.lastCycleMs * 100) / 100,
+    ...mlView(c),
   };
 }
 

@@ -20,6 +20,8 @@ export function createMetrics() {
   const registry = new Registry();
   // Exchange adapters register a sampler of their limiter here (and remove it on close).
   const rateLimitSamplers = new Set<() => readonly RateLimitSample[]>();
+  // The ML filter's bounded caches (src/ml/boundedCache.ts) register themselves here.
+  const mlCaches = new Set<{ readonly name: string; stats(): { readonly entries: number; readonly bytes: number } }>();
   // prom-client's process_* and nodejs_* defaults under our prefix (bybot_process_cpu_seconds_total,
   // not bybot_process_process_...). Its *_active_*_total series are gauges named like
   // counters (promtool warns); the per-type gauges without the suffix stay, sum() gives totals.
@@ -187,6 +189,25 @@ export function createMetrics() {
       registers: [registry],
     }),
     rateLimitSamplers,
+    mlCaches,
+    mlCacheEntries: new Gauge({
+      name: 'bybot_ml_cache_entries',
+      help: 'Entries held by an ML filter cache (cache="model" or "feature"), bounded by ml.cache.maxEntries',
+      labelNames: ['cache'] as const,
+      registers: [registry],
+      collect() {
+        for (const c of mlCaches) this.set({ cache: c.name }, c.stats().entries);
+      },
+    }),
+    mlCacheBytes: new Gauge({
+      name: 'bybot_ml_cache_bytes',
+      help: 'Bytes held by an ML filter cache, bounded by ml.cache.maxBytes',
+      labelNames: ['cache'] as const,
+      registers: [registry],
+      collect() {
+        for (const c of mlCaches) this.set({ cache: c.name }, c.stats().bytes);
+      },
+    }),
     bybitHttpRequests: new Counter({
       name: 'bybot_bybit_http_requests_total',
       help: 'Bybit REST requests per base URL and path, by result (ok, ret_<retCode>, rate_limited, timeout, connect, dns, http, server)',

@@ -37,6 +37,8 @@ import {
 } from './ioActors.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
+import { runtimeMlBindings } from '../ml/runtimeModels.ts';
+import type { MlBinding } from '../core/ml/filter.ts';
 import { TradingGate } from './tradingGate.ts';
 import { AccountView } from './market/accountView.ts';
 import { pollingCandleSource, type CandleSource } from './market/candleSource.ts';
@@ -47,6 +49,8 @@ import { journalAccountStream, journalChannelAlerts, type AlertSource } from './
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
+  /** ML filters by preset id; absent = loaded from ml.modelDir for the presets with ml.enabled. */
+  readonly mlBindings?: ReadonlyMap<string, MlBinding>;
   /** Already decorated (deadline, metrics); failures must be BybotErrors. */
   readonly exchange: ExchangePort;
   readonly clock: Clock;
@@ -218,7 +222,7 @@ export class Runtime {
       },
     });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
-    const input = buildSystemInput(config, now());
+    const input = buildSystemInput(config, now(), options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now));
     for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config/schema.ts';
+import type { MlBinding } from '../core/ml/filter.ts';
 import type { StrategyActorInput, BaseStrategyParams } from '../../machines/strategy.types.ts';
 import type { SymbolSupervisorInput } from '../../supervisors/symbol.supervisor.ts';
 import type { SystemSupervisorInput } from '../../supervisors/system.supervisor.ts';
@@ -13,9 +14,10 @@ export function actorIdOf(symbol: string, presetId: string): string {
 /**
  * The actor tree the configuration asks for: one symbol supervisor per symbol, with one
  * strategy actor per preset that lists the symbol. Presets with `enabled: false` are in
- * the tree but start disabled, so an operator can enable them at run time.
+ * the tree but start disabled, so an operator can enable them at run time. `models` holds
+ * the verified ML filter of each preset that enables one (src/ml/serving.ts), by preset id.
  */
-export function buildSystemInput(config: AppConfig, now: number): SystemSupervisorInput {
+export function buildSystemInput(config: AppConfig, now: number, models?: ReadonlyMap<string, MlBinding>): SystemSupervisorInput {
   const bySymbol = new Map<string, StrategyActorInput[]>();
   const initiallyDisabled: Record<string, { at: number; reason: string; code: string; correlationId: string; symbol: string }> = {};
   for (const preset of config.strategies) {
@@ -31,6 +33,7 @@ export function buildSystemInput(config: AppConfig, now: number): SystemSupervis
         maxStalenessMs: config.actor.maxStalenessMs,
         breaker: config.breaker,
         risk: config.risk,
+        ...(models?.has(preset.id) ? { ml: models.get(preset.id)! } : {}),
       };
       bySymbol.set(symbol, [...(bySymbol.get(symbol) ?? []), input]);
       if (!preset.enabled) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * randomness, and small files. Scans the source text, so a violation fails CI before review.
  */
 const ROOT = join(import.meta.dirname, '../../src/core');
-const FOLDERS = ['indicators', 'data', 'strategy', 'risk', 'orders', 'kernel', 'fills', 'account', 'alerts', 'paper'];
+const FOLDERS = ['indicators', 'data', 'strategy', 'risk', 'orders', 'kernel', 'fills', 'account', 'alerts', 'paper', 'ml'];
 const FORBIDDEN_IMPORTS = ['xstate', 'bybit-api', 'ws', 'fastify', 'pino', 'prom-client', 'node:fs', 'node:net', 'node:http'];
 
 function files(dir: string): string[] {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DAY_MS, utcDayStart } from '../../core/data/utcTime.ts';
 import { priceBars } from '../../core/fills/priceBars.ts';
 import type { PortfolioSnapshot } from '../../core/risk/types.ts';
+import type { MlBinding } from '../../core/ml/filter.ts';
 import type { AnyStrategyDefinition } from '../../core/strategy/contract.ts';
 import { getStrategy } from '../../core/strategy/registry.ts';
 import { intervalMs } from '../../domain/types.ts';
@@ -42,6 +43,8 @@ import { toFixedNumber } from '../../core/fixedRound.ts';
 export interface FastEngineOptions extends RunHooks {
   /** The strategy catalogue (default: the registry); the bench swaps in strategies that do nothing. */
   readonly resolve?: (type: string) => AnyStrategyDefinition | undefined;
+  /** ML filters by preset id (src/ml/serving.ts); a preset without one decides as without ML. */
+  readonly models?: ReadonlyMap<string, MlBinding>;
 }
 
 export function runFastEngine(input: BacktestInput, options: FastEngineOptions = {}): BacktestRun {
@@ -73,7 +76,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   const days = Math.ceil((to - from) / DAY_MS) + 1;
   const equity = new EquityRecorder(Math.min(bars, Math.floor((to - from) / checkPeriod) + 1) + 4 * days + 16);
 
-  const system = buildSystemInput(config, from);
+  const system = buildSystemInput(config, from, options.models);
   const slots: KernelSlot[] = [];
   for (const spec of system.symbols) {
     for (const child of spec.children) {

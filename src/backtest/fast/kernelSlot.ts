@@ -39,7 +39,7 @@ export class KernelSlot {
     private readonly options: { readonly cooldownMs: number; readonly tickDelayMs: number; readonly disableAfterTrips: number; readonly tripWindowMs: number },
   ) {
     this.stepMs = intervalMs(input.params.interval);
-    this.kernel = new StrategyKernel({ definition, params: input.params, symbol: input.symbol, presetId: input.presetId, risk: input.risk, maxStalenessMs: input.maxStalenessMs });
+    this.kernel = new StrategyKernel({ definition, params: input.params, symbol: input.symbol, presetId: input.presetId, risk: input.risk, maxStalenessMs: input.maxStalenessMs, ...(input.ml ? { ml: input.ml } : {}) });
   }
 
   /** Candle rows the actor's first fetch returns: the kernel's warm-up (+1, the forming candle's place in the request). */

@@ -1,6 +1,7 @@
 import type { Candle, Instrument, TradingState } from '../../domain/types.ts';
 import { WindowValidator } from '../data/windowValidator.ts';
 import type { ValidateOptions, WindowVerdict } from '../data/validate.ts';
+import { MlFilter, type MlBinding } from '../ml/filter.ts';
 import { RegimeClassifier, regimeLabelOf, type RegimeLabel, type RegimeSettings } from '../indicators/regime.ts';
 import { buildOrderLinkId } from '../orders/orderLinkId.ts';
 import { assessEntry } from '../risk/assess.ts';
@@ -49,6 +50,8 @@ export interface KernelSpec {
   readonly presetId: string;
   readonly risk: RiskLimits;
   readonly maxStalenessMs: number;
+  /** The preset's ML filter (model and settings), when it has one enabled; absent = decisions as without ML. */
+  readonly ml?: MlBinding;
 }
 
 export type KernelEvaluation =
@@ -86,6 +89,8 @@ export class StrategyKernel {
    */
   private readonly regimeSettings: RegimeSettings;
   private regimeClassifier: RegimeClassifier;
+  /** The ML filter, fed and reset with the indicators; consulted only once it holds the model's history. */
+  private readonly ml: MlFilter | null;
   private lastFed = Number.NaN;
   /** Newest start among the valid rows ingested: the candle a decision is made on. */
   private newestValid = Number.NEGATIVE_INFINITY;
@@ -99,7 +104,9 @@ export class StrategyKernel {
     this.params = spec.params;
     this.intervalMs = Number(spec.params.interval) * 60_000;
     this.window = Math.max(1, spec.params.historyCandles - 1);
-    this.warmupCandles = Math.max(this.window, convergedWarmup(spec.definition, spec.params));
+    this.ml = spec.ml ? new MlFilter(spec.ml) : null;
+    // A model declares the history it needs: the warm-up (the actor's first fetch, the backfill) includes it.
+    this.warmupCandles = Math.max(this.window, convergedWarmup(spec.definition, spec.params), spec.ml?.model.requiredCandles ?? 0);
     this.validator = new WindowValidator(this.window, this.intervalMs);
     this.state = spec.definition.initState(spec.params);
     this.regimeSettings = regimeSettingsOf((spec.params as { readonly regime?: RegimeParams }).regime);
@@ -143,6 +150,7 @@ export class StrategyKernel {
     if (!Number.isNaN(this.lastFed) && start !== this.lastFed + this.intervalMs) {
       this.state = this.definition.initState(this.params);
       this.regimeClassifier = new RegimeClassifier(this.regimeSettings);
+      this.ml?.reset();
     }
     const c = this.scratch;
     c.start = start;
@@ -154,6 +162,7 @@ export class StrategyKernel {
     c.turnover = turnover;
     this.state = this.definition.update(this.state, c, this.params);
     this.regimeClassifier.update(c);
+    this.ml?.update(close, volume);
     this.lastFed = start;
   }
 
@@ -175,6 +184,12 @@ export class StrategyKernel {
   /** The market regime now ('unknown' while its classifier warms up). */
   get regime(): RegimeLabel {
     return regimeLabelOf(this.regimeClassifier.code);
+  }
+
+  /** The ML filter's state (null without one): consulted only once `history` reaches `needs`. */
+  get mlState(): { readonly version: string; readonly history: number; readonly needs: number; readonly ready: boolean } | null {
+    const ml = this.ml;
+    return ml === null ? null : { version: ml.binding.model.version, history: ml.history, needs: ml.binding.model.requiredCandles, ready: ml.ready };
   }
 
   /** The indicator values now, or null while warming up. May be an object the strategy reuses: copy to keep. */
@@ -213,7 +228,9 @@ export class StrategyKernel {
       regime: this.regime,
       explain,
     });
-    return { kind: 'signal', degraded, signal };
+    if (this.ml === null || degraded || signal.fault !== null) return { kind: 'signal', degraded, signal };
+    const filtered = this.ml.apply(signal, this.definition.factorNames, signal.candleStart + this.intervalMs, this.regimeClassifier.code);
+    return { kind: 'signal', degraded, signal: filtered };
   }
 
   /**

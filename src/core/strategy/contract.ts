@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Candle } from '../../domain/types.ts';
 import type { RegimeLabel } from '../indicators/regime.ts';
+import type { MlVerdict } from '../ml/filter.ts';
 import type { SearchSpace } from './searchSpace.ts';
 
 /**
@@ -65,6 +66,8 @@ export interface Signal extends SignalDecision {
   readonly candleStart: number;
   /** The market regime of the symbol x timeframe at the decision (the kernel's classifier); absent outside a kernel. */
   readonly regime?: RegimeLabel;
+  /** What the preset's ML filter did (src/core/ml/filter.ts); absent when the preset has none or the signal is not an entry. */
+  readonly ml?: MlVerdict;
 }
 
 export interface StrategyDefinition<P, S> {
