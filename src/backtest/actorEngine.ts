@@ -16,6 +16,8 @@ import { checkPeriodMs, type BacktestInput, type RunHooks } from './input.ts';
 import { PauseLog } from './pauseLog.ts';
 import { runSummary } from './runSummary.ts';
 import { TradeBook } from './tradeBook.ts';
+import { allocationSummary } from './allocationSummary.ts';
+import { presetTradeOf } from '../portfolio/plan.ts';
 import type { BacktestRun } from './types.ts';
 
 /**
@@ -102,6 +104,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     resolveStrategy: getStrategy,
     admitEntry: sequencer.admit,
     observeActors: false,
+    closedTrades: () => book.trades().map(presetTradeOf),
     orderEvents: {
       ...NO_ORDER_EVENTS,
       intent: (order) =>
@@ -152,5 +155,6 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     pauses: pauses.records,
     elapsedMs: performance.now() - started,
     funding,
+    allocation: allocationSummary(config, runtime.portfolio?.book ?? null),
   });
 }

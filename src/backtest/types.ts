@@ -1,3 +1,4 @@
+import type { RunAllocation } from './allocationSummary.ts';
 import type { Interval } from '../domain/types.ts';
 
 /**
@@ -111,6 +112,8 @@ export interface BacktestRun {
   readonly elapsedMs: number;
   /** Funding settlements charged (count) and the rate source per symbol ('history' | 'configured' | 'none'). */
   readonly funding: Readonly<Record<string, { readonly settlements: number; readonly source: string; readonly total: number }>>;
+  /** The portfolio book (allocation mode and every rebalance); null or absent when the portfolio section is off. */
+  readonly allocation?: RunAllocation | null;
 }
 
 /**

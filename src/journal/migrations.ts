@@ -3,6 +3,8 @@
  * database's `user_version` records the last one applied. Never edit a released
  * migration: add a new one.
  */
+import { REBALANCES_MIGRATION } from './rebalances.ts';
+
 export interface Migration {
   readonly version: number;
   readonly description: string;
@@ -159,4 +161,6 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'signals.regime: the market regime at each decision (trendingUp, trendingDown, ranging, volatile, unknown)',
     sql: `ALTER TABLE signals ADD COLUMN regime TEXT;`,
   },
+  // Self-contained (one new table, nothing else depends on its number): renumber freely when merging.
+  { version: 4, ...REBALANCES_MIGRATION },
 ];

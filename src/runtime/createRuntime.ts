@@ -41,6 +41,9 @@ import { TradingGate } from './tradingGate.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
+import { createPortfolioService, type PortfolioService } from './portfolioService.ts';
+import type { PresetTrade, RebalanceRecord } from '../core/portfolio/types.ts';
+import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -69,6 +72,8 @@ export interface RuntimeOptions {
    * an earlier run does not apply to it. Live and external accounts keep their halts.
    */
   readonly freshAccount?: boolean;
+  /** Backtests: the closed trades the performance allocation scores (default: the journal's). */
+  readonly closedTrades?: () => readonly PresetTrade[];
 }
 
 /** What a graceful stop finished and what it had to cut short. */
@@ -97,6 +102,8 @@ export class Runtime {
   readonly freshness: MarketFreshness;
   readonly root: Actor<SystemSupervisorMachine>;
   readonly orders: OrderManager;
+  /** The portfolio book's service (GET /portfolio); null when the portfolio section is off. */
+  readonly portfolio: PortfolioService | null;
   private started = false;
   private readonly journalGuard: JournalGuard;
   private stopping = false;
@@ -122,6 +129,9 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
+    const journaled = options.journal ? { journal: { closedTrades: () => options.journal!.closedTrades(), recordRebalance: (r: RebalanceRecord) => this.journalGuard.run('rebalance', () => options.journal!.recordRebalance(r)) } } : {};
+    this.portfolio = createPortfolioService({ config, exchange, clock, logger, metrics, ...journaled, ...(options.closedTrades ? { closedTrades: options.closedTrades } : {}) });
+    const portfolioSink = this.portfolio ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => this.portfolio!.noteEntry(o.symbol, o.presetId) }] : [];
     this.orders = new OrderManager({
       exchange,
       clock,
@@ -133,7 +143,7 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : [])], (error) =>
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : []), ...portfolioSink], (error) =>
         this.journalGuard.report(error, 'order'),
       ),
       ...(options.admitEntry ? { admit: options.admitEntry } : {}),
@@ -153,6 +163,7 @@ export class Runtime {
       shutdownDeadlineMs: config.shutdown.deadlineMs,
       cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
       freshness: this.freshness,
+      portfolio: this.portfolio,
       onDrained: (problems) => {
         this.drainProblems = [...problems];
       },

@@ -15,6 +15,7 @@ import type { AccountTracker } from './accountTracker.ts';
 import type { InstrumentCache } from './instrumentCache.ts';
 import type { TradingGate } from './tradingGate.ts';
 import type { MarketFreshness } from './marketFreshness.ts';
+import type { PortfolioService } from './portfolioService.ts';
 
 /**
  * The only place the machines touch the outside world: XState actor logic bound to the
@@ -40,6 +41,8 @@ export interface IoActorDeps {
   readonly onDrained?: (problems: readonly string[]) => void;
   /** Per-symbol data freshness for /ready. */
   readonly freshness?: MarketFreshness;
+  /** The portfolio book (budgets, correlations, the leader's regime); absent when the portfolio section is off. */
+  readonly portfolio?: PortfolioService | null;
 }
 
 export function createFetchMarket(deps: IoActorDeps) {
@@ -57,6 +60,7 @@ export function createFetchMarket(deps: IoActorDeps) {
     ]);
     const now = deps.clock.now();
     deps.account.observe(balance.equity, now);
+    const allocation = deps.portfolio ? await deps.portfolio.viewAt(now) : undefined;
     return {
       now,
       candles,
@@ -67,6 +71,7 @@ export function createFetchMarket(deps: IoActorDeps) {
         positions,
         openOrders,
         dayStartEquity: deps.account.dayStartEquity(now),
+        ...(allocation ? { allocation } : {}),
       },
       tradingState: deps.gate.current(),
     };

@@ -56,7 +56,7 @@ describe('journal (SQLite)', () => {
   it('migrates to the current schema in WAL mode and keeps data across reopen', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);
-    expect(j.schemaVersion()).toBe(3);
+    expect(j.schemaVersion()).toBe(4);
     j.close();
     const again = Journal.open(path);
     expect(again.counts()).toMatchObject({ orders: 1, fills: 2, order_events: 5 });

@@ -17,6 +17,9 @@ import type { FundingSchedule } from '../../core/fills/funding.ts';
 import { KernelSlot } from './kernelSlot.ts';
 import { decide, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
+import { PortfolioDesk } from './portfolioDesk.ts';
+import { createPortfolioBook, presetTradeOf } from '../../portfolio/plan.ts';
+import { allocationSummary } from '../allocationSummary.ts';
 
 /**
  * The fast backtest engine: one event loop over the merged timeline of every symbol's
@@ -85,6 +88,9 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     }
   }
 
+  const portfolioBook = createPortfolioBook(config, from);
+  const desk = portfolioBook ? new PortfolioDesk(portfolioBook, input.data, () => book.trades().map(presetTradeOf)) : null;
+
   const checkPeriod = checkPeriodMs(input);
   const approved: Approved[] = [];
   let snapshot: PortfolioSnapshot | null = null;
@@ -92,6 +98,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     if (snapshot === null) {
       watch.tracker.observe(account.equity(), t);
       snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+      if (desk) snapshot = { ...snapshot, allocation: desk.viewAt(t) };
     }
     return snapshot;
   };
@@ -170,5 +177,6 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     pauses: watch.pauses,
     elapsedMs: performance.now() - started,
     funding: charged,
+    allocation: allocationSummary(config, portfolioBook),
   });
 }

@@ -11,7 +11,7 @@ import { MARGIN_HEADROOM, chooseLeverage, leverageBounds } from './leverage.ts';
  * instrument's minimums, with the limit that squeezed it named in the reason.
  */
 
-export type SizeCap = 'maxPositionPct' | 'maxTotalExposurePct' | 'maxLeverage' | 'availableMargin' | 'maxMktOrderQty';
+export type SizeCap = 'maxPositionPct' | 'maxTotalExposurePct' | 'maxCorrelatedExposurePct' | 'maxLeverage' | 'availableMargin' | 'maxMktOrderQty';
 
 export interface SizingInput {
   readonly equity: number;
@@ -24,6 +24,10 @@ export interface SizingInput {
   readonly score: number;
   readonly limits: RiskLimits;
   readonly instrument: Instrument;
+  /** The preset's capital budget (portfolio allocation): risk per trade and maxPositionPct are of it instead of the equity. */
+  readonly budget?: number;
+  /** Notional still allowed to the correlated same-direction positions (risk.maxCorrelatedExposurePct). */
+  readonly correlatedRoom?: number;
 }
 
 export interface SizedEntry {
@@ -48,6 +52,7 @@ export interface SizingDenial {
 function tooSmallCode(binding: SizeCap | undefined, fallback: RiskDenialCode): RiskDenialCode {
   if (binding === 'maxTotalExposurePct') return 'EXPOSURE_LIMIT';
   if (binding === 'availableMargin') return 'INSUFFICIENT_MARGIN';
+  if (binding === 'maxCorrelatedExposurePct') return 'CORRELATED_EXPOSURE';
   return fallback;
 }
 
@@ -61,11 +66,13 @@ export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
     return { ok: false, code: 'EXPOSURE_LIMIT', reason: `open exposure ${num(input.openExposure)} already uses the total limit ${num(exposureLimit)} (${num(limits.maxTotalExposurePct)}% of equity)` };
   }
   const bounds = leverageBounds(instrument, limits);
-  const riskBudget = (equity * positiveOrZero(limits.riskPerTradePct) * Math.min(1, positiveOrZero(input.score))) / 100;
+  const capital = input.budget ?? equity;
+  const riskBudget = (capital * positiveOrZero(limits.riskPerTradePct) * Math.min(1, positiveOrZero(input.score))) / 100;
   const riskQty = riskBudget / stopDistance;
   const caps: readonly { readonly name: SizeCap; readonly qty: number }[] = [
-    { name: 'maxPositionPct', qty: (equity * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice },
+    { name: 'maxPositionPct', qty: (capital * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice },
     { name: 'maxTotalExposurePct', qty: room / entryPrice },
+    ...(input.correlatedRoom === undefined ? [] : [{ name: 'maxCorrelatedExposurePct' as const, qty: Math.max(0, input.correlatedRoom) / entryPrice }]),
     { name: 'maxLeverage', qty: (equity * positiveOrZero(limits.maxLeverage)) / entryPrice },
     { name: 'availableMargin', qty: (available * bounds.max) / (1 + MARGIN_HEADROOM) / entryPrice },
     { name: 'maxMktOrderQty', qty: positiveOrZero(instrument.maxMktOrderQty) },
