@@ -5,7 +5,7 @@ export type { RebalanceRecord };
 
 /**
  * Portfolio rebalances in the journal (migration 4, one self-contained table): when, why,
- * the mode, the new and previous weights per preset, and the inputs that decided them
+ * the mode, the new weights per preset and per sleeve (symbol x preset), the previous ones, and the inputs that decided them
  * (volatilities, scores, trade counts, drift, fallback), as JSON.
  */
 export const REBALANCES_MIGRATION = {
@@ -17,6 +17,7 @@ export const REBALANCES_MIGRATION = {
       reason TEXT NOT NULL,
       mode TEXT NOT NULL,
       weights TEXT NOT NULL,
+      sleeves TEXT NOT NULL,
       previous TEXT,
       inputs TEXT NOT NULL
     );
@@ -25,11 +26,12 @@ export const REBALANCES_MIGRATION = {
 } as const;
 
 export function insertRebalance(db: Database.Database, r: RebalanceRecord): void {
-  db.prepare('INSERT INTO portfolio_rebalances (at, reason, mode, weights, previous, inputs) VALUES (?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO portfolio_rebalances (at, reason, mode, weights, sleeves, previous, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     r.at,
     r.reason,
     r.mode,
     JSON.stringify(r.weights),
+    JSON.stringify(r.sleeves),
     r.previous === null ? null : JSON.stringify(r.previous),
     JSON.stringify(r.inputs),
   );
@@ -43,6 +45,7 @@ export function readRebalances(db: Database.Database, limit: number): RebalanceR
     reason: r.reason as RebalanceRecord['reason'],
     mode: r.mode as RebalanceRecord['mode'],
     weights: JSON.parse(String(r.weights)) as Record<string, number>,
+    sleeves: JSON.parse(String(r.sleeves)) as Record<string, number>,
     previous: r.previous === null ? null : (JSON.parse(String(r.previous)) as Record<string, number>),
     inputs: JSON.parse(String(r.inputs)) as RebalanceRecord['inputs'],
   }));

@@ -44,11 +44,25 @@ export function portfolioActive(settings: PortfolioSettings, correlation: boolea
   return settings.allocation.mode !== 'none' || correlation || settings.crossAsset.enabled;
 }
 
+/** Budget key of one preset on one symbol: the strategy actor's id. */
+export function sleeveKey(symbol: string, presetId: string): string {
+  return `${symbol}:${presetId}`;
+}
+
+interface Target {
+  /** Per preset (sum 1). */
+  readonly weights: Record<string, number>;
+  /** Per sleeve (symbol x preset, sum 1): what sizing uses. */
+  readonly sleeves: Record<string, number>;
+  readonly inputs: RebalanceInputs;
+}
+
 export class PortfolioBook {
   readonly presetIds: readonly string[];
   readonly symbols: readonly string[];
   private lastCheck = Number.NaN;
   private weights: Record<string, number> | null = null;
+  private sleeves: Record<string, number> | null = null;
   private viewNow: AllocationView = { weights: null, correlation: null, leader: null };
   private leaderCache: { readonly bucket: number; readonly regime: RegimeLabel } | null = null;
   readonly rebalances: RebalanceRecord[] = [];
@@ -128,77 +142,87 @@ export class PortfolioBook {
     let record: RebalanceRecord | null = null;
     if (s.allocation.mode !== 'none' && (first || scheduled || s.rebalance.driftPct > 0)) {
       const target = this.targets(at, source, windowOf);
-      const drift = this.weights ? Math.max(...this.presetIds.map((p) => Math.abs((target.weights[p] ?? 0) - (this.weights![p] ?? 0)))) * 100 : Number.POSITIVE_INFINITY;
+      const current = this.sleeves;
+      const drift = current ? Math.max(...Object.keys(target.sleeves).map((k) => Math.abs(target.sleeves[k]! - (current[k] ?? 0)))) * 100 : Number.POSITIVE_INFINITY;
       const reason: RebalanceReason | null = first ? 'initial' : scheduled ? 'schedule' : s.rebalance.driftPct > 0 && drift > s.rebalance.driftPct ? 'drift' : null;
       if (reason) {
         const inputs: RebalanceInputs = { ...target.inputs, ...(Number.isFinite(drift) ? { driftPct: drift } : {}) };
-        record = { at, reason, mode: s.allocation.mode, weights: target.weights, previous: this.weights, inputs };
+        record = { at, reason, mode: s.allocation.mode, weights: target.weights, sleeves: target.sleeves, previous: this.weights, inputs };
         this.weights = target.weights;
+        this.sleeves = target.sleeves;
         this.rebalances.push(record);
       }
     }
     const correlation = this.plan.correlation ? this.correlations(windowOf) : null;
     const leader = s.crossAsset.enabled ? this.leader(at, source) : null;
-    this.viewNow = { weights: this.weights, correlation, leader };
+    this.viewNow = { weights: this.sleeves, correlation, leader };
     return record;
   }
 
-  private targets(at: number, source: CheckSource, windowOf: (symbol: string) => SeriesWindow): { weights: Record<string, number>; inputs: RebalanceInputs } {
+  private targets(at: number, source: CheckSource, windowOf: (symbol: string) => SeriesWindow): Target {
     const a = this.plan.settings.allocation;
     const ids = this.presetIds;
-    const bounded = (w: Record<string, number>): Record<string, number> => applyBounds(ids, w, a);
     switch (a.mode) {
       case 'fixed':
-        return { weights: fixedWeights(ids, a.weights), inputs: {} };
+        return this.target(fixedWeights(ids, a.weights), {});
       case 'equal':
       case 'none':
-        return { weights: bounded(equalWeights(ids)), inputs: {} };
+        return this.target(applyBounds(ids, equalWeights(ids), a), {});
       case 'performance': {
         const trades = source.trades().filter((t) => t.exitTime + (this.plan.stepOf.get(t.symbol) ?? 0) <= at);
         const r = performanceWeights(ids, trades, a);
-        return { weights: bounded(r.weights), inputs: { scores: r.scores, trades: r.trades } };
+        return this.target(applyBounds(ids, r.weights, a), { scores: r.scores, trades: r.trades });
       }
       case 'riskParity':
-        return this.riskParity(windowOf, bounded);
+        return this.riskParity(windowOf);
     }
   }
 
-  private riskParity(windowOf: (symbol: string) => SeriesWindow, bounded: (w: Record<string, number>) => Record<string, number>): { weights: Record<string, number>; inputs: RebalanceInputs } {
+  /** Preset weights split evenly over each preset's symbols (its sleeves). */
+  private target(weights: Record<string, number>, inputs: RebalanceInputs, sleeves?: Record<string, number>): Target {
+    const split: Record<string, number> = {};
+    for (const p of this.plan.presets) for (const sym of p.symbols) split[sleeveKey(sym, p.id)] = sleeves?.[sleeveKey(sym, p.id)] ?? (weights[p.id] ?? 0) / p.symbols.length;
+    return { weights, sleeves: split, inputs };
+  }
+
+  /**
+   * Risk parity over the instruments: each symbol's weight from its volatility (inverse
+   * volatility, or equal risk contributions with the covariance of the symbols' returns),
+   * shared evenly by the presets trading it; a preset's weight is the sum of its sleeves,
+   * bounded by the floors and ceilings (its sleeves scaled with it).
+   */
+  private riskParity(windowOf: (symbol: string) => SeriesWindow): Target {
     const a = this.plan.settings.allocation;
     const ids = this.presetIds;
-    const symbolVol = new Map(this.symbols.map((sym) => [sym, a.volatility === 'atr' ? atrVolatility(windowOf(sym)) : realisedVolatility(windowOf(sym))]));
+    const syms = this.symbols;
     const volatility: Record<string, number> = {};
-    for (const p of this.plan.presets) {
-      const vols = p.symbols.map((sym) => symbolVol.get(sym)!);
-      volatility[p.id] = vols.reduce((x, y) => x + y, 0) / vols.length;
-    }
-    const unknown = ids.filter((p) => !(volatility[p]! > 0));
-    if (unknown.length > 0) return { weights: bounded(equalWeights(ids)), inputs: { volatility, fallback: `no volatility yet for ${unknown.join(', ')}: equal weights` } };
+    for (const sym of syms) volatility[sym] = a.volatility === 'atr' ? atrVolatility(windowOf(sym)) : realisedVolatility(windowOf(sym));
+    const unknown = syms.filter((sym) => !(volatility[sym]! > 0));
+    if (unknown.length > 0) return this.target(applyBounds(ids, equalWeights(ids), a), { volatility, fallback: `no volatility yet for ${unknown.join(', ')}: equal weights` });
+    let symbolWeights = inverseVolatilityWeights(syms, volatility);
+    let fallback: string | undefined;
     if (a.equalRiskContribution) {
-      const cov = this.presetCovariance(windowOf);
-      const erc = cov ? equalRiskContributionWeights(cov) : null;
-      if (erc) return { weights: bounded(Object.fromEntries(ids.map((p, i) => [p, erc[i]!]))), inputs: { volatility } };
-      return { weights: bounded(inverseVolatilityWeights(ids, volatility)), inputs: { volatility, fallback: 'covariance not usable: inverse volatility' } };
+      const aligned = alignedReturns(syms.map(windowOf));
+      const erc = aligned.rows >= MIN_OBSERVATIONS ? equalRiskContributionWeights(covariance(aligned.returns, aligned.rows)) : null;
+      if (erc) symbolWeights = Object.fromEntries(syms.map((sym, i) => [sym, erc[i]!]));
+      else fallback = 'covariance not usable: inverse volatility';
     }
-    return { weights: bounded(inverseVolatilityWeights(ids, volatility)), inputs: { volatility } };
-  }
-
-  /** Covariance of the presets' returns, each preset an equal-weight basket of its symbols' returns. */
-  private presetCovariance(windowOf: (symbol: string) => SeriesWindow): number[][] | null {
-    const aligned = alignedReturns(this.symbols.map(windowOf));
-    if (aligned.rows < MIN_OBSERVATIONS) return null;
-    const index = new Map(this.symbols.map((s, i) => [s, i]));
-    const baskets = this.presetIds.map((id) => {
-      const symbols = this.plan.presets.find((p) => p.id === id)!.symbols;
-      const out = new Float64Array(aligned.rows);
-      for (let r = 0; r < aligned.rows; r++) {
-        let sum = 0;
-        for (const sym of symbols) sum += aligned.returns[index.get(sym)!]![r]!;
-        out[r] = sum / symbols.length;
+    const users = new Map(syms.map((sym) => [sym, this.plan.presets.filter((p) => p.symbols.includes(sym)).length]));
+    const sleeves: Record<string, number> = {};
+    const presetWeights: Record<string, number> = {};
+    for (const p of this.plan.presets) {
+      for (const sym of p.symbols) {
+        const w = symbolWeights[sym]! / users.get(sym)!;
+        sleeves[sleeveKey(sym, p.id)] = w;
+        presetWeights[p.id] = (presetWeights[p.id] ?? 0) + w;
       }
-      return out;
-    });
-    return covariance(baskets, aligned.rows);
+    }
+    const bounded = applyBounds(ids, presetWeights, a);
+    for (const p of this.plan.presets) {
+      const scale = presetWeights[p.id]! > 0 ? bounded[p.id]! / presetWeights[p.id]! : 0;
+      for (const sym of p.symbols) sleeves[sleeveKey(sym, p.id)] = sleeves[sleeveKey(sym, p.id)]! * scale;
+    }
+    return this.target(bounded, { volatility, ...(fallback ? { fallback } : {}) }, sleeves);
   }
 
   private correlations(windowOf: (symbol: string) => SeriesWindow): CorrelationView {

@@ -68,7 +68,7 @@ export interface PortfolioSettings {
 
 /** What the risk gate reads (PortfolioSnapshot.allocation). Immutable, replaced at each check. */
 export interface AllocationView {
-  /** Budget weight per preset id (sum 1), or null when allocation is off (sizing on the whole equity). */
+  /** Budget weight per sleeve, keyed "SYMBOL:presetId" (the actor id; sum 1), or null when allocation is off (sizing on the whole equity). */
   readonly weights: Readonly<Record<string, number>> | null;
   /** Rolling correlation of the symbols' returns, or null when not measured. */
   readonly correlation: CorrelationView | null;
@@ -107,13 +107,16 @@ export interface RebalanceRecord {
   readonly at: number;
   readonly reason: RebalanceReason;
   readonly mode: AllocationMode;
+  /** Per preset (sum 1). */
   readonly weights: Readonly<Record<string, number>>;
+  /** Per sleeve "SYMBOL:presetId" (sum 1): the budgets sizing uses. */
+  readonly sleeves: Readonly<Record<string, number>>;
   readonly previous: Readonly<Record<string, number>> | null;
   readonly inputs: RebalanceInputs;
 }
 
 export interface RebalanceInputs {
-  /** Volatility per preset (daily scale), riskParity. */
+  /** Volatility per symbol (daily scale), riskParity. */
   readonly volatility?: Readonly<Record<string, number>>;
   /** Score per preset and the trades it was scored on, performance. */
   readonly scores?: Readonly<Record<string, number>>;

@@ -30,8 +30,8 @@ export function checkPortfolioRules(request: EntryRequest, side: Side): DeniedEn
   }
   let terms: { budget?: number; weight?: number; correlatedRoom?: number } = {};
   if (view.weights) {
-    const weight = view.weights[presetId] ?? 0;
-    if (!(weight > 0)) return deny('NO_BUDGET', `preset ${presetId} has no capital budget (weight ${num(weight)} in the portfolio allocation)`);
+    const weight = view.weights[`${signal.symbol}:${presetId}`] ?? 0;
+    if (!(weight > 0)) return deny('NO_BUDGET', `preset ${presetId} on ${signal.symbol} has no capital budget (weight ${num(weight)} in the portfolio allocation)`);
     terms = { budget: portfolio.equity * weight, weight };
   }
   const pct = limits.maxCorrelatedExposurePct;
