@@ -114,9 +114,10 @@ export function performanceWeights(presets: readonly string[], trades: readonly 
 }
 
 /**
- * Clamps weights into [floor, ceiling] per preset and renormalises by water-filling: the
- * presets at a bound keep it, the others share what is left in proportion to their weights.
- * Bounds that cannot hold together (floors summing over 1, ceilings under 1) are scaled.
+ * Clamps weights into [floor, ceiling] per preset, keeping the sum at 1: w_i =
+ * clamp(k x raw_i, floor_i, ceiling_i) with the one scale k that makes them sum to 1 (the
+ * sum only grows with k, so bisection finds it). Bounds that cannot hold together (floors
+ * summing over 1, ceilings under 1) are scaled instead.
  */
 export function applyBounds(presets: readonly string[], weights: Readonly<Record<string, number>>, s: AllocationSettings): Record<string, number> {
   const n = presets.length;
@@ -127,25 +128,19 @@ export function applyBounds(presets: readonly string[], weights: Readonly<Record
   const ceilSum = ceil.reduce((a, b) => a + b, 0);
   if (floorSum >= 1) return Object.fromEntries(presets.map((p, i) => [p, floor[i]! / floorSum]));
   if (ceilSum <= 1) return Object.fromEntries(presets.map((p, i) => [p, ceil[i]! / ceilSum]));
-  const w = presets.map((p) => weights[p] ?? 0);
-  const fixed = new Array<boolean>(n).fill(false);
-  for (let round = 0; round <= n; round++) {
-    const freeSum = w.reduce((a, v, i) => a + (fixed[i] ? 0 : v), 0);
-    const left = 1 - w.reduce((a, v, i) => a + (fixed[i] ? v : 0), 0);
-    const freeCount = fixed.filter((f) => !f).length;
-    for (let i = 0; i < n; i++) if (!fixed[i]) w[i] = freeSum > 0 ? (w[i]! * left) / freeSum : left / freeCount;
-    let changed = false;
-    for (let i = 0; i < n; i++) {
-      if (fixed[i]) continue;
-      if (w[i]! < floor[i]! - 1e-15) {
-        w[i] = floor[i]!;
-        fixed[i] = changed = true;
-      } else if (w[i]! > ceil[i]! + 1e-15) {
-        w[i] = ceil[i]!;
-        fixed[i] = changed = true;
-      }
-    }
-    if (!changed) break;
+  // A zero weight may still be raised to its floor and, if nothing else can take it, beyond.
+  const raw = presets.map((p) => Math.max(1e-12, Number.isFinite(weights[p]) ? weights[p]! : 0));
+  const at = (k: number): number[] => raw.map((r, i) => Math.min(ceil[i]!, Math.max(floor[i]!, k * r)));
+  const sum = (k: number): number => at(k).reduce((a, b) => a + b, 0);
+  let lo = 0;
+  let hi = 1;
+  while (sum(hi) < 1 && hi < 1e300) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > hi * 1e-16; i++) {
+    const mid = (lo + hi) / 2;
+    if (sum(mid) < 1) lo = mid;
+    else hi = mid;
   }
-  return Object.fromEntries(presets.map((p, i) => [p, w[i]!]));
+  const w = at(hi);
+  const total = w.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(presets.map((p, i) => [p, w[i]! / total]));
 }
