@@ -1,4 +1,6 @@
 import type { RunAllocation } from './allocationSummary.ts';
+import type { RebalanceRecord } from '../core/portfolio/types.ts';
+import type { PresetContribution } from './contributions.ts';
 import type { Interval } from '../domain/types.ts';
 
 /**
@@ -240,6 +242,12 @@ export interface BacktestResults {
   readonly monthlyReturns: readonly MonthlyReturn[];
   readonly pauses: readonly (Omit<PauseRecord, 'from' | 'until'> & { readonly from: string; readonly until: string | null })[];
   readonly funding: BacktestRun['funding'];
+  /** Portfolio allocation: the mode, every rebalance (ISO time, reason, weights per preset and sleeve, inputs) and each preset's contribution to return and risk. */
+  readonly allocation: {
+    readonly mode: string;
+    readonly rebalances: readonly (Omit<RebalanceRecord, 'at'> & { readonly at: string })[];
+    readonly contributions: readonly PresetContribution[];
+  };
   /** Candles processed (symbol-candles), wall time, and their ratio (null when no time was measured). */
   readonly performance: { readonly candles: number; readonly elapsedMs: number; readonly candlesPerSecond: number | null };
 }
