@@ -110,7 +110,7 @@ export class PortfolioService {
   private publish(): void {
     const { metrics, book } = this.deps;
     const view = book.view();
-    for (const [preset, w] of Object.entries(view.weights ?? {})) metrics.portfolioWeight.set({ strategy: preset }, w);
+    for (const [preset, w] of Object.entries(book.currentWeights() ?? {})) metrics.portfolioWeight.set({ strategy: preset }, w);
     const c = view.correlation;
     if (c) c.symbols.forEach((a, i) => c.symbols.forEach((b, j) => i !== j && Number.isFinite(c.matrix[i]![j]!) && metrics.portfolioCorrelation.set({ symbol: a, other: b }, c.matrix[i]![j]!)));
   }
