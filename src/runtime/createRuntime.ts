@@ -41,9 +41,7 @@ import { TradingGate } from './tradingGate.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
-import { createPortfolioService, type PortfolioService } from './portfolioService.ts';
-import type { PresetTrade, RebalanceRecord } from '../core/portfolio/types.ts';
-import { NO_ORDER_EVENTS } from '../orders/orderEvents.ts';
+import { runtimePortfolio, type PortfolioService, type PresetTrade } from './portfolioService.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -129,9 +127,8 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
-    const journaled = options.journal ? { journal: { closedTrades: () => options.journal!.closedTrades(), recordRebalance: (r: RebalanceRecord) => this.journalGuard.run('rebalance', () => options.journal!.recordRebalance(r)) } } : {};
-    this.portfolio = createPortfolioService({ config, exchange, clock, logger, metrics, ...journaled, ...(options.closedTrades ? { closedTrades: options.closedTrades } : {}) });
-    const portfolioSink = this.portfolio ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => this.portfolio!.noteEntry(o.symbol, o.presetId) }] : [];
+    const portfolio = runtimePortfolio({ config, exchange, clock, logger, metrics, journal: options.journal, closedTrades: options.closedTrades }, (what, write) => this.journalGuard.run(what, write));
+    this.portfolio = portfolio.service;
     this.orders = new OrderManager({
       exchange,
       clock,
@@ -143,7 +140,7 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : []), ...portfolioSink], (error) =>
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : []), ...portfolio.sinks], (error) =>
         this.journalGuard.report(error, 'order'),
       ),
       ...(options.admitEntry ? { admit: options.admitEntry } : {}),

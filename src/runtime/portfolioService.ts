@@ -11,6 +11,11 @@ import type { ExchangePort } from '../ports/exchange.ts';
 import { fetchCandlePages } from './candlePages.ts';
 import { createPortfolioBook, presetTradeOf } from '../portfolio/plan.ts';
 import type { ClosedTrade } from '../journal/tradeCsv.ts';
+import type { Journal } from '../journal/journal.ts';
+import { NO_ORDER_EVENTS, type OrderEventSink } from '../orders/orderEvents.ts';
+import type { EntryOrder } from '../../machines/strategy.types.ts';
+
+export type { PresetTrade };
 
 /**
  * The runtime's side of the portfolio book (live, dry-run and `--engine actors`): before an
@@ -128,4 +133,15 @@ export function createPortfolioService(
   const { journal } = deps;
   const closedTrades = deps.closedTrades ?? (journal ? () => journal.closedTrades().map((t) => presetTradeOf({ ...t, presetId: t.strategy })) : () => []);
   return new PortfolioService({ ...deps, book, closedTrades, ...(journal ? { onRebalance: (r: RebalanceRecord) => journal.recordRebalance(r) } : {}) });
+}
+
+/** The runtime's wiring: the service (journaling rebalances through `guard`) and the order-event sink that records which preset opened each symbol's position. */
+export function runtimePortfolio(
+  deps: Omit<PortfolioServiceDeps, 'book' | 'closedTrades' | 'onRebalance'> & { readonly closedTrades?: (() => readonly PresetTrade[]) | undefined; readonly journal?: Journal | undefined },
+  guard: (what: string, write: () => void) => void,
+): { readonly service: PortfolioService | null; readonly sinks: OrderEventSink[] } {
+  const { journal, closedTrades, ...rest } = deps;
+  const journaled = journal ? { journal: { closedTrades: () => journal.closedTrades(), recordRebalance: (r: RebalanceRecord) => guard('rebalance', () => journal.recordRebalance(r)) } } : {};
+  const service = createPortfolioService({ ...rest, ...journaled, ...(closedTrades ? { closedTrades } : {}) });
+  return { service, sinks: service ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId) }] : [] };
 }
