@@ -5,6 +5,8 @@ import { SecretsSchema, checkSecretsConfig, secretIssues } from './secretsSchema
 import { AlertsSchema, TelegramSchema, checkCockpitConfig } from './cockpitSchema.ts';
 import { ML_MODES } from '../src/core/ml/filter.ts';
 import { isTimeZone } from '../src/core/ml/zoneTime.ts';
+import { PortfolioSchema, portfolioIssues } from './portfolioSchema.ts';
+import { PresetIdSchema, SymbolSchema } from './fields.ts';
 
 /**
  * The one configuration schema (backlog: "one schema-driven configuration source").
@@ -12,15 +14,11 @@ import { isTimeZone } from '../src/core/ml/zoneTime.ts';
  * override. Objects are strict: an unknown key is an error, not silently ignored.
  */
 
-export const SymbolSchema = z
-  .string()
-  .regex(/^[A-Z0-9]{2,24}USDT$/, 'must be an upper-case USDT linear perpetual symbol such as BTCUSDT');
+export { SymbolSchema };
 
 export const IntervalSchema = z.enum(INTERVALS);
 
-const presetId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, "_" or "-", starting with a letter or digit');
+const presetId = PresetIdSchema;
 
 /**
  * A preset's ML filter (README, "ML filter"): off unless enabled; the model is the newest
@@ -237,8 +235,11 @@ export const AppConfigSchema = z
         /** What reaching dailyLossLimitPct does: deny new entries until the next 00:00 UTC (positions keep their stops), or halt (level 3, until an operator resumes). */
         dailyLossAction: z.enum(['pause-until-utc-midnight', 'halt']).default('pause-until-utc-midnight'),
         minScore: z.number().min(0.1).max(1).default(0.3),
+        /** Notional of same-direction positions in symbols correlated at or above portfolio.correlationThreshold, together, as % of equity. At or above maxTotalExposurePct (the default) it never binds and correlations are not measured. */
+        maxCorrelatedExposurePct: percent.default(1000),
       })
       .prefault({}),
+    portfolio: PortfolioSchema.prefault({}),
     http: z
       .strictObject({
         /** Listen address. Anything but loopback requires http.controlToken and http.readToken. */
@@ -408,6 +409,7 @@ export const AppConfigSchema = z
     if (config.exchange.orderTransport === 'ws' && config.exchange.venue === 'demo') {
       ctx.addIssue({ code: 'custom', path: ['exchange', 'orderTransport'], message: 'Bybit demo trading has no WebSocket trade API; use rest' });
     }
+    portfolioIssues(config).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     if (config.mode === 'live' && config.exchange.transport === 'inproc') {
       ctx.addIssue({ code: 'custom', path: ['exchange', 'transport'], message: 'live mode trades over the wire; "inproc" is for dry-run only' });
     }

@@ -17,6 +17,8 @@ import { checkPeriodMs, type BacktestInput, type RunHooks } from './input.ts';
 import { PauseLog } from './pauseLog.ts';
 import { runSummary } from './runSummary.ts';
 import { TradeBook } from './tradeBook.ts';
+import { allocationSummary } from './allocationSummary.ts';
+import { presetTradeOf } from '../portfolio/plan.ts';
 import type { BacktestRun } from './types.ts';
 import { toFixedNumber } from '../core/fixedRound.ts';
 
@@ -86,6 +88,7 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     // and a close is dispatched to every actor before time moves on.
     accountPolledMaxAgeMs: 0,
     dispatchSliceMs: Number.POSITIVE_INFINITY,
+    closedTrades: () => book.trades().map(presetTradeOf),
     orderEvents: {
       ...NO_ORDER_EVENTS,
       intent: (order) =>
@@ -139,5 +142,6 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     pauses: pauses.records,
     elapsedMs: performance.now() - started,
     funding,
+    allocation: allocationSummary(config, runtime.portfolio?.book ?? null),
   });
 }

@@ -20,6 +20,8 @@ import { createProgress } from './progress.ts';
 import { writeHtmlReport } from './report/writeHtmlReport.ts';
 import { planBacktest } from './runPlan.ts';
 import { printSummary, writeJson } from './summaryTable.ts';
+import { formatAllocationRuns, type AllocationRun } from './allocationTable.ts';
+import type { AllocationMode } from '../core/portfolio/types.ts';
 
 /**
  * `npm run backtest`: see USAGE (src/backtest/cliArgs.ts) and the README's "Backtesting".
@@ -55,6 +57,7 @@ async function main(): Promise<number> {
   if (args.compare) return compare({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config);
   const plan = await planBacktest({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config, async (dir) => openHistoryStore(dir));
   for (const line of plan.skipped) process.stderr.write(`skipped: ${line}\n`);
+  if (args.allocation) return allocationModes(args, plan.input, args.allocation);
 
   const total = candlesInRun(plan.input);
   const span = Math.max(1, plan.input.to - plan.input.from);
@@ -77,6 +80,35 @@ async function main(): Promise<number> {
     const prices: CandleColumns[] = [];
     for (const d of plan.input.data.values()) prices.push(...d.series);
     process.stderr.write(`written: ${writeHtmlReport(results, prices, args.report).path}\n`);
+  }
+  return 0;
+}
+
+/** `--allocation m1,m2,...`: the same data once per allocation mode, one table (src/backtest/allocationTable.ts). */
+async function allocationModes(args: BacktestArgs, input: BacktestInput, modes: readonly AllocationMode[]): Promise<number> {
+  const portfolio = input.config.portfolio;
+  if (modes.includes('fixed') && Object.keys(portfolio.allocation.weights).length === 0) {
+    process.stderr.write('--allocation: fixed needs portfolio.allocation.weights in --config\n');
+    return 2;
+  }
+  const runs: AllocationRun[] = [];
+  for (const mode of modes) {
+    const config = { ...input.config, portfolio: { ...portfolio, allocation: { ...portfolio.allocation, mode } } };
+    const progress = createProgress({ total: 1000, label: `backtest (${mode})` });
+    const span = Math.max(1, input.to - input.from);
+    const onProgress = (time: number): void => progress.update(Math.round((1000 * (time - input.from)) / span));
+    let run;
+    try {
+      run = args.engine === 'actors' ? await runActorEngine({ ...input, config }, { onProgress }) : runFastEngine({ ...input, config }, { onProgress });
+    } finally {
+      progress.stop();
+    }
+    runs.push({ mode, run, results: summarize(run) });
+  }
+  process.stdout.write(formatAllocationRuns(runs));
+  if (args.json) {
+    const output = { schema: 'bybot.allocation.v1', runs: runs.map((r) => ({ mode: r.mode, results: r.results })) };
+    process.stderr.write(`written: ${writeFileAtomic(args.json, `${JSON.stringify(output, null, 2)}\n`, '--json').path}\n`);
   }
   return 0;
 }

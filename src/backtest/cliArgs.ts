@@ -1,3 +1,4 @@
+import { ALLOCATION_MODES, type AllocationMode } from '../core/portfolio/types.ts';
 import { INTERVALS, type Interval } from '../domain/types.ts';
 import type { DataSeriesSpec } from './prepareRun.ts';
 
@@ -24,6 +25,8 @@ export interface BacktestArgs {
   readonly bootstrap?: number;
   readonly blockDays?: number;
   readonly bootstrapSeed?: number;
+  /** Run once per allocation mode (portfolio.allocation.mode) and print them side by side. */
+  readonly allocation?: readonly AllocationMode[];
 }
 
 export type BacktestArgsResult = { readonly ok: true; readonly args: BacktestArgs } | { readonly ok: false; readonly problems: readonly string[] };
@@ -54,6 +57,9 @@ npm run data) or over the simulator's seeded synthetic market, and prints a summ
   --bootstrap N        bootstrap resamples of --compare (default 5000)
   --block-days N       days per bootstrap block (default 5; keeps runs of days together)
   --bootstrap-seed N   the bootstrap's seed (default 1)
+  --allocation LIST    run once per portfolio allocation mode (${ALLOCATION_MODES.join(', ')}),
+                       e.g. equal,riskParity,performance, and print them side by side
+                       (--json: every run's results)
   --help               show this help`;
 
 /** Five years. */
@@ -104,7 +110,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
   }
   if (help) return { ok: true, args: { help: true, market: 'synthetic', engine: 'fast', data: [] } };
 
-  const known = new Set(['data', 'from', 'to', 'start', 'market', 'seed', 'hours', 'engine', 'config', 'history-dir', 'json', 'out', 'report', 'compare', 'bootstrap', 'block-days', 'bootstrap-seed']);
+  const known = new Set(['data', 'from', 'to', 'start', 'market', 'seed', 'hours', 'engine', 'config', 'history-dir', 'json', 'out', 'report', 'compare', 'bootstrap', 'block-days', 'bootstrap-seed', 'allocation']);
   for (const name of raw.keys()) if (!known.has(name)) problems.push(`--${name}: unknown option (try --help)`);
   const time = (name: string): number | undefined => {
     const v = raw.get(name);
@@ -159,6 +165,11 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
   const compare = raw.get('compare')?.split('\u0000') as [string, string] | undefined;
   if (!compare) for (const name of ['bootstrap', 'block-days', 'bootstrap-seed']) if (raw.has(name)) problems.push(`--${name}: only with --compare`);
   if (compare && engine === 'actors') problems.push('--compare: runs the fast engine (drop --engine actors)');
+  const allocation = raw.get('allocation')?.split(',').map((m) => m.trim());
+  for (const m of allocation ?? []) if (!(ALLOCATION_MODES as readonly string[]).includes(m)) problems.push(`--allocation: "${m}" must be one of ${ALLOCATION_MODES.join(', ')}`);
+  if (allocation && new Set(allocation).size !== allocation.length) problems.push('--allocation: a mode is listed twice');
+  if (allocation && compare) problems.push('--allocation: not with --compare');
+  if (allocation && raw.has('report')) problems.push('--allocation: prints a table (drop --report, or run one mode with portfolio.allocation.mode)');
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -179,6 +190,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgsResult {
       ...(bootstrap !== undefined ? { bootstrap } : {}),
       ...(blockDays !== undefined ? { blockDays } : {}),
       ...(bootstrapSeed !== undefined ? { bootstrapSeed } : {}),
+      ...(allocation ? { allocation: allocation as AllocationMode[] } : {}),
     },
   };
 }

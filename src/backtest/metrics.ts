@@ -1,3 +1,4 @@
+import { presetContributions } from './contributions.ts';
 import type { BacktestResults, BacktestRun, BacktestTrade, PauseRecord, PerformanceMetrics, PresetSymbolResult } from './types.ts';
 import { dailyCloses, dayGrid, monthlyReturns, realisedDailyReturns, type DayGrid } from './metrics/daily.ts';
 import { drawdownSeries, drawdownStats } from './metrics/drawdown.ts';
@@ -54,12 +55,21 @@ export function summarize(run: BacktestRun): BacktestResults {
     monthlyReturns: monthlyReturns(daily.days, run.startEquity),
     pauses: run.pauses.map((p) => ({ ...p, from: iso(p.from), until: p.until === null ? null : iso(p.until) })),
     funding: run.funding,
+    allocation: allocationResults(run),
     performance: {
       candles: run.candlesProcessed,
       elapsedMs: run.elapsedMs,
       candlesPerSecond: run.elapsedMs > 0 ? (run.candlesProcessed / run.elapsedMs) * 1000 : null,
     },
   };
+}
+
+/** The portfolio allocation of the run: its rebalances (weights over time) and each preset's contribution to return and risk. */
+function allocationResults(run: BacktestRun): BacktestResults['allocation'] {
+  const presets = run.presets.map((p) => p.id);
+  const contributions = presetContributions(run.trades, presets, run.startEquity, run.from, run.to);
+  if (!run.allocation) return { mode: 'none', rebalances: [], contributions };
+  return { mode: run.allocation.mode, rebalances: run.allocation.rebalances.map((r) => ({ ...r, at: iso(r.at) })), contributions };
 }
 
 function metricsOf(

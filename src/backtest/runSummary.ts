@@ -3,6 +3,7 @@ import { storedTurnover } from '../core/fills/priceBars.ts';
 import { intervalMs } from '../domain/types.ts';
 import type { CandleColumns } from '../history/types.ts';
 import type { BacktestInput } from './input.ts';
+import type { RunAllocation } from './allocationSummary.ts';
 import type { BacktestRun, BacktestTrade, DataSpan, EquitySeries, PauseRecord } from './types.ts';
 
 /** The parts both engines assemble a BacktestRun from. */
@@ -17,6 +18,8 @@ export interface RunParts {
   readonly elapsedMs: number;
   /** Settlements charged and their sum (paid > 0) per symbol. */
   readonly funding: ReadonlyMap<string, { readonly settlements: number; readonly total: number }>;
+  /** The portfolio book's mode and rebalances (null: allocation off). */
+  readonly allocation?: RunAllocation | null;
 }
 
 /** One stored series within the run: its range, rows, and the rows the validator would flag, by reason. */
@@ -70,5 +73,6 @@ export function runSummary(p: RunParts): BacktestRun {
     candlesProcessed: data.reduce((sum, span) => sum + span.candles, 0),
     elapsedMs: p.elapsedMs,
     funding,
+    allocation: p.allocation ?? null,
   };
 }

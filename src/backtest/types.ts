@@ -1,3 +1,6 @@
+import type { RunAllocation } from './allocationSummary.ts';
+import type { RebalanceRecord } from '../core/portfolio/types.ts';
+import type { PresetContribution } from './contributions.ts';
 import type { Interval } from '../domain/types.ts';
 
 /**
@@ -111,6 +114,8 @@ export interface BacktestRun {
   readonly elapsedMs: number;
   /** Funding settlements charged (count) and the rate source per symbol ('history' | 'configured' | 'none'). */
   readonly funding: Readonly<Record<string, { readonly settlements: number; readonly source: string; readonly total: number }>>;
+  /** The portfolio book (allocation mode and every rebalance); null or absent when the portfolio section is off. */
+  readonly allocation?: RunAllocation | null;
 }
 
 /**
@@ -237,6 +242,12 @@ export interface BacktestResults {
   readonly monthlyReturns: readonly MonthlyReturn[];
   readonly pauses: readonly (Omit<PauseRecord, 'from' | 'until'> & { readonly from: string; readonly until: string | null })[];
   readonly funding: BacktestRun['funding'];
+  /** Portfolio allocation: the mode, every rebalance (ISO time, reason, weights per preset and sleeve, inputs) and each preset's contribution to return and risk. */
+  readonly allocation: {
+    readonly mode: string;
+    readonly rebalances: readonly (Omit<RebalanceRecord, 'at'> & { readonly at: string })[];
+    readonly contributions: readonly PresetContribution[];
+  };
   /** Candles processed (symbol-candles), wall time, and their ratio (null when no time was measured). */
   readonly performance: { readonly candles: number; readonly elapsedMs: number; readonly candlesPerSecond: number | null };
 }

@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
 import type { HealthMonitor } from '../runtime/health.ts';
 import { actorDetail, actorSummary, iso, systemSummary } from './views.ts';
+import { portfolioView } from './portfolioView.ts';
 import { accountView } from './accountView.ts';
 import { registerOrderRoutes } from './orderRoutes.ts';
 import { registerSimulatorRoutes, type SimulatorControl } from './simulatorRoutes.ts';
@@ -145,6 +146,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     // Transition and state times are on the bot's clock: say which one (the page labels them).
     return { ...actorDetail(entry, snapshot.context.disabled[entry.actorId], snapshot.context.tradingState === 'HALTED'), clock: clockInfo(deps.clock, deps.clock.now()) };
   });
+
+  app.get('/portfolio', async () => portfolioView(runtime));
 
   app.get('/metrics', async (_request, reply) => {
     const text = await deps.metrics.registry.metrics();

@@ -17,6 +17,7 @@ import { insertAlert, insertEscalation, insertRiskDecision, insertSignal, insert
 
 export type { IntegrityReport } from './integrity.ts';
 import type { ClosedTrade } from './tradeCsv.ts';
+import { insertRebalance, type RebalanceRecord } from './rebalances.ts';
 
 type Db = Database.Database;
 
@@ -325,6 +326,8 @@ export class Journal implements OrderEventSink {
   recordAlert(at: number, priority: string, channel: string, reason: string): void {
     this.tx(() => insertAlert(this.db, at, priority, channel, reason));
   }
+
+  recordRebalance(record: RebalanceRecord): void { this.tx(() => insertRebalance(this.db, record)); }
 
   recordReconciliation(at: number, summary: unknown): void {
     this.tx(() => {

@@ -3,6 +3,8 @@
  * database's `user_version` records the last one applied. Never edit a released
  * migration: add a new one.
  */
+import { REBALANCES_MIGRATION } from './rebalances.ts';
+
 export interface Migration {
   readonly version: number;
   readonly description: string;
@@ -203,4 +205,6 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Self-contained (one new table, nothing else depends on its number).
+  { version: 5, ...REBALANCES_MIGRATION },
 ];

@@ -98,6 +98,24 @@ export function createMetrics() {
       labelNames: ['symbol', 'strategy', 'regime'] as const,
       registers: [registry],
     }),
+    portfolioWeight: new Gauge({
+      name: 'bybot_portfolio_budget_ratio',
+      help: 'Capital budget of each strategy preset as a share of equity (portfolio allocation, 0..1)',
+      labelNames: ['strategy'] as const,
+      registers: [registry],
+    }),
+    portfolioRebalances: new Counter({
+      name: 'bybot_portfolio_rebalances_total',
+      help: 'Portfolio rebalances, by reason (initial, schedule, drift)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    portfolioCorrelation: new Gauge({
+      name: 'bybot_portfolio_correlation_ratio',
+      help: 'Rolling correlation of the returns of two symbols (portfolio book, -1..1)',
+      labelNames: ['symbol', 'other'] as const,
+      registers: [registry],
+    }),
     riskDecisions: new Counter({
       name: 'bybot_risk_decisions_total',
       help: 'Risk decisions on entry signals: allowed, or denied with a code',

@@ -46,6 +46,7 @@ import { MarketHub } from './market/marketHub.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
+import { runtimePortfolio, type PortfolioService, type PresetTrade } from './portfolioService.ts';
 
 export interface RuntimeOptions {
   readonly config: AppConfig;
@@ -88,6 +89,8 @@ export interface RuntimeOptions {
    * an earlier run does not apply to it. Live and external accounts keep their halts.
    */
   readonly freshAccount?: boolean;
+  /** Backtests: the closed trades the performance allocation scores (default: the journal's). */
+  readonly closedTrades?: () => readonly PresetTrade[];
 }
 
 /** What a graceful stop finished and what it had to cut short. */
@@ -119,6 +122,8 @@ export class Runtime {
   /** The actors' market data: kline buffers, account view, close dispatch. */
   readonly market: MarketHub;
   readonly accountView: AccountView;
+  /** The portfolio book's service (GET /portfolio); null when the portfolio section is off. */
+  readonly portfolio: PortfolioService | null;
   private started = false;
   private readonly journalGuard: JournalGuard;
   private stopping = false;
@@ -151,6 +156,8 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
+    const portfolio = runtimePortfolio({ config, exchange, clock, logger, metrics, journal: options.journal, closedTrades: options.closedTrades }, (what, write) => this.journalGuard.run(what, write));
+    this.portfolio = portfolio.service;
     this.accountView = new AccountView({
       exchange,
       clock,
@@ -168,6 +175,7 @@ export class Runtime {
       ...(options.dispatchSliceMs === undefined ? {} : { sliceMs: options.dispatchSliceMs }),
       onRequest: (source) => metrics.marketRequests.inc({ source }),
       freshness: this.freshness,
+      portfolio: this.portfolio,
     });
     this.orders = new OrderManager({
       exchange,
@@ -183,7 +191,7 @@ export class Runtime {
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : [])], (error) =>
+      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : []), ...portfolio.sinks], (error) =>
         this.journalGuard.report(error, 'order'),
       ),
       ...(options.admitEntry ? { admit: options.admitEntry } : {}),

@@ -19,6 +19,9 @@ import { KernelSlot } from './kernelSlot.ts';
 import { decide, type AccountAtTick, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
 import { toFixedNumber } from '../../core/fixedRound.ts';
+import { PortfolioDesk } from './portfolioDesk.ts';
+import { createPortfolioBook, presetTradeOf } from '../../portfolio/plan.ts';
+import { allocationSummary } from '../allocationSummary.ts';
 
 /**
  * The fast backtest engine: one event loop over the merged timeline of every symbol's
@@ -96,6 +99,9 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     }
   }
 
+  const portfolioBook = createPortfolioBook(config, from);
+  const desk = portfolioBook ? new PortfolioDesk(portfolioBook, input.data, () => book.trades().map(presetTradeOf)) : null;
+
   const tickDelayMs = config.actor.tickDelayMs;
   // The account check runs at from + k x checkPeriod and at every 00:00 UTC: the next of each
   // (integer steps, no floating-point remainder per instant).
@@ -113,7 +119,10 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     },
     snapshot(t) {
       this.observe(t);
-      if (snapshot === null) snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+      if (snapshot === null) {
+        snapshot = account.snapshot(watch.tracker.dayStartEquity(t));
+        if (desk) snapshot = { ...snapshot, allocation: desk.viewAt(t) };
+      }
       return snapshot;
     },
   };
@@ -206,5 +215,6 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     pauses: watch.pauses,
     elapsedMs: performance.now() - started,
     funding: charged,
+    allocation: allocationSummary(config, portfolioBook),
   });
 }

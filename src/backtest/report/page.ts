@@ -7,6 +7,7 @@ import { chartData } from './chartData.ts';
 import { confluenceSection, regimeSection } from './confluence.ts';
 import { factorSection } from './factors.ts';
 import { esc, inlineCode, scriptJson } from './html.ts';
+import { allocationSection } from './allocationSection.ts';
 import { headline, monthlyTable, pauseList, presetSymbolTable, runInfo, tradeTable } from './sections.ts';
 
 /**
@@ -62,6 +63,7 @@ export function renderHtmlReport(results: BacktestResults, prices: readonly Cand
 <section><h2>Equity</h2><p class="note">Mark-to-market equity (sampled to at most 5,000 points, every peak, trough and drawdown kept).</p><div class="chart" id="chart-equity"></div>
 <h3>Drawdown (% below the running peak)</h3><div class="chart" id="chart-drawdown"></div></section>
 <section><h2>By preset and symbol</h2><p class="note">Preset x symbol rows are measured on their own realised PnL over the starting equity; the portfolio on the account's marked equity.</p><div class="scroll">${presetSymbolTable(results)}</div></section>
+<section><h2>Portfolio allocation</h2>${allocationSection(results)}</section>
 <section><h2>Monthly returns (%)</h2>${monthlyTable(results.monthlyReturns, results.startEquity)}</section>
 <section><h2>Prices and trades</h2><p class="legend"><span class="long">&#9650; long entry</span> &middot; <span class="short">&#9660; short entry</span> &middot; exit: <span class="win">&#9679; win</span> / <span class="loss">&#9679; loss</span></p>${priceSections || '<p class="empty">No candles were supplied.</p>'}</section>
 <section><h2>Confluence factors: winners vs losers</h2><p class="note">Per preset, the three factors each trade was entered on: share of winners (green, net PnL &gt; 0) and of losers (red) per bin.</p>${factorSection(results.trades, results.presets.map((p) => p.id))}</section>

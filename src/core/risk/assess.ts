@@ -4,6 +4,7 @@ import { num } from './format.ts';
 import { pricesOnGrid, rewardRisk, stopProblem } from './prices.ts';
 import { checkAccount, checkPortfolio, checkScore, deny, openExposure } from './rules.ts';
 import { sizeEntry } from './sizing.ts';
+import { checkPortfolioRules } from './portfolioRules.ts';
 
 /**
  * The risk gate every entry passes (NautilusTrader's RiskEngine): account state, signal
@@ -42,6 +43,8 @@ function assess(request: EntryRequest): RiskDecision {
   }
   const portfolioDenial = checkPortfolio(request);
   if (portfolioDenial) return portfolioDenial;
+  const terms = checkPortfolioRules(request, side);
+  if ('allowed' in terms) return terms;
 
   const stopDistance = Math.abs(prices.entry - prices.stop);
   const sized = sizeEntry({
@@ -55,6 +58,8 @@ function assess(request: EntryRequest): RiskDecision {
     limits,
     instrument,
     explain,
+    ...(terms.budget === undefined ? {} : { budget: terms.budget }),
+    ...(terms.correlatedRoom === undefined ? {} : { correlatedRoom: terms.correlatedRoom }),
   });
   if (!sized.ok) return deny(sized.code, sized.reason);
   const riskAmount = sized.qty * stopDistance;
@@ -74,7 +79,7 @@ function assess(request: EntryRequest): RiskDecision {
     reason: !explain
       ? ''
       : `${side} ${num(sized.qty)} at ${num(prices.entry)}: risk ${num(riskAmount)} of budget ${num(sized.riskBudget)} ` +
-        `(${num(limits.riskPerTradePct)}% x ${signal.sizeFactor === undefined ? '' : `size ${num(signal.sizeFactor)} for `}score ${num(signal.score)} of equity ${num(portfolio.equity)}), stop distance ${num(stopDistance)}, ` +
+        `(${num(limits.riskPerTradePct)}% x ${signal.sizeFactor === undefined ? '' : `size ${num(signal.sizeFactor)} for `}score ${num(signal.score)} of ${terms.budget === undefined ? `equity ${num(portfolio.equity)}` : `budget ${num(terms.budget)} = ${num((terms.weight ?? 0) * 100)}% of equity ${num(portfolio.equity)}`}), stop distance ${num(stopDistance)}, ` +
         `R/R ${num(rr)}, leverage ${sized.leverage}${capped}`,
   };
 }

@@ -11,7 +11,7 @@ import { MARGIN_HEADROOM, chooseLeverage, leverageBounds } from './leverage.ts';
  * instrument's minimums, with the limit that squeezed it named in the reason.
  */
 
-export type SizeCap = 'maxPositionPct' | 'maxTotalExposurePct' | 'maxLeverage' | 'availableMargin' | 'maxMktOrderQty';
+export type SizeCap = 'maxPositionPct' | 'maxTotalExposurePct' | 'maxCorrelatedExposurePct' | 'maxLeverage' | 'availableMargin' | 'maxMktOrderQty';
 
 export interface SizingInput {
   readonly equity: number;
@@ -26,6 +26,10 @@ export interface SizingInput {
   readonly instrument: Instrument;
   /** False: leave denial reasons empty (see EntryRequest.explain). */
   readonly explain?: boolean;
+  /** The preset's capital budget (portfolio allocation): risk per trade and maxPositionPct are of it instead of the equity. */
+  readonly budget?: number;
+  /** Notional still allowed to the correlated same-direction positions (risk.maxCorrelatedExposurePct). */
+  readonly correlatedRoom?: number;
 }
 
 export interface SizedEntry {
@@ -50,14 +54,15 @@ export interface SizingDenial {
 function tooSmallCode(binding: SizeCap | undefined, fallback: RiskDenialCode): RiskDenialCode {
   if (binding === 'maxTotalExposurePct') return 'EXPOSURE_LIMIT';
   if (binding === 'availableMargin') return 'INSUFFICIENT_MARGIN';
+  if (binding === 'maxCorrelatedExposurePct') return 'CORRELATED_EXPOSURE';
   return fallback;
 }
 
-export const CAP_NAMES: readonly SizeCap[] = ['maxPositionPct', 'maxTotalExposurePct', 'maxLeverage', 'availableMargin', 'maxMktOrderQty'];
+export const CAP_NAMES: readonly SizeCap[] = ['maxPositionPct', 'maxTotalExposurePct', 'maxCorrelatedExposurePct', 'maxLeverage', 'availableMargin', 'maxMktOrderQty'];
 
 /**
  * The caps below the risk-based size, tightest first (ties in CAP_NAMES order: a stable
- * insertion sort of at most five names). Plain loops instead of a map/filter/sort chain
+ * insertion sort of at most six names). Plain loops instead of a map/filter/sort chain
  * with four closures and an object per cap on every approval (a property test holds the two
  * equal).
  */
@@ -92,14 +97,17 @@ export function sizeEntry(input: SizingInput): SizedEntry | SizingDenial {
     return { ok: false, code: 'EXPOSURE_LIMIT', reason: !explain ? '' : `open exposure ${num(input.openExposure)} already uses the total limit ${num(exposureLimit)} (${num(limits.maxTotalExposurePct)}% of equity)` };
   }
   const bounds = leverageBounds(instrument, limits);
-  const riskBudget = (equity * positiveOrZero(limits.riskPerTradePct) * Math.min(1, positiveOrZero(input.score))) / 100;
+  const capital = input.budget ?? equity;
+  const riskBudget = (capital * positiveOrZero(limits.riskPerTradePct) * Math.min(1, positiveOrZero(input.score))) / 100;
   const riskQty = riskBudget / stopDistance;
-  // The caps, in this order; a cap binds when it is below the risk-based size, the lowest
+  // The caps, in CAP_NAMES order; a cap binds when it is below the risk-based size, the lowest
   // binding one first (the earlier on a tie, as a stable sort would keep them). Plain
   // numbers: this runs for every entry signal, the list of names is built only for an approval.
+  // Without a correlation limit its cap is Infinity: it never binds.
   const capQty: number[] = [
-    (equity * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice,
+    (capital * positiveOrZero(limits.maxPositionPct)) / 100 / entryPrice,
     room / entryPrice,
+    input.correlatedRoom === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.correlatedRoom) / entryPrice,
     (equity * positiveOrZero(limits.maxLeverage)) / entryPrice,
     (available * bounds.max) / (1 + MARGIN_HEADROOM) / entryPrice,
     positiveOrZero(instrument.maxMktOrderQty),

@@ -1,5 +1,6 @@
 import type { Instrument, Order, Position, Side, TradingState } from '../../domain/types.ts';
 import type { Signal } from '../strategy/contract.ts';
+import type { AllocationView } from '../portfolio/types.ts';
 
 /** Risk limits from config (`risk` section). Percentages are of account equity. */
 export interface RiskLimits {
@@ -13,6 +14,8 @@ export interface RiskLimits {
   readonly maxPositionPct: number;
   /** Maximum notional of all positions together, as % of equity. */
   readonly maxTotalExposurePct: number;
+  /** Maximum notional of same-direction positions in correlated symbols together, as % of equity (needs the portfolio book's correlations). */
+  readonly maxCorrelatedExposurePct?: number;
   readonly maxOpenPositions: number;
   /** Loss since the UTC day's start, as % of that day's starting equity, that halts trading. */
   readonly dailyLossLimitPct: number;
@@ -28,6 +31,8 @@ export interface PortfolioSnapshot {
   readonly openOrders: readonly Order[];
   /** Equity at the start of the current UTC day (for the daily loss limit). */
   readonly dayStartEquity: number;
+  /** The portfolio book's view (budgets, correlations, the leader's regime); absent: sizing on the whole equity, no portfolio rules. */
+  readonly allocation?: AllocationView;
 }
 
 export interface EntryRequest {
@@ -57,7 +62,10 @@ export type RiskDenialCode =
   | 'EXPOSURE_LIMIT'
   | 'BELOW_MIN_QTY'
   | 'BELOW_MIN_NOTIONAL'
-  | 'INSUFFICIENT_MARGIN';
+  | 'INSUFFICIENT_MARGIN'
+  | 'NO_BUDGET'
+  | 'CORRELATED_EXPOSURE'
+  | 'CROSS_ASSET';
 
 /** An approved entry: everything the order path needs, already on the exchange's grid. */
 export interface ApprovedEntry {

@@ -12,6 +12,7 @@ import type { TradingGate } from '../tradingGate.ts';
 import type { AccountReading, AccountView } from './accountView.ts';
 import type { CandleSource } from './candleSource.ts';
 import { SeriesBuffer } from './seriesBuffer.ts';
+import type { AllocationView } from '../../core/portfolio/types.ts';
 
 export interface MarketHubOptions {
   readonly exchange: ExchangePort;
@@ -30,6 +31,16 @@ export interface MarketHubOptions {
   readonly onRequest?: (source: 'memory' | 'rest') => void;
   /** Per-symbol data freshness for /ready: the candles actors were given (from memory or REST). */
   readonly freshness?: MarketFreshness;
+  /** The portfolio book (budgets, correlations, the leader's regime); absent or null when the portfolio section is off. */
+  readonly portfolio?: PortfolioAllocations | null;
+}
+
+/** What the hub needs of the portfolio service: its allocation at an instant. */
+export interface PortfolioAllocations {
+  /** The allocation when the book is up to date at `now` (no check due), else null. */
+  viewIfCurrent(now: number): AllocationView | null;
+  /** The allocation at `now`, after the book has evaluated every check due by then. */
+  viewAt(now: number): Promise<AllocationView>;
 }
 
 /** Counters for /metrics and the bench. */
@@ -104,14 +115,22 @@ export class MarketHub implements MarketSource {
   request(actor: MarketReplyTarget, input: FetchMarketInput): void {
     const now = this.o.clock.now();
     const market = this.fromMemory(input, now);
+    const portfolio = this.o.portfolio;
+    const allocation = market && portfolio ? portfolio.viewIfCurrent(now) : null;
+    if (market && (!portfolio || allocation)) {
+      this.stats.memory++;
+      this.o.onRequest?.('memory');
+      actor.send({ type: 'MARKET', market: allocation ? withAllocation(market, allocation) : market });
+      return;
+    }
+    // Over REST, or from memory once the portfolio book has caught up with its checks.
     if (market) {
       this.stats.memory++;
       this.o.onRequest?.('memory');
-      actor.send({ type: 'MARKET', market });
-      return;
+    } else {
+      this.stats.rest++;
+      this.o.onRequest?.('rest');
     }
-    this.stats.rest++;
-    this.o.onRequest?.('rest');
     this.pending.get(input.actorId)?.abort();
     const controller = new AbortController();
     this.pending.set(input.actorId, controller);
@@ -120,7 +139,7 @@ export class MarketHub implements MarketSource {
       this.pending.delete(input.actorId);
       if (actor.getSnapshot().status === 'active') actor.send(reply);
     };
-    this.fromRest(input, controller.signal).then(
+    this.resolve(input, controller.signal, market).then(
       (snapshot) => settle({ type: 'MARKET', market: snapshot }),
       (error: unknown) => settle({ type: 'MARKET_FAILED', error }),
     );
@@ -155,6 +174,12 @@ export class MarketHub implements MarketSource {
     const candles = buffer.after(input.since, Math.floor(now / step) * step - step);
     if (!candles) return null;
     return this.snapshot(input, now, candles, instrument, account);
+  }
+
+  private async resolve(input: FetchMarketInput, signal: AbortSignal, memory: MarketSnapshot | null): Promise<MarketSnapshot> {
+    const market = memory ?? (await this.fromRest(input, signal));
+    const portfolio = this.o.portfolio;
+    return portfolio ? withAllocation(market, await portfolio.viewAt(market.now)) : market;
   }
 
   private async fromRest(input: FetchMarketInput, signal: AbortSignal): Promise<MarketSnapshot> {
@@ -221,4 +246,8 @@ export class MarketHub implements MarketSource {
     // A failed read leaves the view stale: each actor then reads (and fails) on its own, as before.
     await this.o.view.refresh().catch(() => undefined);
   }
+}
+
+function withAllocation(market: MarketSnapshot, allocation: AllocationView): MarketSnapshot {
+  return { ...market, portfolio: { ...market.portfolio, allocation } };
 }

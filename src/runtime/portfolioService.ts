@@ -1,0 +1,152 @@
+import type { AppConfig } from '../../config/schema.ts';
+import type { PortfolioBook, CheckSource } from '../core/portfolio/book.ts';
+import { columnsOf, sliceWindow, type SeriesColumns, type SeriesWindow } from '../core/portfolio/series.ts';
+import type { AllocationView, PresetTrade, RebalanceRecord } from '../core/portfolio/types.ts';
+import { toBybotError } from '../domain/errors.ts';
+import type { Interval } from '../domain/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ExchangePort } from '../ports/exchange.ts';
+import { fetchCandlePages } from './candlePages.ts';
+import { createPortfolioBook, presetTradeOf } from '../portfolio/plan.ts';
+import type { ClosedTrade } from '../journal/tradeCsv.ts';
+import type { Journal } from '../journal/journal.ts';
+import { NO_ORDER_EVENTS, type OrderEventSink } from '../orders/orderEvents.ts';
+import type { EntryOrder } from '../../machines/strategy.types.ts';
+
+export type { PresetTrade };
+
+/**
+ * The runtime's side of the portfolio book (live, dry-run and `--engine actors`): before an
+ * actor decides, its fetch asks for the book's view at that time; when check times have
+ * passed, one shared catch-up reads the candles of every symbol over the lookback and the
+ * closed trades, and advances the book through each check in order (core/portfolio/book.ts):
+ * the same checks, on the same data, as the fast engine. Rebalances are journaled, logged
+ * and counted in the metrics. A failed read fails the iteration that asked (it is retried by
+ * the next one): no entry is sized without its budget.
+ */
+export interface PortfolioServiceDeps {
+  readonly book: PortfolioBook;
+  readonly config: AppConfig;
+  readonly exchange: ExchangePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Closed trades for the performance mode (the journal's, or a backtest's trade book). */
+  readonly closedTrades: () => readonly PresetTrade[];
+  readonly onRebalance?: (record: RebalanceRecord) => void;
+}
+
+/** Most candles read per symbol for one catch-up (a long outage is caught up in several). */
+const MAX_ROWS = 20_000;
+
+export class PortfolioService {
+  private pending: Promise<void> | null = null;
+  private readonly intervals = new Map<string, Interval>();
+  /** Preset of the last entry sent per symbol: the owner of that symbol's position (one position per symbol). */
+  readonly owners = new Map<string, string>();
+
+  constructor(private readonly deps: PortfolioServiceDeps) {
+    for (const p of deps.config.strategies) {
+      if (!p.enabled) continue;
+      for (const symbol of p.symbols) if (!this.intervals.has(symbol)) this.intervals.set(symbol, (p.params as { interval: Interval }).interval);
+    }
+  }
+
+  get book(): PortfolioBook {
+    return this.deps.book;
+  }
+
+  /** The book's view for a decision at `now`, after evaluating the checks due by then. */
+  /** The allocation when no check is due by `now` (the market hub answers from memory then), else null. */
+  viewIfCurrent(now: number): AllocationView | null {
+    return this.deps.book.behind(now) ? null : this.deps.book.view();
+  }
+
+  async viewAt(now: number): Promise<AllocationView> {
+    const { book } = this.deps;
+    while (book.behind(now)) {
+      this.pending ??= this.catchUp(now).finally(() => {
+        this.pending = null;
+      });
+      await this.pending;
+    }
+    return book.view();
+  }
+
+  noteEntry(symbol: string, presetId: string): void {
+    this.owners.set(symbol, presetId);
+  }
+
+  private async catchUp(now: number): Promise<void> {
+    const { book, exchange } = this.deps;
+    const first = book.nextCheck();
+    const until = Math.min(book.gridAt(now), first + book.checkMs * Math.floor(MAX_ROWS / 4));
+    const columns = new Map<string, { readonly columns: SeriesColumns; readonly stepMs: number }>();
+    const symbols = new Set([...book.symbols, ...(book.plan.settings.crossAsset.enabled ? [book.plan.settings.crossAsset.leader] : [])]);
+    for (const symbol of symbols) {
+      const interval = this.intervals.get(symbol);
+      const stepMs = book.plan.stepOf.get(symbol);
+      if (!interval || !stepMs) continue;
+      const rows = Math.min(MAX_ROWS, Math.ceil((now - first + book.spanOf(symbol)) / stepMs) + 2);
+      columns.set(symbol, { columns: columnsOf(await fetchCandlePages(exchange, symbol, interval, rows)), stepMs });
+    }
+    // A position call brings the account up to now first (the simulator books the bars' exits), so the trades are complete.
+    await exchange.positions();
+    const source: CheckSource = {
+      window: (symbol, from, at): SeriesWindow => {
+        const s = columns.get(symbol);
+        return s ? sliceWindow(s.columns, s.stepMs, from, at) : { stepMs: book.plan.stepOf.get(symbol) ?? 60_000, length: 0, start: [], high: [], low: [], close: [] };
+      },
+      trades: () => this.deps.closedTrades(),
+    };
+    for (const record of book.advance(until, source)) this.rebalanced(record);
+    this.publish();
+  }
+
+  private rebalanced(record: RebalanceRecord): void {
+    const { logger, metrics } = this.deps;
+    metrics.portfolioRebalances.inc({ reason: record.reason });
+    const weights = Object.entries(record.weights).map(([p, w]) => `${p} ${(w * 100).toFixed(1)}%`).join(', ');
+    logger.info({ event: 'portfolio_rebalance', reason: record.reason, mode: record.mode, weights: record.weights, inputs: record.inputs }, `portfolio rebalance (${record.reason}, ${record.mode}): ${weights}`);
+    try {
+      this.deps.onRebalance?.(record);
+    } catch (error) {
+      logger.warn({ event: 'portfolio_rebalance_not_journaled', err: toBybotError(error).message }, 'rebalance not journaled');
+    }
+  }
+
+  private publish(): void {
+    const { metrics, book } = this.deps;
+    const view = book.view();
+    for (const [preset, w] of Object.entries(book.currentWeights() ?? {})) metrics.portfolioWeight.set({ strategy: preset }, w);
+    const c = view.correlation;
+    if (c) c.symbols.forEach((a, i) => c.symbols.forEach((b, j) => i !== j && Number.isFinite(c.matrix[i]![j]!) && metrics.portfolioCorrelation.set({ symbol: a, other: b }, c.matrix[i]![j]!)));
+  }
+}
+
+/** The runtime's portfolio service, or null when the portfolio section changes nothing (the default). */
+export function createPortfolioService(
+  deps: Omit<PortfolioServiceDeps, 'book' | 'closedTrades' | 'onRebalance'> & {
+    readonly closedTrades?: () => readonly PresetTrade[];
+    readonly journal?: { closedTrades(): readonly ClosedTrade[]; recordRebalance(record: RebalanceRecord): void };
+  },
+): PortfolioService | null {
+  const book = createPortfolioBook(deps.config, deps.clock.now());
+  if (!book) return null;
+  const { journal } = deps;
+  const closedTrades = deps.closedTrades ?? (journal ? () => journal.closedTrades().map((t) => presetTradeOf({ ...t, presetId: t.strategy })) : () => []);
+  return new PortfolioService({ ...deps, book, closedTrades, ...(journal ? { onRebalance: (r: RebalanceRecord) => journal.recordRebalance(r) } : {}) });
+}
+
+/** The runtime's wiring: the service (journaling rebalances through `guard`) and the order-event sink that records which preset opened each symbol's position. */
+export function runtimePortfolio(
+  deps: Omit<PortfolioServiceDeps, 'book' | 'closedTrades' | 'onRebalance'> & { readonly closedTrades?: (() => readonly PresetTrade[]) | undefined; readonly journal?: Journal | undefined },
+  guard: (what: string, write: () => void) => void,
+): { readonly service: PortfolioService | null; readonly sinks: OrderEventSink[] } {
+  const { journal, closedTrades, ...rest } = deps;
+  const journaled = journal ? { journal: { closedTrades: () => journal.closedTrades(), recordRebalance: (r: RebalanceRecord) => guard('rebalance', () => journal.recordRebalance(r)) } } : {};
+  const service = createPortfolioService({ ...rest, ...journaled, ...(closedTrades ? { closedTrades } : {}) });
+  return { service, sinks: service ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId) }] : [] };
+}
