@@ -44,8 +44,12 @@ export class RuntimeObserver {
 
   readonly inspect = (event: InspectionEvent): void => {
     if (event.type === '@xstate.event') {
-      // The validating -> signalling -> ordering steps run synchronously on this event: the
-      // time from here to the next snapshot is what the decision cost (durationMs).
+      // The validating -> signalling -> ordering steps run synchronously on the market answer:
+      // the time from its arrival to the snapshot it produces is what the decision cost
+      // (durationMs). Only that event: XState reports an event when it is sent, and the
+      // market hub answers from memory while the actor is still entering `fetching`.
+      const type = (event.event as { type?: string }).type;
+      if (type !== 'MARKET' && type !== 'MARKET_FAILED') return;
       const id = (event.actorRef as AnyActorRef).id;
       if (this.deps.registry.get(id)) this.eventReceived.set(id, performance.now());
       return;
@@ -116,8 +120,8 @@ export class RuntimeObserver {
     // and a key bound twice would appear twice in the JSON line.
     const log = lazyChild(this.deps.logger, () => ({ actor: actorId, symbol: context.symbol, strategy: context.presetId }));
     const labels = { symbol: context.symbol, strategy: context.presetId };
-    const received = this.eventReceived.get(actorId);
-    this.eventReceived.delete(actorId);
+    const received = eventType === 'MARKET' || eventType === 'MARKET_FAILED' ? this.eventReceived.get(actorId) : undefined;
+    if (received !== undefined) this.eventReceived.delete(actorId);
     const decisionMs = received === undefined ? null : round(performance.now() - received);
 
     let transition: TransitionRecord | null = null;
