@@ -34,6 +34,7 @@ import { reloadKeepingSecrets, resolveStartupSecrets, type StartupSecrets } from
 import type { KeyRotation, RotationResult, RotationTrigger } from './secrets/keyRotation.ts';
 import type { LoadResult } from '../config/load.ts';
 import { createCockpit, type Cockpit } from './cockpit/cockpit.ts';
+import { appHandle } from './appHandle.ts';
 
 export type { ShutdownReport } from './runtime/createRuntime.ts';
 
@@ -319,86 +320,4 @@ function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange
     },
     `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
-}
-
-interface HandleParts {
-  readonly config: AppConfig;
-  readonly runtime: Runtime;
-  readonly server: FastifyInstance;
-  readonly health: HealthMonitor;
-  readonly metrics: Metrics;
-  readonly clock: Clock;
-  readonly exchange: ExchangePort;
-  readonly simulator: SimExchange | undefined;
-  readonly cockpit: Cockpit;
-  readonly url: string;
-  readonly dataDir: string;
-  readonly controlToken: ControlToken;
-  readonly calls: AbortablePort;
-  readonly built: BuiltExchange | undefined;
-  readonly journal: ReturnType<typeof openJournal>;
-  readonly logger: Logger;
-  readonly active: ActiveParts;
-}
-
-function appHandle(p: HandleParts): App & { onHandover: (listener: (reason: string) => void) => void } {
-  let stopping: Promise<ShutdownReport> | null = null;
-  let closed = false;
-  const closeJournal = (): void => {
-    if (closed) return;
-    closed = true;
-    // Feeds that write to the journal go first; closing it releases the writer lock a standby waits for.
-    p.active.detach();
-    // Taken before the close: every order this instance sent precedes it, and the lock is released after it.
-    const closingAt = Date.now();
-    p.journal?.close();
-    p.active.journalReleased(closingAt);
-  };
-  return {
-    config: p.config,
-    runtime: p.runtime,
-    server: p.server,
-    health: p.health,
-    metrics: p.metrics,
-    clock: p.clock,
-    exchange: p.exchange,
-    ...(p.simulator ? { simulator: p.simulator } : {}),
-    cockpit: p.cockpit,
-    url: p.url,
-    dataDir: p.dataDir,
-    controlTokenPath: p.controlToken.path,
-    journalPath: p.journal ? p.journal.path : null,
-    secrets: p.active.secrets,
-    keyRotation: p.active.keyRotation,
-    rotateSecrets: (trigger) => p.active.rotateSecrets(trigger),
-    onHandover: () => undefined,
-    stop() {
-      stopping ??= (async () => {
-        const report = await p.runtime.stop();
-        // After the actors: the last alerts of the shutdown are still delivered (or kept pending in the journal).
-        await p.cockpit.stop();
-        // Then the journal: closing it releases the writer lock a standby waits for.
-        closeJournal();
-        await p.active.stopping();
-        p.health.stop();
-        await p.server.close();
-        await p.built?.close();
-        p.active.close();
-        return report;
-      })();
-      return stopping;
-    },
-    abort(reason) {
-      const abortedRequests = p.calls.abortAll(reason);
-      const pendingOrders = p.runtime.gate.pending();
-      const { notSent } = p.runtime.abort(reason);
-      p.health.stop();
-      void p.cockpit.stop().catch(() => undefined);
-      void p.server.close().catch(() => undefined);
-      void p.built?.close().catch(() => undefined);
-      closeJournal();
-      p.active.close();
-      return { abortedRequests, notSent, pendingOrders };
-    },
-  };
 }

@@ -1,5 +1,3 @@
-import { DAY_MS, utcDayStart } from '../core/data/utcTime.ts';
-import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Balance, Execution, PlaceOrderRequest, Position } from '../domain/types.ts';
@@ -12,7 +10,9 @@ import { checkIntegrity, migrate, refuseEmptyFile, type IntegrityReport } from '
 import { JournalCorruptError, JournalFailedError } from './errors.ts';
 import { ensureDir } from './dataDir.ts';
 import { bindAccount, bindIdentity, recordedIdentity, type JournalIdentity } from './identity.ts';
-import { countRows, fundingPnlSince, pruneRows, readClosedTrades } from './queries.ts';
+import { countRows, fundingPnlSince, journalSizeBytes, lastFillTimeIn, pruneRows, readClosedTrades } from './queries.ts';
+import { activeHaltIn, activePauseIn, type PersistedHalt, type PersistedPause } from './persistedStops.ts';
+import { insertObservations } from './observations.ts';
 import { insertAlert, insertEscalation, insertRiskDecision, insertSignal, insertSnapshot, type RiskDecisionRecord } from './records.ts';
 
 export type { IntegrityReport } from './integrity.ts';
@@ -111,16 +111,7 @@ export class Journal implements OrderEventSink {
 
   /** Database plus WAL size in bytes (exported as a metric). */
   sizeBytes(): number {
-    if (this.path === ':memory:') return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
-    let size = 0;
-    for (const file of [this.path, `${this.path}-wal`]) {
-      try {
-        size += statSync(file).size;
-      } catch {
-        // no WAL yet
-      }
-    }
-    return size;
+    return journalSizeBytes(this.db, this.path);
   }
 
   // ---- order events (OrderEventSink): each call is one transaction ----
@@ -268,12 +259,7 @@ export class Journal implements OrderEventSink {
 
   /** Signal and risk-decision rows in one transaction (the journal tap writes a turn's rows at once). */
   recordObservations(rows: readonly ObservationRow[]): void {
-    this.tx(() => {
-      for (const row of rows) {
-        if (row.kind === 'signal') insertSignal(this.db, row.at, row.actor, row.correlationId, row.signal);
-        else insertRiskDecision(this.db, row.record);
-      }
-    });
+    this.tx(() => insertObservations(this.db, rows));
   }
 
   /**
@@ -311,8 +297,7 @@ export class Journal implements OrderEventSink {
   }
 
   lastFillTime(): number | null {
-    const row = this.db.prepare('SELECT MAX(exec_time) AS t FROM fills').get() as { t: number | null };
-    return row.t;
+    return lastFillTimeIn(this.db);
   }
 
   snapshot(at: number, balance: Balance, positions: readonly Position[]): void {
@@ -327,7 +312,9 @@ export class Journal implements OrderEventSink {
     this.tx(() => insertAlert(this.db, at, priority, channel, reason));
   }
 
-  recordRebalance(record: RebalanceRecord): void { this.tx(() => insertRebalance(this.db, record)); }
+  recordRebalance(record: RebalanceRecord): void {
+    this.tx(() => insertRebalance(this.db, record));
+  }
 
   recordReconciliation(at: number, summary: unknown): void {
     this.tx(() => {
@@ -338,28 +325,14 @@ export class Journal implements OrderEventSink {
 
   // ---- reads ----
 
-  /**
-   * The emergency stop still in force, if any: the last system-level record is a stop
-   * with no operator resume after it. A restart must not silently undo a halt.
-   */
-  activeHalt(): { readonly reason: string; readonly code: string; readonly at: number; readonly correlationId: string } | null {
-    const row = this.db
-      .prepare(`SELECT kind, reason, code, at, correlation_id FROM escalations WHERE level = 'system' AND kind IN ('emergency_stop', 'resumed') ORDER BY id DESC LIMIT 1`)
-      .get() as { kind: string; reason: string; code: string; at: number; correlation_id: string } | undefined;
-    return row && row.kind === 'emergency_stop' ? { reason: row.reason, code: row.code, at: row.at, correlationId: row.correlation_id } : null;
+  /** The emergency stop still in force, if any (persistedStops.ts). */
+  activeHalt(): PersistedHalt | null {
+    return activeHaltIn(this.db);
   }
 
-  /**
-   * The daily-loss pause in force at `now`, if the last pause record is not followed by its
-   * end and its 00:00 UTC has not come yet (a restart keeps the pause: crash-only, not amnesia).
-   */
-  activePause(now: number): { readonly reason: string; readonly at: number; readonly until: number } | null {
-    const row = this.db
-      .prepare(`SELECT kind, reason, at FROM escalations WHERE level = 'system' AND kind IN ('daily_loss_pause', 'daily_loss_pause_end', 'resumed') ORDER BY id DESC LIMIT 1`)
-      .get() as { kind: string; reason: string; at: number } | undefined;
-    if (!row || row.kind !== 'daily_loss_pause') return null;
-    const until = utcDayStart(row.at) + DAY_MS;
-    return until > now ? { reason: row.reason, at: row.at, until } : null;
+  /** The daily-loss pause in force at `now`, if any (persistedStops.ts). */
+  activePause(now: number): PersistedPause | null {
+    return activePauseIn(this.db, now);
   }
 
   orderLinkIds(): Set<string> {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { closedTrades, type ClosedTrade, type FillRow, type OrderInfo } from './tradeCsv.ts';
 
@@ -45,4 +46,24 @@ export function pruneRows(db: Db, cutoff: number): Record<string, number> {
   const removed: Record<string, number> = {};
   for (const table of ANALYSIS_TABLES) removed[table] = db.prepare(`DELETE FROM ${table} WHERE at < ?`).run(cutoff).changes;
   return removed;
+}
+
+/** The newest fill's exchange time, null before the first. */
+export function lastFillTimeIn(db: Db): number | null {
+  const row = db.prepare('SELECT MAX(exec_time) AS t FROM fills').get() as { t: number | null };
+  return row.t;
+}
+
+/** Database plus WAL size in bytes (pages x page size for an in-memory journal). */
+export function journalSizeBytes(db: Db, path: string): number {
+  if (path === ':memory:') return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  let size = 0;
+  for (const file of [path, `${path}-wal`]) {
+    try {
+      size += statSync(file).size;
+    } catch {
+      // no WAL yet
+    }
+  }
+  return size;
 }

@@ -1,107 +1,38 @@
-import { join, resolve } from 'node:path';
-import { resolveDataDir } from '../journal/openJournal.ts';
 import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
-import { createStrategyMachine } from '../../machines/strategy.machine.ts';
-import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
-import type { OrderEventSink } from '../orders/orderEvents.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
-import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
-import { createSystemSupervisor, SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
+import { SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
-import type { Random } from '../core/rng.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { ExchangePort } from '../ports/exchange.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
 import { OrderManager } from '../orders/orderManager.ts';
 import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
-import type { Journal } from '../journal/journal.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
 import { createJournalTap, type JournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
 import { JournalSync, type AccountSnapshot } from '../journal/journalSync.ts';
-import { reconcile, type ReconcileSummary } from './reconcile.ts';
-import { sleep } from '../ports/clock.ts';
+import type { ReconcileSummary } from './reconcile.ts';
+import { reconcileUntilDone } from './startupReconcile.ts';
 import { AccountTracker } from './accountTracker.ts';
 import { ActorRegistry } from './actorRegistry.ts';
 import { InstrumentCache } from './instrumentCache.ts';
-import {
-  cancelOurOpenOrders,
-  createAccountWatch,
-  createCancelOpenOrders,
-  createDrainOrders,
-  createPlaceEntry,
-  type IoActorDeps,
-} from './ioActors.ts';
+import { cancelOurOpenOrders, type IoActorDeps } from './ioActors.ts';
+import { createSystemLogic } from './actorTree.ts';
+import { createJournalSync } from './journalSyncSetup.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
 import { runtimeMlBindings } from '../ml/runtimeModels.ts';
 import type { MlBinding } from '../core/ml/filter.ts';
 import { TradingGate } from './tradingGate.ts';
 import { AccountView } from './market/accountView.ts';
-import { pollingCandleSource, type CandleSource } from './market/candleSource.ts';
+import { pollingCandleSource } from './market/candleSource.ts';
 import { MarketHub } from './market/marketHub.ts';
 import { MarketFreshness } from './marketFreshness.ts';
-import { summarizeRun, type RunSummary } from '../journal/runSummary.ts';
+import { summarizeRun } from '../journal/runSummary.ts';
+import type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
-import { runtimePortfolio, type PortfolioService, type PresetTrade } from './portfolioService.ts';
+import { runtimePortfolio, type PortfolioService } from './portfolioService.ts';
 
-export interface RuntimeOptions {
-  readonly config: AppConfig;
-  /** ML filters by preset id; absent = loaded from ml.modelDir for the presets with ml.enabled. */
-  readonly mlBindings?: ReadonlyMap<string, MlBinding>;
-  /** Already decorated (deadline, metrics); failures must be BybotErrors. */
-  readonly exchange: ExchangePort;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly random: Random;
-  readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
-  /** The trade journal; without it nothing is persisted (tests, backtests). */
-  readonly journal?: Journal;
-  /** Backtests: one more listener of the order events (the trade list's entry details). */
-  readonly orderEvents?: OrderEventSink;
-  /** Backtests: the admission gate of entries (see OrderManagerOptions.admit). */
-  readonly admitEntry?: (order: EntryOrder) => Promise<void>;
-  /**
-   * Feed the per-actor read model (/actors, /viz, per-actor logs and metrics, the journal's
-   * signal tap) from the inspection stream; default true. Backtests turn it off: nobody reads
-   * it there and it costs a third of each iteration. Decisions never depend on it (the
-   * observer only observes); the trading gate follows the system supervisor either way.
-   */
-  readonly observeActors?: boolean;
-  /**
-   * The kline stream that starts the cycles (issue 13): the Bybit adapter's public stream in
-   * live and wire dry-run; default: the exchange port read at every close + tickDelayMs
-   * (the in-process simulator, backtests).
-   */
-  readonly candleSource?: CandleSource;
-  /** How long the account view stays current without a live private stream (default 1000 ms; backtests 0). */
-  readonly accountPolledMaxAgeMs?: number;
-  /** How long it stays current after a push while a private stream is live (default 60000 ms). */
-  readonly accountStreamedMaxAgeMs?: number;
-  /** Real ms of close dispatch before yielding to the event loop (default 8; backtests Infinity). */
-  readonly dispatchSliceMs?: number;
-  /**
-   * Every run trades a new simulated account (the built-in simulator): a halt recorded by
-   * an earlier run does not apply to it. Live and external accounts keep their halts.
-   */
-  readonly freshAccount?: boolean;
-  /** Backtests: the closed trades the performance allocation scores (default: the journal's). */
-  readonly closedTrades?: () => readonly PresetTrade[];
-}
-
-/** What a graceful stop finished and what it had to cut short. */
-export interface ShutdownReport {
-  /** One sentence per step that did not finish (empty: a clean stop). */
-  readonly problems: readonly string[];
-  /** Order intents that were never sent, marked NotSent in the journal. */
-  readonly notSent: number;
-  /** Trades, fees and PnL of this run (null without a journal). */
-  readonly summary: RunSummary | null;
-}
+export type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
 
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
 
@@ -146,6 +77,8 @@ export class Runtime {
   /** Actors a reload removed: their /actors entry goes once they have stopped. */
   private readonly retired = new Set<string>();
   private journalTap: JournalTap | undefined;
+  /** The ML filters of the presets (kept for reloads: a changed preset keeps its model). */
+  private mlBindings: ReadonlyMap<string, MlBinding> | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     const { config, exchange, clock, logger, metrics, random } = options;
@@ -218,19 +151,10 @@ export class Runtime {
         this.drainProblems = [...problems];
       },
     };
-    const strategyLogic = createStrategyMachine({ now, resolveStrategy: options.resolveStrategy, market: this.market }).provide({
-      actors: { placeEntry: createPlaceEntry(io) },
-    });
-    const symbolLogic = createSymbolSupervisor({ now, random, strategyLogic, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
-    const systemLogic = createSystemSupervisor({ now, symbolLogic }).provide({
-      actors: {
-        accountWatch: createAccountWatch(io),
-        cancelOpenOrders: createCancelOpenOrders(io),
-        drainOrders: createDrainOrders(io),
-      },
-    });
+    const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
-    const input = buildSystemInput(config, now(), options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now));
+    this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
+    const input = buildSystemInput(config, now(), this.mlBindings);
     for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {
@@ -261,30 +185,18 @@ export class Runtime {
       observer.onEscalation(event.record);
       if (journal) this.journalGuard.run('escalation', () => journal.recordEscalation(event.record));
     });
-    {
-      this.journalSync = new JournalSync({
-        ...(journal ? { journal } : {}),
-        onAccount: (snapshot) => {
-          this.accountSnapshot = snapshot;
-          // Resting limit orders of ours past their TTL are cancelled on the same rhythm.
-          const now = clock.now();
-          if (snapshot.openOrders.some((o) => now - o.createdTime > config.orders.staleOrderTtlMs && config.orders.staleOrderTtlMs > 0)) {
-            void this.orders.sweepStaleOrders(snapshot.openOrders).then(
-              (cancelled) => cancelled > 0 && logger.info({ event: 'stale_orders_cancelled', cancelled }, `cancelled ${cancelled} stale order(s)`),
-              (error: unknown) => logger.warn({ event: 'stale_order_sweep_failed', err: toBybotError(error).message }, 'stale order sweep failed'),
-            );
-          }
-        },
-        exchange,
-        clock,
-        logger,
-        metrics,
-        intervalMs: config.journal.syncIntervalMs,
-        retentionDays: config.journal.retentionDays,
-        sizeAlertBytes: config.journal.sizeAlertMb * 1e6,
-        logDir: join(resolveDataDir(config), 'logs'),
-      });
-    }
+    this.journalSync = createJournalSync({
+      config,
+      exchange,
+      clock,
+      logger,
+      metrics,
+      orders: this.orders,
+      ...(journal ? { journal } : {}),
+      onAccount: (snapshot) => {
+        this.accountSnapshot = snapshot;
+      },
+    });
     // A confirmed candle starts the cycles of that symbol's actors on that interval.
     this.market.onCandleClosed((symbol, intervalMs, start) => {
       this.root.system.get(`${SYMBOL_PREFIX}${symbol}`)?.send({ type: 'CANDLE_CLOSED', intervalMs, start });
@@ -297,12 +209,6 @@ export class Runtime {
     this.root.subscribe({ error: (error) => void this.lastResort(error) });
   }
 
-  /**
-   * Reconciles with the exchange, then starts the actor tree: no actor trades before the
-   * exchange's open orders, positions and fills have been compared with the journal. If
-   * the exchange does not answer, reconciliation is retried with backoff on the clock and
-   * /ready stays 503 with the reason.
-   */
   /**
    * Follows the account's push stream: fills and order updates go to the journal at once
    * (the periodic REST sync remains the fallback). Returns the unsubscribe function.
@@ -341,26 +247,28 @@ export class Runtime {
     return this.startedPromise;
   }
 
+  /**
+   * Reconciles with the exchange, then starts the actor tree: no actor trades before the
+   * exchange's open orders, positions and fills have been compared with the journal. If
+   * the exchange does not answer, reconciliation is retried with backoff on the clock and
+   * /ready stays 503 with the reason.
+   */
   private async reconcileThenStart(): Promise<void> {
     const { clock, logger, exchange, journal } = this.options;
-    for (let attempt = 0; !this.stopping; attempt++) {
-      try {
-        this.reconciliation = { done: false, error: null, summary: null };
-        // The journal belongs to one exchange account: refuse another account's.
-        if (journal && exchange.accountId) journal.bindAccount(await exchange.accountId());
-        const summary = await reconcile({ exchange, orders: this.orders, clock, logger, ...(journal ? { journal } : {}) });
-        this.reconciliation = { done: true, error: null, summary };
-        break;
-      } catch (error) {
-        const typed = toBybotError(error);
-        this.reconciliation = { done: false, error: `${typed.code}: ${typed.message}`, summary: null };
-        logger.warn({ event: 'reconcile_failed', code: typed.code, err: typed.message, attempt }, `start-up reconciliation failed, retrying: ${typed.message}`);
-        if (typed.level === 'system') {
-          await this.lastResort(typed);
-          return;
-        }
-        await sleep(clock, Math.min(60_000, 1_000 * 2 ** attempt)).catch(() => undefined);
-      }
+    const outcome = await reconcileUntilDone({
+      exchange,
+      orders: this.orders,
+      clock,
+      logger,
+      ...(journal ? { journal } : {}),
+      stopping: () => this.stopping,
+      onState: (state) => {
+        this.reconciliation = state;
+      },
+    });
+    if (outcome.fatal) {
+      await this.lastResort(outcome.fatal);
+      return;
     }
     if (this.stopping) return;
     this.rootStarted = true;
@@ -389,7 +297,7 @@ export class Runtime {
    */
   reconfigure(config: AppConfig, correlationId: string): void {
     const now = this.options.clock.now();
-    const input = buildSystemInput(config, now);
+    const input = buildSystemInput(config, now, this.mlBindings);
     const wanted = new Set<string>();
     for (const spec of input.symbols) {
       for (const child of spec.children) {

@@ -1,0 +1,35 @@
+import { createStrategyMachine } from '../../machines/strategy.machine.ts';
+import type { MarketSource, StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
+import { createSystemSupervisor } from '../../supervisors/system.supervisor.ts';
+import type { Random } from '../core/rng.ts';
+import { createAccountWatch, createCancelOpenOrders, createDrainOrders, createPlaceEntry, type IoActorDeps } from './ioActors.ts';
+
+export interface ActorTreeOptions {
+  readonly now: () => number;
+  readonly random: Random;
+  readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
+  /** Where the strategy actors' `fetching` state asks for its market (the market hub). */
+  readonly market: MarketSource;
+  /** Counted when a symbol's fallback timer had to start its cycles (no kline confirm). */
+  readonly onFallbackTick: (symbol: string) => void;
+}
+
+/**
+ * The machine logic of the whole supervision tree (strategy actors under symbol
+ * supervisors under the system supervisor), with the I/O actors provided: the one place
+ * where the machines meet the ports. The Runtime creates the root actor from it.
+ */
+export function createSystemLogic(io: IoActorDeps, o: ActorTreeOptions) {
+  const strategyLogic = createStrategyMachine({ now: o.now, resolveStrategy: o.resolveStrategy, market: o.market }).provide({
+    actors: { placeEntry: createPlaceEntry(io) },
+  });
+  const symbolLogic = createSymbolSupervisor({ now: o.now, random: o.random, strategyLogic, onFallbackTick: o.onFallbackTick });
+  return createSystemSupervisor({ now: o.now, symbolLogic }).provide({
+    actors: {
+      accountWatch: createAccountWatch(io),
+      cancelOpenOrders: createCancelOpenOrders(io),
+      drainOrders: createDrainOrders(io),
+    },
+  });
+}
