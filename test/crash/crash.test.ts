@@ -117,5 +117,5 @@ describe('crash test: SIGKILL in the order flow, restart, reconcile', () => {
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(audit.orders).toBeGreaterThan(0);
     expect(killedAfterSubmit).toBeGreaterThanOrEqual(5);
-  }, 180_000);
+  }, 300_000);
 });
