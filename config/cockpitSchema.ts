@@ -32,9 +32,9 @@ export const AlertThresholdsSchema = z
     /** An open position without a stop-loss for longer than this (bot clock) is a P1 alert. */
     unprotectedPositionMs: positiveMs.default(60_000),
     /** The API key expires within this many days: P2 ... */
-    apiKeyExpiryDays: z.number().positive().default(14),
+    apiKeyExpiryDays: z.number().positive().default(7),
     /** ... and within this many days: P1. */
-    apiKeyExpiryCriticalDays: z.number().positive().default(3),
+    apiKeyExpiryCriticalDays: z.number().positive().default(1),
   })
   .prefault({});
 

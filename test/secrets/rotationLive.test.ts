@@ -50,9 +50,9 @@ describe('API key rotation while trading (file provider, SIGHUP)', () => {
     expect(await waitForOutput(sim, (o) => simServerInfo(o) !== undefined, 20_000)).toBe(true);
     const info = simServerInfo(sim.out)!;
     // In the simulator's clock (the bot's clock in venue local): within
-    // alerts.thresholds.apiKeyExpiryDays (14), outside apiKeyExpiryCriticalDays (3): P2.
+    // alerts.thresholds.apiKeyExpiryDays (7), outside apiKeyExpiryCriticalDays (1): P2.
     const simNow = ((await (await fetch(`${info.url}/__sim/clock`)).json()) as { now: number }).now;
-    const expiresAt = new Date(simNow + 10 * 86_400_000).toISOString();
+    const expiresAt = new Date(simNow + 5 * 86_400_000).toISOString();
     const keys = await fetch(`${info.url}/__sim/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ add: [OLD, { ...NEW, expiredAt: expiresAt }] }) });
     expect(keys.status).toBe(200);
 
