@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../config/load.ts';
+import { loadToolConfig } from '../cli/toolConfig.ts';
 import { intervalMs } from '../domain/types.ts';
 import { openHistoryStore, resolveHistoryDir } from '../history/index.ts';
 import type { CandleColumns } from '../history/types.ts';
@@ -48,12 +48,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const loaded = loadConfig({ env: process.env, configPath: args.configPath, overrides: { log: { level: 'warn', pretty: 'never' } } });
-  if (!loaded.ok) {
-    process.stderr.write(`configuration invalid (${loaded.problems.length} problem(s)):\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 2;
-  }
-  const config = loaded.config;
+  const config = loadToolConfig(args.configPath);
+  if (!config) return 2;
   if (args.compare) return compare({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config);
   const plan = await planBacktest({ ...args, historyDir: resolveHistoryDir({ historyDir: args.historyDir, config }) }, config, async (dir) => openHistoryStore(dir));
   for (const line of plan.skipped) process.stderr.write(`skipped: ${line}\n`);

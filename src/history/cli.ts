@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/load.ts';
+import { loadToolConfig } from '../cli/toolConfig.ts';
 import { BybotError } from '../domain/errors.ts';
 import { parseDataArgs } from './cliArgs.ts';
 import { checkCommand, downloadCommand, importCommand, listCommand, type Io } from './commands.ts';
@@ -20,12 +20,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { args } = parsed;
-  const loaded = loadConfig({ env: process.env, configPath: args.config, overrides: { log: { level: 'warn', pretty: 'never' } } });
-  if (!loaded.ok) {
-    process.stderr.write(`configuration invalid (${loaded.problems.length} problem(s)):\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 2;
-  }
-  const store = openHistoryStore(resolveHistoryDir({ historyDir: args['history-dir'], config: loaded.config }));
+  const config = loadToolConfig(args.config);
+  if (!config) return 2;
+  const store = openHistoryStore(resolveHistoryDir({ historyDir: args['history-dir'], config: config }));
   const io: Io = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
@@ -37,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'import':
       return importCommand(store, parsed.args, io);
     case 'download':
-      return downloadCommand(store, parsed.args, loaded.config, io);
+      return downloadCommand(store, parsed.args, config, io);
     case 'list':
       return listCommand(store, parsed.args, io);
     case 'check':

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../config/load.ts';
+import { loadToolConfig } from '../cli/toolConfig.ts';
 import { BybotError, ResearchInputError } from '../domain/errors.ts';
 import { ML_USAGE, parseMlArgs } from './cliArgs.ts';
 import { listCommand, pruneCommand, trainCommand, verifyCommand, type Io } from './commands.ts';
@@ -20,21 +20,18 @@ function main(): number {
     process.stdout.write(`${ML_USAGE}\n`);
     return 0;
   }
-  const loaded = loadConfig({ env: process.env, configPath: args.configPath, overrides: { log: { level: 'warn', pretty: 'never' } } });
-  if (!loaded.ok) {
-    process.stderr.write(`configuration invalid (${loaded.problems.length} problem(s)):\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 2;
-  }
+  const config = loadToolConfig(args.configPath);
+  if (!config) return 2;
   const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   switch (args.command) {
     case 'train':
-      return trainCommand(args, loaded.config, io, () => performance.now());
+      return trainCommand(args, config, io, () => performance.now());
     case 'list':
-      return listCommand(args, loaded.config, io);
+      return listCommand(args, config, io);
     case 'verify':
-      return verifyCommand(args, loaded.config, io);
+      return verifyCommand(args, config, io);
     case 'prune':
-      return pruneCommand(args, loaded.config, io);
+      return pruneCommand(args, config, io);
   }
 }
 

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/load.ts';
+import { loadToolConfig } from '../cli/toolConfig.ts';
 import { createProgress } from '../backtest/progress.ts';
 import { writeFileAtomic } from '../backtest/outputFile.ts';
 import { ResearchInputError, BybotError } from '../domain/errors.ts';
@@ -29,12 +29,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${OPTIMIZE_USAGE}\n`);
     return 0;
   }
-  const loaded = loadConfig({ env: process.env, configPath: args.configPath, overrides: { log: { level: 'warn', pretty: 'never' } } });
-  if (!loaded.ok) {
-    process.stderr.write(`configuration invalid (${loaded.problems.length} problem(s)):\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 2;
-  }
-  const config = loaded.config;
+  const config = loadToolConfig(args.configPath);
+  if (!config) return 2;
   const historyDir = resolveHistoryDir({ historyDir: args.historyDir, config });
   const { ctx, space: rawSpace } = researchContext(config, args, (preset) => spaceFor(definitionOf({ preset }), args.spaceFile), () => openHistoryStore(historyDir));
   const def = definitionOf(ctx);
