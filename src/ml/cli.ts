@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { loadToolConfig } from '../cli/toolConfig.ts';
-import { BybotError, ResearchInputError } from '../domain/errors.ts';
+import { toolFailure } from '../cli/toolExit.ts';
 import { ML_USAGE, parseMlArgs } from './cliArgs.ts';
 import { listCommand, pruneCommand, trainCommand, verifyCommand, type Io } from './commands.ts';
 
@@ -38,11 +38,5 @@ function main(): number {
 try {
   process.exitCode = main();
 } catch (error) {
-  if (error instanceof ResearchInputError) {
-    for (const p of error.problems) process.stderr.write(`${p}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`ml failed${error instanceof BybotError ? ` (${error.code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
+  process.exitCode = toolFailure('ml', error);
 }

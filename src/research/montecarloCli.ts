@@ -1,6 +1,7 @@
+import { toolFailure } from '../cli/toolExit.ts';
 import { loadConfig } from '../../config/load.ts';
 import { writeFileAtomic } from '../backtest/outputFile.ts';
-import { BybotError, ResearchInputError } from '../domain/errors.ts';
+import { ResearchInputError } from '../domain/errors.ts';
 import { syntheticMonteCarlo } from './mcSynthetic.ts';
 import { monteCarlo, tradeReturns } from './montecarlo.ts';
 import { MONTECARLO_USAGE, parseMontecarloArgs, type MontecarloArgs } from './montecarloArgs.ts';
@@ -58,12 +59,5 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ResearchInputError) {
-      for (const p of error.problems) process.stderr.write(`${p}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`montecarlo failed${error instanceof BybotError ? ` (${error.code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
+  (error: unknown) => process.exit(toolFailure('montecarlo', error)),
 );

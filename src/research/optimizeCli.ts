@@ -1,7 +1,7 @@
+import { toolFailure } from '../cli/toolExit.ts';
 import { loadToolConfig } from '../cli/toolConfig.ts';
 import { createProgress } from '../backtest/progress.ts';
 import { writeFileAtomic } from '../backtest/outputFile.ts';
-import { ResearchInputError, BybotError } from '../domain/errors.ts';
 import { openHistoryStore, resolveHistoryDir } from '../history/index.ts';
 import { researchContext } from './context.ts';
 import { optimize } from './optimize.ts';
@@ -87,12 +87,5 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ResearchInputError) {
-      for (const p of error.problems) process.stderr.write(`${p}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`optimize failed${error instanceof BybotError ? ` (${error.code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
+  (error: unknown) => process.exit(toolFailure('optimize', error)),
 );
