@@ -30,3 +30,8 @@ export class AcceleratedClock implements Clock {
     clearTimeout(handle as NodeJS.Timeout);
   }
 }
+
+/** Simulated ms per real ms of an accelerated clock (the dry-run simulator), else 1: the system, lock-step and manual clocks have no real-time jitter to scale. */
+export function clockSpeedOf(clock: unknown): number {
+  return clock instanceof AcceleratedClock ? clock.speed : 1;
+}

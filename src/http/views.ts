@@ -83,6 +83,7 @@ export function actorSummary(entry: ActorEntry, disabled: DisabledEntry | undefi
     lastRiskDecision: withIso(c.lastDecision),
     lastOrder: withIso(c.lastOrder),
     lastCycleMs: entry.lastCycleMs === null ? null : Math.round(entry.lastCycleMs * 100) / 100,
+    lastDecisionMs: entry.lastDecisionMs,
     ...mlView(c),
   };
 }

@@ -56,9 +56,14 @@ export class StrategyStats {
 
   follow(registry: ActorRegistry): void {
     const lastSignal = new Map<string, unknown>();
+    const decisions = new Map<string, number>();
     this.unsubscribe = registry.onChange((entry: ActorEntry, transition: TransitionRecord | null) => {
-      if (transition && (transition.to === 'cooldown' || transition.to === 'broken') && entry.lastCycleMs !== null) {
-        this.recordCycle(entry.presetId, entry.lastCycleMs);
+      // One figure per iteration that got its data: the decision's own time. A cycle's wall time
+      // also holds the exchange's reads and the order round trip (API latency, watched on its
+      // own); the first cycles after a start also load the history over REST.
+      if (entry.lastDecisionMs !== null && entry.decisions !== (decisions.get(entry.actorId) ?? 0)) {
+        decisions.set(entry.actorId, entry.decisions);
+        this.recordCycle(entry.presetId, entry.lastDecisionMs);
       }
       const signal = entry.context.lastSignal;
       if (signal && signal !== lastSignal.get(entry.actorId)) {

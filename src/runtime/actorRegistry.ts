@@ -24,8 +24,16 @@ export interface ActorEntry {
   context: StrategyContext;
   enteredAt: number;
   transitions: TransitionRecord[];
-  /** Wall-clock duration of the last finished iteration, ms. */
+  /** Wall-clock duration of the last finished iteration, ms (exchange reads and the order round trip included). */
   lastCycleMs: number | null;
+  /**
+   * The strategy's own time in its last iteration, ms: from its market data arriving to its
+   * decision (validate, signal, size). What the latency alert and the dashboard watch: the
+   * exchange's share of a cycle is the API latency, with its own metrics and alerts.
+   */
+  lastDecisionMs: number | null;
+  /** Iterations that reached a decision so far (the stats take a figure when it moves). */
+  decisions: number;
 }
 
 /**
@@ -67,6 +75,7 @@ export class ActorRegistry {
     status: ActorEntry['status'],
     transition: TransitionRecord | null,
     lastCycleMs: number | null,
+    lastDecisionMs: number | null = null,
   ): ActorEntry {
     let entry = this.entries.get(actorId);
     if (!entry) {
@@ -81,6 +90,8 @@ export class ActorRegistry {
         enteredAt: transition?.at ?? context.settings.startedAt,
         transitions: [],
         lastCycleMs: null,
+        lastDecisionMs: null,
+        decisions: 0,
       };
       this.entries.set(actorId, entry);
     }
@@ -88,6 +99,10 @@ export class ActorRegistry {
     entry.state = state;
     entry.status = status;
     if (lastCycleMs !== null) entry.lastCycleMs = lastCycleMs;
+    if (lastDecisionMs !== null) {
+      entry.lastDecisionMs = lastDecisionMs;
+      entry.decisions++;
+    }
     if (transition) {
       entry.enteredAt = transition.at;
       entry.transitions.push(transition);

@@ -20,6 +20,7 @@ import { createSystemLogic } from './actorTree.ts';
 import { createJournalSync } from './journalSyncSetup.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
+import { clockSpeedOf } from '../clock/acceleratedClock.ts';
 import { runtimeMlBindings } from '../ml/runtimeModels.ts';
 import type { MlBinding } from '../core/ml/filter.ts';
 import { TradingGate } from './tradingGate.ts';
@@ -154,7 +155,7 @@ export class Runtime {
     const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
-    const input = buildSystemInput(config, now(), this.mlBindings);
+    const input = buildSystemInput(config, now(), this.mlBindings, clockSpeedOf(clock));
     for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
     // Every actor of the tree is listed from the start, including presets that begin disabled.
     for (const spec of input.symbols) {
@@ -297,7 +298,7 @@ export class Runtime {
    */
   reconfigure(config: AppConfig, correlationId: string): void {
     const now = this.options.clock.now();
-    const input = buildSystemInput(config, now, this.mlBindings);
+    const input = buildSystemInput(config, now, this.mlBindings, clockSpeedOf(this.options.clock));
     const wanted = new Set<string>();
     for (const spec of input.symbols) {
       for (const child of spec.children) {

@@ -161,7 +161,7 @@ export class RuntimeObserver {
     }
 
     if (previous) this.logChanges(previous.context, context, log, labels, previous.state, { decisionMs, orderMs: this.orderMs(actorId, previous.context, context) });
-    this.deps.registry.update(actorId, context, state, status, transition, lastCycleMs);
+    this.deps.registry.update(actorId, context, state, status, transition, lastCycleMs, decisionMs);
   }
 
   /** Round trip of the order whose result just arrived (ms), or null. */

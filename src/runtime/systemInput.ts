@@ -12,12 +12,20 @@ export function actorIdOf(symbol: string, presetId: string): string {
 }
 
 /**
+ * Real milliseconds the kline stream always has before the fallback timer ticks. On an
+ * accelerated clock (the dry-run simulator at 300x) a real millisecond of timer or socket
+ * delay is `speed` simulated ones: the configured grace (3 s) would be 10 real ms, and the
+ * fallback would start most cycles before the stream's confirm arrived (counted as degraded).
+ */
+const FALLBACK_REAL_GRACE_MS = 100;
+
+/**
  * The actor tree the configuration asks for: one symbol supervisor per symbol, with one
  * strategy actor per preset that lists the symbol. Presets with `enabled: false` are in
  * the tree but start disabled, so an operator can enable them at run time. `models` holds
  * the verified ML filter of each preset that enables one (src/ml/serving.ts), by preset id.
  */
-export function buildSystemInput(config: AppConfig, now: number, models?: ReadonlyMap<string, MlBinding>): SystemSupervisorInput {
+export function buildSystemInput(config: AppConfig, now: number, models?: ReadonlyMap<string, MlBinding>, clockSpeed = 1): SystemSupervisorInput {
   const bySymbol = new Map<string, StrategyActorInput[]>();
   const initiallyDisabled: Record<string, { at: number; reason: string; code: string; correlationId: string; symbol: string }> = {};
   for (const preset of config.strategies) {
@@ -45,7 +53,7 @@ export function buildSystemInput(config: AppConfig, now: number, models?: Readon
     symbol,
     children,
     tickDelayMs: config.actor.tickDelayMs,
-    fallbackDelayMs: config.actor.tickDelayMs + config.actor.tickFallbackMs,
+    fallbackDelayMs: config.actor.tickDelayMs + Math.max(config.actor.tickFallbackMs, clockSpeed * FALLBACK_REAL_GRACE_MS),
     staggerMs: config.actor.tickStaggerMs,
     restart: { minMs: config.supervision.restartMinMs, maxMs: config.supervision.restartMaxMs, jitter: config.supervision.restartJitter },
     intensity: config.supervision.intensity,
