@@ -47,6 +47,12 @@ export const PortfolioSchema = z.strictObject({
       checkMs: positiveMs.min(60_000).default(3_600_000),
     })
     .prefault({}),
+  /**
+   * A rebalance that cuts a sleeve's budget below the initial margin its open position uses
+   * reduces that position (reduce-only market order of the excess); false (default): open
+   * positions keep their size and the new budgets apply to the next entries.
+   */
+  resizeOpen: z.boolean().default(false),
   /** Same-direction positions in symbols whose return correlation is at or above this count together (risk.maxCorrelatedExposurePct). */
   correlationThreshold: z.number().min(-1).max(1).default(0.7),
   crossAsset: z

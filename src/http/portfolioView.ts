@@ -23,7 +23,7 @@ export function portfolioView(runtime: Runtime) {
   const presets = book.plan.presets.map((p) => {
     const sleeves = p.symbols.map((symbol) => {
       const weight = view.weights?.[sleeveKey(symbol, p.id)] ?? null;
-      const position = positions.find((x) => x.symbol === symbol && service.owners.get(symbol) === p.id);
+      const position = positions.find((x) => x.symbol === symbol && service.ownerOf(symbol) === p.id);
       const used = position ? Math.abs(position.positionValue) / Math.max(1, position.leverage) : 0;
       const budget = weight !== null && equity !== null ? weight * equity : null;
       return {
