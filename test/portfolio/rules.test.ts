@@ -92,6 +92,8 @@ describe('rebalancing and open positions', () => {
     // Rebalances that changed the budgets (every hour here, the volatilities move).
     const changes = rebalances.filter((r, i) => i > 0 && JSON.stringify(r.sleeves) !== JSON.stringify(rebalances[i - 1]!.sleeves));
     expect(changes.length).toBeGreaterThan(20);
+    // portfolio.resizeOpen is false by default: no rebalance decided a reduction.
+    expect(rebalances.some((r) => r.resized !== undefined)).toBe(false);
     const across = run.trades.filter((t) => t.exitReason !== 'EndOfData' && changes.some((r) => r.at > t.entryTime && r.at < t.exitTime));
     expect(across.length).toBeGreaterThanOrEqual(3);
     for (const t of across) {
