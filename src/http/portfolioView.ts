@@ -14,7 +14,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
  */
 export function portfolioView(runtime: Runtime) {
   const service = runtime.portfolio;
-  if (!service) return { enabled: false, mode: 'none' as const, reason: 'portfolio allocation is off (portfolio.allocation.mode none, no correlation limit, no cross-asset filter)' };
+  if (!service) return { enabled: false as const, mode: 'none' as const, reason: 'portfolio allocation is off (portfolio.allocation.mode none, no correlation limit, no cross-asset filter)' };
   const book = service.book;
   const view = book.view();
   const account = runtime.accountSnapshot;
@@ -43,7 +43,7 @@ export function portfolioView(runtime: Runtime) {
   const last = book.rebalances.at(-1);
   const correlation = view.correlation;
   return {
-    enabled: true,
+    enabled: true as const,
     mode: book.plan.settings.allocation.mode,
     checkedAt: Number.isNaN(book.checkedAt) ? null : iso(book.checkedAt),
     nextCheckAt: iso(book.nextCheck()),
