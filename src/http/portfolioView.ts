@@ -1,4 +1,5 @@
 import { sleeveKey } from '../core/portfolio/book.ts';
+import { usedMargin } from '../core/portfolio/resize.ts';
 import { isOpenPosition } from '../core/risk/rules.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
 
@@ -24,7 +25,7 @@ export function portfolioView(runtime: Runtime) {
     const sleeves = p.symbols.map((symbol) => {
       const weight = view.weights?.[sleeveKey(symbol, p.id)] ?? null;
       const position = positions.find((x) => x.symbol === symbol && service.ownerOf(symbol) === p.id);
-      const used = position ? Math.abs(position.positionValue) / Math.max(1, position.leverage) : 0;
+      const used = position ? usedMargin(position) : 0;
       const budget = weight !== null && equity !== null ? weight * equity : null;
       return {
         symbol,
