@@ -131,7 +131,7 @@ export class PortfolioService {
     };
     const made = book.advance(until, source);
     const last = made.at(-1);
-    const resized = last && book.plan.settings.resizeOpen ? await this.resize(last) : [];
+    const resized = last && book.plan.settings.resizeOpen ? await this.resize(last).catch((error: unknown) => this.resizeFailed(last, error)) : [];
     for (const record of made) this.rebalanced(record === last && resized.length > 0 ? book.noteResized(record, resized) : record);
     this.publish();
   }
@@ -157,6 +157,12 @@ export class PortfolioService {
       );
     }
     return orders;
+  }
+
+  /** The account could not be read for the reductions: the rebalance is still journaled; its reductions are not made (the next rebalance decides again). */
+  private resizeFailed(record: RebalanceRecord, error: unknown): ResizeOrder[] {
+    this.deps.logger.warn({ event: 'portfolio_resize_failed', correlationId: `rebalance:${record.at}`, err: toBybotError(error).message }, 'rebalance reductions not decided: the account could not be read');
+    return [];
   }
 
   private rebalanced(record: RebalanceRecord): void {
