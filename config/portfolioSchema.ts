@@ -84,6 +84,7 @@ export function portfolioIssues(config: { readonly strategies: readonly { readon
   if (p.allocation.mode === 'fixed' && !config.strategies.some((s) => s.enabled && (p.allocation.weights[s.id] ?? 0) > 0)) {
     issues.push({ path: ['portfolio', 'allocation', 'weights'], message: 'mode "fixed" needs a positive weight for at least one enabled preset' });
   }
+  if (p.resizeOpen && p.allocation.mode === 'none') issues.push({ path: ['portfolio', 'resizeOpen'], message: 'needs a portfolio.allocation.mode other than "none": without budgets there is nothing to resize to' });
   if (p.allocation.floorPct > p.allocation.ceilingPct) issues.push({ path: ['portfolio', 'allocation', 'floorPct'], message: 'must be <= portfolio.allocation.ceilingPct' });
   if (p.crossAsset.enabled && !config.strategies.some((s) => s.enabled && s.symbols.includes(p.crossAsset.leader))) {
     issues.push({ path: ['portfolio', 'crossAsset', 'leader'], message: `${p.crossAsset.leader} is traded by no enabled preset: its candles are read through the presets' intervals` });
