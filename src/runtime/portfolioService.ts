@@ -151,6 +151,7 @@ export class PortfolioService {
     const orders = resizeOrders({ record, equity: balance.equity, positions: open, ownerOf: (symbol) => this.ownerOf(symbol), instrumentOf: (symbol) => instruments.get(symbol) });
     for (const order of orders) {
       const correlationId = `rebalance:${record.at}`;
+      this.deps.metrics.portfolioResizes.inc({ strategy: order.presetId });
       logger.info({ event: 'portfolio_resize', correlationId, symbol: order.symbol, strategy: order.presetId, qty: order.qty, closesAll: order.closesAll, budget: order.budget, used: order.used, orderLinkId: order.orderLinkId }, `rebalance reduces ${order.symbol} (${order.presetId}) by ${order.qty}`);
       reduce(order, correlationId).catch((error: unknown) =>
         logger.warn({ event: 'portfolio_resize_failed', correlationId, symbol: order.symbol, strategy: order.presetId, err: toBybotError(error).message }, `rebalance reduction of ${order.symbol} failed`),
