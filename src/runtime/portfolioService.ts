@@ -51,7 +51,7 @@ export class PortfolioService {
   /** Preset of the last entry sent per symbol: the owner of that symbol's position (one position per symbol). */
   readonly owners = new Map<string, string>();
   /** The owner before each entry in flight, restored when that entry is not sent (a position was opened since the risk decision). */
-  private readonly ownerBefore = new Map<string, string | undefined>();
+  private readonly inFlight = new Map<string, { readonly presetId: string; readonly before: string | undefined }>();
   /** Presets per symbol: a symbol traded by one enabled preset has that owner even after a restart. */
   private readonly presetsOf = new Map<string, string[]>();
 
@@ -93,18 +93,25 @@ export class PortfolioService {
   }
 
   noteEntry(symbol: string, presetId: string, orderLinkId = ''): void {
-    this.ownerBefore.set(orderLinkId, this.owners.get(symbol));
+    this.inFlight.set(orderLinkId, { presetId, before: this.owners.get(symbol) });
     this.owners.set(symbol, presetId);
   }
 
   /** An entry's outcome: one not sent (status Rejected, nothing filled) does not own the symbol's position. */
   noteOutcome(symbol: string, orderLinkId: string, result: PlacedOrder): void {
-    if (!this.ownerBefore.has(orderLinkId)) return;
-    const before = this.ownerBefore.get(orderLinkId);
-    this.ownerBefore.delete(orderLinkId);
-    if (result.status !== 'Rejected' || result.filledQty > 0) return;
-    if (before === undefined) this.owners.delete(symbol);
-    else this.owners.set(symbol, before);
+    if (result.status === 'Rejected' && result.filledQty === 0) this.noteNotPlaced(symbol, orderLinkId);
+    else this.inFlight.delete(orderLinkId);
+  }
+
+  /** An entry that failed for good or was never sent: the symbol's owner is the one before it. */
+  noteNotPlaced(symbol: string, orderLinkId: string): void {
+    const entry = this.inFlight.get(orderLinkId);
+    if (!entry) return;
+    this.inFlight.delete(orderLinkId);
+    // Another entry on the symbol since then owns it now.
+    if (this.owners.get(symbol) !== entry.presetId) return;
+    if (entry.before === undefined) this.owners.delete(symbol);
+    else this.owners.set(symbol, entry.before);
   }
 
   private async catchUp(now: number): Promise<void> {
@@ -212,7 +219,15 @@ export function runtimePortfolio(
   return {
     service,
     sinks: service
-      ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId, o.orderLinkId), outcome: (o: EntryOrder, r: PlacedOrder) => service.noteOutcome(o.symbol, o.orderLinkId, r) }]
+      ? [
+          {
+            ...NO_ORDER_EVENTS,
+            intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId, o.orderLinkId),
+            outcome: (o: EntryOrder, r: PlacedOrder) => service.noteOutcome(o.symbol, o.orderLinkId, r),
+            failed: (o: EntryOrder) => service.noteNotPlaced(o.symbol, o.orderLinkId),
+            notSent: (o: EntryOrder) => service.noteNotPlaced(o.symbol, o.orderLinkId),
+          },
+        ]
       : [],
   };
 }
