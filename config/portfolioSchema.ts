@@ -47,6 +47,12 @@ export const PortfolioSchema = z.strictObject({
       checkMs: positiveMs.min(60_000).default(3_600_000),
     })
     .prefault({}),
+  /**
+   * A rebalance that cuts a sleeve's budget below the initial margin its open position uses
+   * reduces that position (reduce-only market order of the excess); false (default): open
+   * positions keep their size and the new budgets apply to the next entries.
+   */
+  resizeOpen: z.boolean().default(false),
   /** Same-direction positions in symbols whose return correlation is at or above this count together (risk.maxCorrelatedExposurePct). */
   correlationThreshold: z.number().min(-1).max(1).default(0.7),
   crossAsset: z
@@ -78,6 +84,7 @@ export function portfolioIssues(config: { readonly strategies: readonly { readon
   if (p.allocation.mode === 'fixed' && !config.strategies.some((s) => s.enabled && (p.allocation.weights[s.id] ?? 0) > 0)) {
     issues.push({ path: ['portfolio', 'allocation', 'weights'], message: 'mode "fixed" needs a positive weight for at least one enabled preset' });
   }
+  if (p.resizeOpen && p.allocation.mode === 'none') issues.push({ path: ['portfolio', 'resizeOpen'], message: 'needs a portfolio.allocation.mode other than "none": without budgets there is nothing to resize to' });
   if (p.allocation.floorPct > p.allocation.ceilingPct) issues.push({ path: ['portfolio', 'allocation', 'floorPct'], message: 'must be <= portfolio.allocation.ceilingPct' });
   if (p.crossAsset.enabled && !config.strategies.some((s) => s.enabled && s.symbols.includes(p.crossAsset.leader))) {
     issues.push({ path: ['portfolio', 'crossAsset', 'leader'], message: `${p.crossAsset.leader} is traded by no enabled preset: its candles are read through the presets' intervals` });

@@ -111,6 +111,12 @@ export class TradeBook {
     }
   }
 
+  /** The preset whose entry opened the symbol's open trade (undefined: none open, or unknown). */
+  openPreset(symbol: string): string | undefined {
+    const trade = this.open.get(symbol);
+    return trade ? this.entries.get(trade.orderLinkId)?.presetId : undefined;
+  }
+
   openSymbols(): string[] {
     return [...this.open.keys()];
   }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { EntryOrder } from '../../machines/strategy.types.ts';
+import type { AdmitTicket } from '../orders/orderManager.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import { countInFlight } from '../exchange/inFlightPort.ts';
 import { LockStepClock } from './lockStepClock.ts';
@@ -13,9 +13,10 @@ import { LockStepClock } from './lockStepClock.ts';
 export class EntrySequencer {
   private pending: { readonly index: number; readonly release: () => void }[] = [];
   constructor(private readonly order: ReadonlyMap<string, number>) {}
-  admit = (entry: EntryOrder): Promise<void> =>
+  admit = (entry: AdmitTicket): Promise<void> =>
     new Promise<void>((release) => {
-      this.pending.push({ index: this.order.get(entry.actorId) ?? Number.MAX_SAFE_INTEGER, release });
+      // A rebalance's reductions (portfolio.resizeOpen) go before the entries of the instant, as in the fast engine.
+      this.pending.push({ index: entry.reduce ? -1 : (this.order.get(entry.actorId) ?? Number.MAX_SAFE_INTEGER), release });
     });
   /** Admits every waiting entry in actor order; true when there was one. */
   release(): boolean {
@@ -32,7 +33,7 @@ export interface LockStepRun {
   readonly clock: LockStepClock;
   /** The exchange port to hand to the runtime: its calls in flight hold the clock. */
   readonly port: ExchangePort;
-  readonly admitEntry: (entry: EntryOrder) => Promise<void>;
+  readonly admitEntry: (entry: AdmitTicket) => Promise<void>;
   /**
    * Holds time while `busy` says so as well (the runtime's market hub while a candle close
    * waits to be dispatched to the actors); the runtime is built after the run, hence later.

@@ -20,6 +20,8 @@ import { StrategyStats } from '../observability/strategyStats.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
+import { portfolioView } from '../http/portfolioView.ts';
+import { portfolioPanel } from '../dashboard/portfolioPanel.ts';
 import type { TelegramAdmin } from '../telegram/adminBot.ts';
 import { cockpitView } from './cockpitView.ts';
 import { TradeStats } from './tradeStats.ts';
@@ -159,6 +161,8 @@ export async function createCockpit(p: CockpitParts): Promise<Cockpit> {
     clock: p.clock,
     thresholds: () => live.get().alerts.thresholds,
     venue: p.venue,
+    // The same figures as GET /portfolio.
+    portfolio: () => portfolioPanel(portfolioView(p.runtime)),
   });
 
   // Retention of the cockpit's journal tables, once a day (wall clock), on the journal's setting.

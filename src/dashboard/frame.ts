@@ -2,6 +2,7 @@ import type { AlertSnapshot } from '../core/alerts/types.ts';
 import type { CockpitView, PositionView, PresetRow } from '../cockpit/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LatencySummary, StrategyStats } from '../observability/strategyStats.ts';
+import type { PortfolioPanel } from './portfolioPanel.ts';
 
 /**
  * One frame of /dashboard: everything the page shows at one instant. The page keeps the
@@ -36,6 +37,8 @@ export interface DashboardFrame {
   readonly positions: readonly PositionView[];
   readonly alerts: readonly (Omit<AlertSnapshot, 'firstAt' | 'lastAt' | 'resolvedAt'> & { readonly firstAt: string; readonly lastAt: string })[];
   readonly presets: readonly PresetRow[];
+  /** The portfolio book as GET /portfolio shows it (budgets, used, free, correlations, last rebalance); null when not wired. */
+  readonly portfolio: PortfolioPanel | null;
 }
 
 export interface CacheCounter {
@@ -75,6 +78,8 @@ export class DashboardFrames {
       readonly wallNow?: () => number;
       readonly thresholds: () => { readonly cycleLatencyP95Ms: number; readonly rssMb: number };
       readonly venue: string;
+      /** The Portfolio panel (GET /portfolio's figures). */
+      readonly portfolio?: () => PortfolioPanel;
     },
   ) {}
 
@@ -119,6 +124,7 @@ export class DashboardFrames {
       positions: status.positions,
       alerts: status.alerts.map((a) => ({ ...a, firstAt: iso(a.firstAt), lastAt: iso(a.lastAt) })),
       presets: this.o.view.presets(),
+      portfolio: this.o.portfolio?.() ?? null,
     };
   }
 }

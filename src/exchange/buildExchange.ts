@@ -1,3 +1,4 @@
+import type { AdmitTicket } from '../orders/orderManager.ts';
 import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import type { AppConfig } from '../../config/schema.ts';
@@ -20,7 +21,6 @@ import { createLockStepRun, PacedLockStepDriver } from '../clock/lockStepRun.ts'
 import { actorOrderOf, createReplayFromInput } from '../backtest/replayInput.ts';
 import type { BacktestInput } from '../backtest/input.ts';
 import { buildSystemInput } from '../runtime/systemInput.ts';
-import type { EntryOrder } from '../../machines/strategy.types.ts';
 
 /**
  * Picks the exchange and the clock for the configuration:
@@ -41,7 +41,7 @@ export interface BuiltExchange {
   /** The configuration the runtime must use when the exchange changed it (a replay fits the presets to the data). */
   readonly config?: AppConfig;
   /** Lock-step: the admission gate for the runtime's entries (src/clock/lockStepRun.ts). */
-  readonly admitEntry?: (entry: EntryOrder) => Promise<void>;
+  readonly admitEntry?: (entry: AdmitTicket) => Promise<void>;
   /** Lock-step: starts moving simulated time; call once the runtime has started. */
   startClock?(): void;
   /** Lock-step: time also waits while `busy` (the runtime's close dispatch, see LockStepRun.holdWhile). */

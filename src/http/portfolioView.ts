@@ -1,4 +1,5 @@
 import { sleeveKey } from '../core/portfolio/book.ts';
+import { usedMargin } from '../core/portfolio/resize.ts';
 import { isOpenPosition } from '../core/risk/rules.ts';
 import type { Runtime } from '../runtime/createRuntime.ts';
 
@@ -14,7 +15,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
  */
 export function portfolioView(runtime: Runtime) {
   const service = runtime.portfolio;
-  if (!service) return { enabled: false, mode: 'none' as const, reason: 'portfolio allocation is off (portfolio.allocation.mode none, no correlation limit, no cross-asset filter)' };
+  if (!service) return { enabled: false as const, mode: 'none' as const, reason: 'portfolio allocation is off (portfolio.allocation.mode none, no correlation limit, no cross-asset filter)' };
   const book = service.book;
   const view = book.view();
   const account = runtime.accountSnapshot;
@@ -23,8 +24,8 @@ export function portfolioView(runtime: Runtime) {
   const presets = book.plan.presets.map((p) => {
     const sleeves = p.symbols.map((symbol) => {
       const weight = view.weights?.[sleeveKey(symbol, p.id)] ?? null;
-      const position = positions.find((x) => x.symbol === symbol && service.owners.get(symbol) === p.id);
-      const used = position ? Math.abs(position.positionValue) / Math.max(1, position.leverage) : 0;
+      const position = positions.find((x) => x.symbol === symbol && service.ownerOf(symbol) === p.id);
+      const used = position ? usedMargin(position) : 0;
       const budget = weight !== null && equity !== null ? weight * equity : null;
       return {
         symbol,
@@ -43,7 +44,7 @@ export function portfolioView(runtime: Runtime) {
   const last = book.rebalances.at(-1);
   const correlation = view.correlation;
   return {
-    enabled: true,
+    enabled: true as const,
     mode: book.plan.settings.allocation.mode,
     checkedAt: Number.isNaN(book.checkedAt) ? null : iso(book.checkedAt),
     nextCheckAt: iso(book.nextCheck()),

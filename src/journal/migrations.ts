@@ -3,7 +3,7 @@
  * database's `user_version` records the last one applied. Never edit a released
  * migration: add a new one.
  */
-import { REBALANCES_MIGRATION } from './rebalances.ts';
+import { REBALANCE_RESIZES_MIGRATION, REBALANCES_MIGRATION } from './rebalances.ts';
 
 export interface Migration {
   readonly version: number;
@@ -207,4 +207,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // Self-contained (one new table, nothing else depends on its number).
   { version: 5, ...REBALANCES_MIGRATION },
+  // One column on the table of version 5 (portfolio.resizeOpen).
+  { version: 6, ...REBALANCE_RESIZES_MIGRATION },
 ];

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { RebalanceRecord } from '../core/portfolio/types.ts';
+import type { RebalanceRecord, ResizeOrder } from '../core/portfolio/types.ts';
 
 export type { RebalanceRecord };
 
 /**
- * Portfolio rebalances in the journal (migration 4, one self-contained table): when, why,
+ * Portfolio rebalances in the journal (migration 5, one self-contained table; migration 6 adds `resized`): when, why,
  * the mode, the new weights per preset and per sleeve (symbol x preset), the previous ones, and the inputs that decided them
  * (volatilities, scores, trade counts, drift, fallback), as JSON.
  */
@@ -25,8 +25,14 @@ export const REBALANCES_MIGRATION = {
   `,
 } as const;
 
+/** Migration 6: the reductions of open positions a rebalance decided (portfolio.resizeOpen), JSON; NULL when none. */
+export const REBALANCE_RESIZES_MIGRATION = {
+  description: 'portfolio_rebalances.resized: the reductions of open positions a rebalance decided (portfolio.resizeOpen)',
+  sql: `ALTER TABLE portfolio_rebalances ADD COLUMN resized TEXT;`,
+} as const;
+
 export function insertRebalance(db: Database.Database, r: RebalanceRecord): void {
-  db.prepare('INSERT INTO portfolio_rebalances (at, reason, mode, weights, sleeves, previous, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO portfolio_rebalances (at, reason, mode, weights, sleeves, previous, inputs, resized) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     r.at,
     r.reason,
     r.mode,
@@ -34,6 +40,7 @@ export function insertRebalance(db: Database.Database, r: RebalanceRecord): void
     JSON.stringify(r.sleeves),
     r.previous === null ? null : JSON.stringify(r.previous),
     JSON.stringify(r.inputs),
+    r.resized && r.resized.length > 0 ? JSON.stringify(r.resized) : null,
   );
 }
 
@@ -48,5 +55,6 @@ export function readRebalances(db: Database.Database, limit: number): RebalanceR
     sleeves: JSON.parse(String(r.sleeves)) as Record<string, number>,
     previous: r.previous === null ? null : (JSON.parse(String(r.previous)) as Record<string, number>),
     inputs: JSON.parse(String(r.inputs)) as RebalanceRecord['inputs'],
+    ...(r.resized === null || r.resized === undefined ? {} : { resized: JSON.parse(String(r.resized)) as ResizeOrder[] }),
   }));
 }

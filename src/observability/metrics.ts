@@ -110,6 +110,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    portfolioResizes: new Counter({
+      name: 'bybot_portfolio_resizes_total',
+      help: 'Open positions a rebalance decided to reduce (portfolio.resizeOpen), by strategy preset',
+      labelNames: ['strategy'] as const,
+      registers: [registry],
+    }),
     portfolioCorrelation: new Gauge({
       name: 'bybot_portfolio_correlation_ratio',
       help: 'Rolling correlation of the returns of two symbols (portfolio book, -1..1)',

@@ -18,8 +18,8 @@ export interface OrderEventSink {
   notSent(order: EntryOrder, reason: string, at: number): void;
   /** An operator amended or cancelled a resting order of ours. */
   changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void;
-  /** Position protection: a stop was found, set, or the position was flattened. */
-  protection(symbol: string, action: 'stop_present' | 'stop_set' | 'flattened' | 'unprotected', detail: string, at: number): void;
+  /** Position protection: a stop was found, set, or the position was flattened; 'reduced': a rebalance's reduction (portfolio.resizeOpen) sent, skipped or failed. */
+  protection(symbol: string, action: 'stop_present' | 'stop_set' | 'flattened' | 'unprotected' | 'reduced', detail: string, at: number): void;
 }
 
 export const NO_ORDER_EVENTS: OrderEventSink = {

@@ -8,6 +8,7 @@ import { fullJitterDelay } from '../core/supervision/policies.ts';
 import { buildOrderLinkId, ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
 import { ceilToStep, floorToStep } from '../core/steps.ts';
 import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
+import type { ResizeOrder } from '../core/portfolio/types.ts';
 import type { TradingGate } from '../runtime/tradingGate.ts';
 import { fitToMargin } from './marginFit.ts';
 import { NO_ORDER_EVENTS, type OrderEventSink } from './orderEvents.ts';
@@ -36,7 +37,13 @@ export interface OrderManagerOptions {
    * actor engine holds entries until every actor ticked at the same close has decided,
    * then admits them in actor order (the fast engine's ordering rule).
    */
-  readonly admit?: (order: EntryOrder) => Promise<void>;
+  readonly admit?: (ticket: AdmitTicket) => Promise<void>;
+}
+
+/** What the backtests' admission gate orders by: the actor, and whether it is a rebalance's reduction (those go first). */
+export interface AdmitTicket {
+  readonly actorId: string;
+  readonly reduce?: boolean;
 }
 
 /**
@@ -71,6 +78,52 @@ export class OrderManager {
   /** Makes sure an open position of ours has a stop-loss (used at start-up and after fills). */
   protect(symbol: string, stopLoss: number, correlationId: string): Promise<void> {
     return this.options.gate.track(this.queue.enqueue('protect', `protect:${symbol}`, () => this.ensureStop(symbol, stopLoss, correlationId)));
+  }
+
+  /**
+   * A rebalance's reduction of an open position (portfolio.resizeOpen): a reduce-only market
+   * order of `order.qty`, through the queue ahead of entries (after protective work). It is
+   * idempotent by its deterministic orderLinkId: an unknown outcome is looked up before a
+   * retry, a duplicate-id answer means "already placed". The position's stop-loss is
+   * position-wide (Bybit tpslMode Full), so the remaining size keeps it; the stop guarantee
+   * checks it after the fill all the same. Never opens or adds: a position gone or turned
+   * since the decision is left alone; a smaller one is closed at most.
+   */
+  reduce(order: ResizeOrder, correlationId: string): Promise<'reduced' | 'skipped'> {
+    const run = (): Promise<'reduced' | 'skipped'> => this.queue.enqueue('reduce', `reduce:${order.orderLinkId}`, () => this.placeReduce(order, correlationId));
+    const admit = this.options.admit;
+    return this.options.gate.track(admit ? admit({ actorId: `${order.symbol}:${order.presetId}`, reduce: true }).then(run) : run());
+  }
+
+  private async placeReduce(order: ResizeOrder, correlationId: string): Promise<'reduced' | 'skipped'> {
+    const { exchange, clock } = this.options;
+    const position = (await exchange.positions(order.symbol)).find((p) => p.size > 0);
+    if (!position || position.side === order.side) {
+      this.events.protection(order.symbol, 'reduced', `rebalance reduction ${order.orderLinkId} not sent: the position is no longer open on that side (${correlationId})`, clock.now());
+      return 'skipped';
+    }
+    const qty = Math.min(order.qty, position.size);
+    const request: PlaceOrderRequest = { symbol: order.symbol, side: order.side, orderType: 'Market', qty, reduceOnly: true, orderLinkId: order.orderLinkId };
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await exchange.placeOrder(request);
+        break;
+      } catch (raw) {
+        const error = toBybotError(raw);
+        if (error instanceof DuplicateOrderError) break;
+        const existing = error.retryable ? await exchange.findOrder({ symbol: order.symbol, orderLinkId: order.orderLinkId }).catch(() => null) : null;
+        if (existing) break;
+        if (!error.retryable || attempt + 1 >= maxAttempts) {
+          this.events.protection(order.symbol, 'reduced', `rebalance reduction ${order.orderLinkId} failed (${error.code}): ${error.message} (${correlationId})`, clock.now());
+          throw error;
+        }
+        await sleep(clock, this.retryDelay(attempt, error));
+      }
+    }
+    this.events.protection(order.symbol, 'reduced', `${position.side} ${position.size} reduced by ${qty} (${order.orderLinkId}): budget ${order.budget.toFixed(2)} below used ${order.used.toFixed(2)} (${correlationId})`, clock.now());
+    await this.ensureStop(order.symbol, position.stopLoss, correlationId);
+    return 'reduced';
   }
 
   /**

@@ -3,11 +3,12 @@
  * worker runs it, one job at a time. Serial execution per account is what makes
  * "check the margin, then place" safe when nine actors share one wallet, and it keeps a
  * slow order on one symbol from blocking another actor's fetch (only order work queues).
- * Protective work (stops, flattening, cancels) jumps ahead of new entries.
+ * Protective work (stops, flattening), rebalance reductions and cancels jump ahead of new entries.
  */
-export type OrderJobPriority = 'protect' | 'cancel' | 'entry';
+export type OrderJobPriority = 'protect' | 'reduce' | 'cancel' | 'entry';
 
-const RANK: Record<OrderJobPriority, number> = { protect: 0, cancel: 1, entry: 2 };
+/** A rebalance's reduction of an open position (portfolio.resizeOpen) runs after protective work, before cancels and entries. */
+const RANK: Record<OrderJobPriority, number> = { protect: 0, reduce: 1, cancel: 2, entry: 3 };
 
 interface Job {
   readonly priority: OrderJobPriority;

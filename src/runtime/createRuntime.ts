@@ -90,7 +90,21 @@ export class Runtime {
     this.journalGuard = createJournalGuard(logger);
     const now = (): number => clock.now();
     const instruments = new InstrumentCache(exchange, clock);
-    const portfolio = runtimePortfolio({ config, exchange, clock, logger, metrics, journal: options.journal, closedTrades: options.closedTrades }, (what, write) => this.journalGuard.run(what, write));
+    const portfolio = runtimePortfolio(
+      {
+        config,
+        exchange,
+        clock,
+        logger,
+        metrics,
+        journal: options.journal,
+        closedTrades: options.closedTrades,
+        // portfolio.resizeOpen: a rebalance's reductions go through the order manager (built below; called later).
+        instrument: (symbol) => instruments.get(symbol),
+        reduce: (order, correlationId) => this.orders.reduce(order, correlationId),
+      },
+      (what, write) => this.journalGuard.run(what, write),
+    );
     this.portfolio = portfolio.service;
     this.accountView = new AccountView({
       exchange,

@@ -1,9 +1,10 @@
 import type { AppConfig } from '../../config/schema.ts';
 import type { PortfolioBook, CheckSource } from '../core/portfolio/book.ts';
 import { columnsOf, sliceWindow, type SeriesColumns, type SeriesWindow } from '../core/portfolio/series.ts';
-import type { AllocationView, PresetTrade, RebalanceRecord } from '../core/portfolio/types.ts';
+import type { AllocationView, PresetTrade, RebalanceRecord, ResizeOrder } from '../core/portfolio/types.ts';
+import { resizeOrders } from '../core/portfolio/resize.ts';
 import { toBybotError } from '../domain/errors.ts';
-import type { Interval } from '../domain/types.ts';
+import type { Instrument, Interval } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -13,7 +14,7 @@ import { createPortfolioBook, presetTradeOf } from '../portfolio/plan.ts';
 import type { ClosedTrade } from '../journal/tradeCsv.ts';
 import type { Journal } from '../journal/journal.ts';
 import { NO_ORDER_EVENTS, type OrderEventSink } from '../orders/orderEvents.ts';
-import type { EntryOrder } from '../../machines/strategy.types.ts';
+import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
 
 export type { PresetTrade };
 
@@ -36,6 +37,9 @@ export interface PortfolioServiceDeps {
   /** Closed trades for the performance mode (the journal's, or a backtest's trade book). */
   readonly closedTrades: () => readonly PresetTrade[];
   readonly onRebalance?: (record: RebalanceRecord) => void;
+  /** portfolio.resizeOpen: the instruments (qtyStep, minOrderQty) and the order manager's reduce (OrderManager.reduce). */
+  readonly instrument?: (symbol: string) => Promise<Instrument>;
+  readonly reduce?: (order: ResizeOrder, correlationId: string) => Promise<unknown>;
 }
 
 /** Most candles read per symbol for one catch-up (a long outage is caught up in several). */
@@ -46,12 +50,25 @@ export class PortfolioService {
   private readonly intervals = new Map<string, Interval>();
   /** Preset of the last entry sent per symbol: the owner of that symbol's position (one position per symbol). */
   readonly owners = new Map<string, string>();
+  /** The owner before each entry in flight, restored when that entry is not sent (a position was opened since the risk decision). */
+  private readonly inFlight = new Map<string, { readonly presetId: string; readonly before: string | undefined }>();
+  /** Presets per symbol: a symbol traded by one enabled preset has that owner even after a restart. */
+  private readonly presetsOf = new Map<string, string[]>();
 
   constructor(private readonly deps: PortfolioServiceDeps) {
     for (const p of deps.config.strategies) {
       if (!p.enabled) continue;
-      for (const symbol of p.symbols) if (!this.intervals.has(symbol)) this.intervals.set(symbol, (p.params as { interval: Interval }).interval);
+      for (const symbol of p.symbols) {
+        if (!this.intervals.has(symbol)) this.intervals.set(symbol, (p.params as { interval: Interval }).interval);
+        this.presetsOf.set(symbol, [...(this.presetsOf.get(symbol) ?? []), p.id]);
+      }
     }
+  }
+
+  /** The preset holding the symbol's position: the last entry sent, else the only preset trading it; undefined when unknown. */
+  ownerOf(symbol: string): string | undefined {
+    const presets = this.presetsOf.get(symbol) ?? [];
+    return this.owners.get(symbol) ?? (presets.length === 1 ? presets[0] : undefined);
   }
 
   get book(): PortfolioBook {
@@ -75,8 +92,26 @@ export class PortfolioService {
     return book.view();
   }
 
-  noteEntry(symbol: string, presetId: string): void {
+  noteEntry(symbol: string, presetId: string, orderLinkId = ''): void {
+    this.inFlight.set(orderLinkId, { presetId, before: this.owners.get(symbol) });
     this.owners.set(symbol, presetId);
+  }
+
+  /** An entry's outcome: one not sent (status Rejected, nothing filled) does not own the symbol's position. */
+  noteOutcome(symbol: string, orderLinkId: string, result: PlacedOrder): void {
+    if (result.status === 'Rejected' && result.filledQty === 0) this.noteNotPlaced(symbol, orderLinkId);
+    else this.inFlight.delete(orderLinkId);
+  }
+
+  /** An entry that failed for good or was never sent: the symbol's owner is the one before it. */
+  noteNotPlaced(symbol: string, orderLinkId: string): void {
+    const entry = this.inFlight.get(orderLinkId);
+    if (!entry) return;
+    this.inFlight.delete(orderLinkId);
+    // Another entry on the symbol since then owns it now.
+    if (this.owners.get(symbol) !== entry.presetId) return;
+    if (entry.before === undefined) this.owners.delete(symbol);
+    else this.owners.set(symbol, entry.before);
   }
 
   private async catchUp(now: number): Promise<void> {
@@ -101,8 +136,41 @@ export class PortfolioService {
       },
       trades: () => this.deps.closedTrades(),
     };
-    for (const record of book.advance(until, source)) this.rebalanced(record);
+    const made = book.advance(until, source);
+    const last = made.at(-1);
+    const resized = last && book.plan.settings.resizeOpen ? await this.resize(last).catch((error: unknown) => this.resizeFailed(last, error)) : [];
+    for (const record of made) this.rebalanced(record === last && resized.length > 0 ? book.noteResized(record, resized) : record);
     this.publish();
+  }
+
+  /**
+   * portfolio.resizeOpen: the reductions the newest rebalance of a catch-up makes, decided on
+   * the account now and handed to the order manager (not awaited: the reduce waits in the
+   * order queue, and in lock-step runs for the instant's admission, while the actors decide).
+   */
+  private async resize(record: RebalanceRecord): Promise<ResizeOrder[]> {
+    const { exchange, instrument, reduce, logger } = this.deps;
+    if (!instrument || !reduce) return [];
+    const [balance, positions] = await Promise.all([exchange.balance(), exchange.positions()]);
+    const open = positions.filter((p) => p.size > 0);
+    const instruments = new Map<string, Instrument>();
+    for (const p of open) instruments.set(p.symbol, await instrument(p.symbol));
+    const orders = resizeOrders({ record, equity: balance.equity, positions: open, ownerOf: (symbol) => this.ownerOf(symbol), instrumentOf: (symbol) => instruments.get(symbol) });
+    for (const order of orders) {
+      const correlationId = `rebalance:${record.at}`;
+      this.deps.metrics.portfolioResizes.inc({ strategy: order.presetId });
+      logger.info({ event: 'portfolio_resize', correlationId, symbol: order.symbol, strategy: order.presetId, qty: order.qty, closesAll: order.closesAll, budget: order.budget, used: order.used, orderLinkId: order.orderLinkId }, `rebalance reduces ${order.symbol} (${order.presetId}) by ${order.qty}`);
+      reduce(order, correlationId).catch((error: unknown) =>
+        logger.warn({ event: 'portfolio_resize_failed', correlationId, symbol: order.symbol, strategy: order.presetId, err: toBybotError(error).message }, `rebalance reduction of ${order.symbol} failed`),
+      );
+    }
+    return orders;
+  }
+
+  /** The account could not be read for the reductions: the rebalance is still journaled; its reductions are not made (the next rebalance decides again). */
+  private resizeFailed(record: RebalanceRecord, error: unknown): ResizeOrder[] {
+    this.deps.logger.warn({ event: 'portfolio_resize_failed', correlationId: `rebalance:${record.at}`, err: toBybotError(error).message }, 'rebalance reductions not decided: the account could not be read');
+    return [];
   }
 
   private rebalanced(record: RebalanceRecord): void {
@@ -148,5 +216,18 @@ export function runtimePortfolio(
   const { journal, closedTrades, ...rest } = deps;
   const journaled = journal ? { journal: { closedTrades: () => journal.closedTrades(), recordRebalance: (r: RebalanceRecord) => guard('rebalance', () => journal.recordRebalance(r)) } } : {};
   const service = createPortfolioService({ ...rest, ...journaled, ...(closedTrades ? { closedTrades } : {}) });
-  return { service, sinks: service ? [{ ...NO_ORDER_EVENTS, intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId) }] : [] };
+  return {
+    service,
+    sinks: service
+      ? [
+          {
+            ...NO_ORDER_EVENTS,
+            intent: (o: EntryOrder) => service.noteEntry(o.symbol, o.presetId, o.orderLinkId),
+            outcome: (o: EntryOrder, r: PlacedOrder) => service.noteOutcome(o.symbol, o.orderLinkId, r),
+            failed: (o: EntryOrder) => service.noteNotPlaced(o.symbol, o.orderLinkId),
+            notSent: (o: EntryOrder) => service.noteNotPlaced(o.symbol, o.orderLinkId),
+          },
+        ]
+      : [],
+  };
 }

@@ -1,5 +1,6 @@
+import type { AdmitTicket } from '../orders/orderManager.ts';
 import type { AppConfig } from '../../config/schema.ts';
-import type { EntryOrder, StrategyMachineDeps } from '../../machines/strategy.types.ts';
+import type { StrategyMachineDeps } from '../../machines/strategy.types.ts';
 import type { MlBinding } from '../core/ml/filter.ts';
 import type { Random } from '../core/rng.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -29,7 +30,7 @@ export interface RuntimeOptions {
   /** Backtests: one more listener of the order events (the trade list's entry details). */
   readonly orderEvents?: OrderEventSink;
   /** Backtests: the admission gate of entries (see OrderManagerOptions.admit). */
-  readonly admitEntry?: (order: EntryOrder) => Promise<void>;
+  readonly admitEntry?: (order: AdmitTicket) => Promise<void>;
   /**
    * Feed the per-actor read model (/actors, /viz, per-actor logs and metrics, the journal's
    * signal tap) from the inspection stream; default true. Backtests turn it off: nobody reads

@@ -117,4 +117,14 @@ describe('configuration', () => {
     const problems = problemsOf(loadConfig({ env: {}, configPath: path }));
     expect(problems).toEqual(expect.arrayContaining(['strategies[0].symbols[1]: duplicate symbol BTCUSDT', 'strategies[1].id: duplicate preset id "a"']));
   });
+
+  it('portfolio.resizeOpen: false by default; true needs an allocation mode', () => {
+    expect(defaultConfig().portfolio.resizeOpen).toBe(false);
+    expect(problemsOf(loadConfig({ env: {}, overrides: { portfolio: { resizeOpen: true } } }))).toEqual([
+      'portfolio.resizeOpen: needs a portfolio.allocation.mode other than "none": without budgets there is nothing to resize to',
+    ]);
+    const on = loadConfig({ env: {}, overrides: { portfolio: { resizeOpen: true, allocation: { mode: 'equal' } } } });
+    expect(on.ok && on.config.portfolio.resizeOpen).toBe(true);
+    expect(problemsOf(loadConfig({ env: {}, overrides: { portfolio: { resizeOpen: 'yes' } } }))[0]).toMatch(/^portfolio\.resizeOpen: /);
+  });
 });

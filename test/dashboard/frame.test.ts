@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/manualClock.ts';
 import type { CockpitView } from '../../src/cockpit/types.ts';
 import { DashboardFrames, factorHistograms } from '../../src/dashboard/frame.ts';
+import { portfolioPanel } from '../../src/dashboard/portfolioPanel.ts';
 import { StrategyStats } from '../../src/observability/strategyStats.ts';
 
 describe('dashboard frames', () => {
@@ -45,5 +46,47 @@ describe('dashboard frames', () => {
     expect(second.factors).toEqual([{ strategy: 'range-v1', signals: 1, factors: [{ name: 'q', bins: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0], mean: 0.42 }] }]);
     expect(second).toMatchObject({ time: '2026-01-05T00:00:00.000Z', account: { equity: 10_050, pnlToday: 50 }, process: { eventLoopLagMs: 4.5 }, latencyThresholdMs: 50 });
     expect(second.presets[0]).toMatchObject({ winRatePct: 50, netPnl: 12.5 });
+  });
+
+  it('the Portfolio panel: GET /portfolio\'s budgets, used, free, correlations and last rebalance; a note when the section is off', () => {
+    expect(portfolioPanel({ enabled: false, mode: 'none', reason: 'portfolio allocation is off' })).toEqual({
+      enabled: false,
+      mode: 'none',
+      note: 'portfolio allocation is off',
+      equity: null,
+      checkedAt: null,
+      presets: [],
+      correlations: null,
+      lastRebalance: null,
+      rebalances: 0,
+    });
+    const correlations = { threshold: 0.7, symbols: ['BTCUSDT', 'ETHUSDT'], matrix: [[1, 0.82], [0.82, 1]] };
+    const panel = portfolioPanel({
+      enabled: true,
+      mode: 'performance',
+      equity: 10_000,
+      checkedAt: '2026-01-05T03:00:00.000Z',
+      rebalances: 4,
+      presets: [
+        { presetId: 'range-v1', weight: 0.25, budget: 2_500, used: 3_000, free: 0, sleeves: [] } as never,
+        { presetId: 'mtf-v1', weight: 0.75, budget: 7_500, used: 0, free: 7_500 },
+      ],
+      correlations,
+      lastRebalance: { at: '2026-01-05T00:00:00.000Z', mode: 'performance', reason: 'schedule', resized: [{}, {}] },
+    });
+    expect(panel).toEqual({
+      enabled: true,
+      mode: 'performance',
+      note: null,
+      equity: 10_000,
+      checkedAt: '2026-01-05T03:00:00.000Z',
+      rebalances: 4,
+      presets: [
+        { presetId: 'range-v1', weight: 0.25, budget: 2_500, used: 3_000, free: 0 },
+        { presetId: 'mtf-v1', weight: 0.75, budget: 7_500, used: 0, free: 7_500 },
+      ],
+      correlations,
+      lastRebalance: { at: '2026-01-05T00:00:00.000Z', mode: 'performance', reason: 'schedule', resized: 2 },
+    });
   });
 });

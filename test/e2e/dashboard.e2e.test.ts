@@ -11,7 +11,8 @@ import { launchChromium, skipBrowser } from './browser.ts';
  * WebSocket while the bot trades over the Bybit wire protocol (so the market-data cache is
  * in use). Every panel shows the figures the server computed: latency percentiles per
  * strategy, memory, cache rates, factor distributions, equity and PnL, positions with
- * their stops, active alerts and the strategy comparison.
+ * their stops, active alerts, the strategy comparison and the portfolio allocation (issue 16:
+ * budgets, used, free, correlations, last rebalance, as GET /portfolio shows them).
  */
 const ARTIFACTS = 'test-artifacts';
 let h: AppHarness | undefined;
@@ -41,7 +42,13 @@ async function runWithFrames(simulatedMs: number, stepMs: number, framesWanted: 
 describe.skipIf(skipBrowser)('dashboard end to end (headless Chromium)', () => {
   beforeAll(async () => {
     browser = await launchChromium();
-    h = await startTestApp({ log: { level: 'silent' }, exchange: { transport: 'wire' } });
+    h = await startTestApp({
+      log: { level: 'silent' },
+      exchange: { transport: 'wire' },
+      // The Portfolio panel: budgets per preset, correlations (measured with a correlation limit) and rebalances every hour.
+      portfolio: { allocation: { mode: 'riskParity' }, lookbackDays: 1, rebalance: { checkMs: 3_600_000, everyMs: 3_600_000 } },
+      risk: { maxCorrelatedExposurePct: 150 },
+    });
     page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
     listener = new WebSocket(`${h.app.url.replace('http', 'ws')}/dashboard/ws`);
     listener.on('message', (data) => broadcast.push(JSON.parse(String(data)) as DashboardFrame));
@@ -111,6 +118,32 @@ describe.skipIf(skipBrowser)('dashboard end to end (headless Chromium)', () => {
       expect(Number(await page.locator(`${row} td:nth-child(5)`).getAttribute('data-value'))).toBe(p.trades);
       expect(Number(await page.locator(`${row} td:nth-child(7)`).getAttribute('data-value'))).toBeCloseTo(p.netPnl, 6);
     }
+
+    // Portfolio: per preset the weight, budget, used and free of the frame (GET /portfolio's figures), the correlation matrix, the last rebalance.
+    const portfolio = frame.portfolio!;
+    expect(portfolio).toMatchObject({ enabled: true, mode: 'riskParity' });
+    expect(portfolio.presets.map((p) => p.presetId)).toEqual(['range-v1', 'mtf-v1', 'vwap-v1']);
+    for (const p of portfolio.presets) {
+      const row = `#portfolio tr[data-key="${p.presetId}"]`;
+      expect(Number(await page.locator(`${row} td:nth-child(2)`).getAttribute('data-value'))).toBeCloseTo(p.weight!, 9);
+      expect(Number(await page.locator(`${row} td:nth-child(3)`).getAttribute('data-value'))).toBeCloseTo(p.budget!, 6);
+      expect(Number(await page.locator(`${row} td:nth-child(4)`).getAttribute('data-value'))).toBeCloseTo(p.used, 6);
+      expect(Number(await page.locator(`${row} td:nth-child(5)`).getAttribute('data-value'))).toBeCloseTo(p.free!, 6);
+    }
+    expect(portfolio.presets.reduce((a, p) => a + p.weight!, 0)).toBeCloseTo(1, 9);
+    const symbols = portfolio.correlations!.symbols;
+    expect(symbols).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+    expect(await page.locator('#correlations thead th').allInnerTexts()).toEqual([`correlation (>= ${portfolio.correlations!.threshold})`, ...symbols]);
+    for (const [i, s] of symbols.entries()) {
+      const cells = await page.locator(`#correlations tr[data-key="${s}"] td`).evaluateAll((tds) => tds.slice(1).map((td) => td.getAttribute('data-value')));
+      expect(cells).toEqual(portfolio.correlations!.matrix[i]!.map((v) => (v === null ? '' : String(v))));
+    }
+    expect(portfolio.lastRebalance!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/);
+    expect(await page.locator('#v-rebalance-at').innerText()).toBe(portfolio.lastRebalance!.at);
+    expect(await page.locator('#v-rebalance-mode').innerText()).toBe('riskParity');
+    expect(await page.locator('#v-rebalance-reason').innerText()).toBe(portfolio.lastRebalance!.reason);
+    expect(['initial', 'schedule']).toContain(portfolio.lastRebalance!.reason);
+    expect(Number(await page.locator('#v-rebalances').getAttribute('data-value'))).toBe(portfolio.rebalances);
 
     await page.evaluate('window.__pause = false');
     // An alert appears as soon as it fires (an operator halt: P1), and leaves once resolved.

@@ -62,4 +62,25 @@ describe('fast engine and actor engine agree with portfolio allocation', () => {
     expect(without.trades.map((t) => t.entryTime)).not.toEqual(run.trades.map((t) => t.entryTime));
     expect(run.allocation!.rebalances.some((r) => r.inputs.scores !== undefined && Object.keys(r.inputs.scores).length > 0)).toBe(true);
   }, 120_000);
+
+  it('portfolio.resizeOpen: a rebalance that cuts a budget below an open position reduces it, the same in both engines', async () => {
+    const allocation = { mode: 'performance', minTrades: 2, performanceTrades: 10, shrinkage: 0.3, floorPct: 10 };
+    const run = await parity({ allocation, rebalance: checks, resizeOpen: true });
+    const resized = run.allocation!.rebalances.flatMap((r) => (r.resized ?? []).map((o) => ({ ...o, at: r.at })));
+    expect(resized.length).toBeGreaterThanOrEqual(3);
+    for (const o of resized) {
+      // Each reduction cuts the excess margin, rounded down: the remainder still uses at least the budget.
+      expect(o.qty).toBeGreaterThan(0);
+      expect(o.qty).toBeLessThanOrEqual(o.positionSize);
+      expect(o.budget).toBeLessThan(o.used);
+      if (!o.closesAll) expect(o.used * (1 - o.qty / o.positionSize)).toBeGreaterThanOrEqual(o.budget - 1e-9);
+    }
+    // By default (resizeOpen false) the same run resizes nothing and its exits differ.
+    const plain = runFastEngine(input({ allocation, rebalance: checks }));
+    expect(plain.allocation!.rebalances.some((r) => r.resized !== undefined)).toBe(false);
+    expect(plain.endEquity).not.toBe(run.endEquity);
+    // Risk parity with drift rebalances trims the SOL sleeve's position again and again, the same in both engines.
+    const drift = await parity({ allocation: { mode: 'riskParity', equalRiskContribution: true }, rebalance: { ...checks, driftPct: 0.2 }, lookbackDays: 1, resizeOpen: true });
+    expect(drift.allocation!.rebalances.filter((r) => r.resized).length).toBeGreaterThanOrEqual(3);
+  }, 240_000);
 });

@@ -92,6 +92,8 @@ describe('rebalancing and open positions', () => {
     // Rebalances that changed the budgets (every hour here, the volatilities move).
     const changes = rebalances.filter((r, i) => i > 0 && JSON.stringify(r.sleeves) !== JSON.stringify(rebalances[i - 1]!.sleeves));
     expect(changes.length).toBeGreaterThan(20);
+    // portfolio.resizeOpen is false by default: no rebalance decided a reduction.
+    expect(rebalances.some((r) => r.resized !== undefined)).toBe(false);
     const across = run.trades.filter((t) => t.exitReason !== 'EndOfData' && changes.some((r) => r.at > t.entryTime && r.at < t.exitTime));
     expect(across.length).toBeGreaterThanOrEqual(3);
     for (const t of across) {
@@ -99,5 +101,36 @@ describe('rebalancing and open positions', () => {
       const dir = t.side === 'long' ? 1 : -1;
       expect(t.grossPnl).toBeCloseTo((t.exitPrice - t.entryPrice) * t.qty * dir, 6);
     }
+  });
+
+  it('with portfolio.resizeOpen a rebalance that cuts a budget below an open position\'s margin reduces it (never adds)', () => {
+    const strategies = [
+      { id: 'range-v1', type: 'range', symbols: ['BTCUSDT', 'ETHUSDT'] },
+      { id: 'vwap-v1', type: 'volumeVwap', symbols: ['BTCUSDT'] },
+    ];
+    const run = (resizeOpen?: boolean) => {
+      const portfolio = { allocation: { mode: 'performance', minTrades: 2, performanceTrades: 10, shrinkage: 0.2 }, rebalance: { checkMs: 3_600_000, everyMs: 3_600_000 }, ...(resizeOpen === undefined ? {} : { resizeOpen }) };
+      return runFastEngine(syntheticInput(testConfig({ strategies, portfolio }), [{ symbol: 'BTCUSDT', interval: '5' }, { symbol: 'ETHUSDT', interval: '5' }], 48, 4));
+    };
+    const plain = run();
+    const off = run(false);
+    const on = run(true);
+    // Default and explicit false: no reduction, the same run.
+    expect(plain.allocation!.rebalances.some((r) => r.resized)).toBe(false);
+    expect(off.trades).toEqual(plain.trades);
+    const reductions = on.allocation!.rebalances.flatMap((r) => (r.resized ?? []).map((o) => ({ ...o, at: r.at })));
+    expect(reductions.length).toBeGreaterThanOrEqual(1);
+    for (const o of reductions) {
+      expect(o.used).toBeGreaterThan(o.budget);
+      expect(o.qty).toBeGreaterThan(0);
+      expect(o.qty).toBeLessThanOrEqual(o.positionSize);
+      // The reduction is on the closing side of the trade open at that time, and leaves the remainder at or above the budget.
+      const trade = on.trades.find((t) => t.symbol === o.symbol && t.entryTime < o.at && t.exitTime > o.at)!;
+      expect(trade).toBeDefined();
+      expect(o.side).toBe(trade.side === 'long' ? 'Sell' : 'Buy');
+      if (!o.closesAll) expect(o.used * (1 - o.qty / o.positionSize)).toBeGreaterThanOrEqual(o.budget - 1e-9);
+    }
+    // A reduced trade's quantity is still its largest size: nothing was added.
+    expect(on.endEquity).not.toBe(plain.endEquity);
   });
 });

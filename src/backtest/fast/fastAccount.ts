@@ -144,6 +144,25 @@ export class FastAccount {
     return i < bars.length ? { open: bars.open[i]!, start: bars.start[i]! } : null;
   }
 
+  /**
+   * A reduce-only market order (a rebalance's reduction, portfolio.resizeOpen) filled at
+   * `open` plus slippage, trimmed to the position as the venue trims it. The position keeps
+   * its TP/SL (position-wide, as on Bybit) unless it closed.
+   */
+  fillReduce(s: PriceSymbol, side: 'Buy' | 'Sell', qty: number, open: number, time: number, orderLinkId: string): number {
+    const p = s.position;
+    const size = Math.min(qty, Math.abs(p.size));
+    const price = slippedPrice(open, side, this.fees.slippageBps, s.instrument.tickSize);
+    const fee = tradeFee(size, price, this.fees.takerFeeRate);
+    this.account.applyFill(s.symbol, side, size, price, fee, s.instrument.qtyStep, time);
+    if (p.size === 0) {
+      p.stopLoss = 0;
+      p.takeProfit = 0;
+    }
+    this.book.fill({ symbol: s.symbol, side, qty: size, price, fee, time, kind: 'Trade', orderLinkId });
+    return price;
+  }
+
   /** A market entry filled at `open` plus slippage, with its TP/SL attached; returns the fill price. */
   fillEntry(s: PriceSymbol, side: 'Buy' | 'Sell', qty: number, open: number, time: number, stopLoss: number, takeProfit: number, orderLinkId: string): number {
     const price = slippedPrice(open, side, this.fees.slippageBps, s.instrument.tickSize);

@@ -20,6 +20,7 @@ import { decide, type AccountAtTick, type Approved } from './decide.ts';
 import { sendEntry } from './orderDesk.ts';
 import { toFixedNumber } from '../../core/fixedRound.ts';
 import { PortfolioDesk } from './portfolioDesk.ts';
+import type { ResizeOrder } from '../../core/portfolio/types.ts';
 import { createPortfolioBook, presetTradeOf } from '../../portfolio/plan.ts';
 import { allocationSummary } from '../allocationSummary.ts';
 
@@ -102,6 +103,12 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
   const portfolioBook = createPortfolioBook(config, from);
   const desk = portfolioBook ? new PortfolioDesk(portfolioBook, input.data, () => book.trades().map(presetTradeOf)) : null;
 
+  // portfolio.resizeOpen: at the first actor tick of an instant the book catches up (as the
+  // runtime's first fetch does); the newest rebalance's reductions go out before the entries.
+  const resizing = desk !== null && config.portfolio.resizeOpen;
+  const reductions: ResizeOrder[] = [];
+  const ownerOf = (symbol: string): string | undefined => book.openPreset(symbol);
+
   const tickDelayMs = config.actor.tickDelayMs;
   // The account check runs at from + k x checkPeriod and at every 00:00 UTC: the next of each
   // (integer steps, no floating-point remainder per instant).
@@ -156,6 +163,7 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
     const tradingState = watch.tradingState();
     observed = false;
     snapshot = null;
+    let caughtUp = !resizing;
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k]!;
       const rows = slot.series;
@@ -170,9 +178,18 @@ export function runFastEngine(input: BacktestInput, options: FastEngineOptions =
         slot.ingestRow(slot.row++);
       }
       if (tick > to || tradingState === 'HALTED' || !slot.takesTick(tick, first)) continue;
+      if (!caughtUp) {
+        caughtUp = true;
+        reductions.push(...desk!.resizeAt(tick, account, ownerOf));
+      }
       decide(slot, tick, tradingState, accountAtTick, approved);
     }
-    // 5. Entries, in actor order, with the send-time checks.
+    // 5. A rebalance's reductions, then entries in actor order, with the send-time checks.
+    if (reductions.length > 0) {
+      for (const r of reductions) PortfolioDesk.sendReduce(account, r, tick);
+      reductions.length = 0;
+      equityNow = account.equity();
+    }
     for (let i = 0; i < approved.length; i++) {
       const a = approved[i]!;
       book.noteEntry(a.orderLinkId, a.info);

@@ -2,7 +2,7 @@ import { DAY_MS } from '../data/utcTime.ts';
 import type { RegimeLabel } from '../indicators/regime.ts';
 import { leaderRegime } from './leader.ts';
 import { alignedReturns, atrVolatility, correlationOf, covariance, MIN_OBSERVATIONS, realisedVolatility, type SeriesWindow } from './series.ts';
-import type { AllocationView, CorrelationView, LeaderView, PortfolioSettings, PresetTrade, RebalanceInputs, RebalanceReason, RebalanceRecord } from './types.ts';
+import type { AllocationView, CorrelationView, LeaderView, PortfolioSettings, PresetTrade, RebalanceInputs, RebalanceReason, RebalanceRecord, ResizeOrder } from './types.ts';
 import { applyBounds, equalRiskContributionWeights, equalWeights, fixedWeights, inverseVolatilityWeights, performanceWeights } from './weights.ts';
 
 /**
@@ -16,7 +16,7 @@ import { applyBounds, equalRiskContributionWeights, equalWeights, fixedWeights, 
  * At each check: correlations and the leader's regime (when used) are measured again; the
  * weights change only at a rebalance (the first check, a scheduled time, or a drift past
  * portfolio.rebalance.driftPct). A rebalance changes the budgets of the next entries;
- * open positions keep their size.
+ * open positions keep their size unless portfolio.resizeOpen (core/portfolio/resize.ts).
  */
 
 export interface PortfolioPlan {
@@ -111,6 +111,17 @@ export class PortfolioBook {
     const s = this.plan.settings;
     const base = s.lookbackDays * DAY_MS;
     return s.crossAsset.enabled && symbol === s.crossAsset.leader ? Math.max(base, s.crossAsset.lookbackCandles * s.crossAsset.timeframeMinutes * 60_000) : base;
+  }
+
+  /**
+   * Attaches the reductions of open positions a driver decided for `record`
+   * (portfolio.resizeOpen) to the book's copy of it; returns the record with them.
+   */
+  noteResized(record: RebalanceRecord, resized: readonly ResizeOrder[]): RebalanceRecord {
+    const withResize: RebalanceRecord = { ...record, resized };
+    const i = this.rebalances.lastIndexOf(record);
+    if (i >= 0) this.rebalances[i] = withResize;
+    return withResize;
   }
 
   /** Evaluates every check time up to the grid time of `t`; returns the rebalances made. */

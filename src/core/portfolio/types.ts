@@ -63,6 +63,8 @@ export interface PortfolioSettings {
   };
   /** Same-direction positions in symbols correlated at or above this count together. */
   readonly correlationThreshold: number;
+  /** A rebalance reduces an open position whose initial margin exceeds its sleeve's new budget (never increases one). */
+  readonly resizeOpen: boolean;
   readonly crossAsset: CrossAssetSettings;
 }
 
@@ -113,6 +115,30 @@ export interface RebalanceRecord {
   readonly sleeves: Readonly<Record<string, number>>;
   readonly previous: Readonly<Record<string, number>> | null;
   readonly inputs: RebalanceInputs;
+  /** portfolio.resizeOpen: the reductions of open positions this rebalance decided (absent: none). */
+  readonly resized?: readonly ResizeOrder[];
+}
+
+/**
+ * A reduction of an open position decided by a rebalance (portfolio.resizeOpen): a
+ * reduce-only market order of `qty` on the side that closes the position.
+ */
+export interface ResizeOrder {
+  readonly symbol: string;
+  /** The preset whose sleeve holds the position. */
+  readonly presetId: string;
+  /** Side of the reduce-only order (the opposite of the position's). */
+  readonly side: 'Buy' | 'Sell';
+  readonly qty: number;
+  /** Size of the position when the reduction was decided. */
+  readonly positionSize: number;
+  /** The whole position is closed (the remainder would have been below minOrderQty, or the budget is 0). */
+  readonly closesAll: boolean;
+  /** The sleeve's new budget (weight x equity) and the initial margin the position used (positionValue / leverage). */
+  readonly budget: number;
+  readonly used: number;
+  /** Deterministic: (preset, symbol, rebalance time, side); a retry or restart re-sends the same id. */
+  readonly orderLinkId: string;
 }
 
 export interface RebalanceInputs {

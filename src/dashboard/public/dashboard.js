@@ -140,6 +140,48 @@ function renderPresets(f) {
   })));
 }
 
+// The portfolio book as GET /portfolio shows it: budgets, used and free per preset, the
+// correlation matrix (cells at or above the threshold marked), the last rebalance.
+function renderPortfolio(f) {
+  const p = f.portfolio;
+  const on = p !== null && p.enabled;
+  $('v-portfolio-mode').textContent = p === null ? '-' : on ? p.mode : `off (${p.note})`;
+  const last = on ? p.lastRebalance : null;
+  $('v-rebalance-at').textContent = last ? last.at : '-';
+  $('v-rebalance-mode').textContent = last ? last.mode : '-';
+  $('v-rebalance-reason').textContent = last ? last.reason : '-';
+  $('v-rebalance-resized').textContent = last && last.resized > 0 ? `, ${last.resized} position(s) reduced` : '';
+  setFigure('v-rebalances', on ? p.rebalances : null, 0);
+  $('v-portfolio-checked').textContent = on && p.checkedAt ? p.checkedAt : '-';
+  fillTable('portfolio', (on ? p.presets : []).map((r) => ({
+    key: r.presetId,
+    values: [
+      r.presetId,
+      { text: r.weight === null ? '-' : `${(r.weight * 100).toFixed(1)}%`, value: r.weight ?? '' },
+      { text: num(r.budget), value: r.budget ?? '' },
+      { text: num(r.used), value: r.used },
+      { text: num(r.free), value: r.free ?? '' },
+    ],
+  })));
+  const table = $('correlations');
+  const c = on ? p.correlations : null;
+  table.dataset.threshold = c ? String(c.threshold) : '';
+  const head = table.querySelector('thead tr');
+  head.textContent = '';
+  const corner = document.createElement('th');
+  corner.textContent = c ? `correlation (>= ${c.threshold})` : 'correlation';
+  head.appendChild(corner);
+  for (const s of c ? c.symbols : []) {
+    const th = document.createElement('th');
+    th.textContent = s;
+    head.appendChild(th);
+  }
+  fillTable('correlations', (c ? c.symbols : []).map((s, i) => ({
+    key: s,
+    values: [s, ...c.matrix[i].map((v, j) => ({ text: num(v, 2), value: v ?? '', cls: i !== j && v !== null && v >= c.threshold ? 'correlated' : '' }))],
+  })));
+}
+
 function render(f) {
   frames.push(f);
   while (frames.length > 0 && frames[0].wallTime < f.wallTime - HISTORY_MS) frames.shift();
@@ -149,6 +191,7 @@ function render(f) {
   renderProcess(f);
   renderFactors(f);
   renderPresets(f);
+  renderPortfolio(f);
   document.body.dataset.frames = String(frames.length);
   document.body.dataset.wallTime = String(f.wallTime);
 }
