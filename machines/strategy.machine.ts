@@ -84,6 +84,7 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
       recordFailure: enqueueActions(({ context, enqueue, self }, params: { error: RecordedError }) => {
         const { error } = params;
         enqueue.assign({
+          ...END_OF_ITERATION,
           breaker: recordFailure(context.breaker, context.settings.breaker, error.at),
           lastError: error,
           counters: {
@@ -104,10 +105,12 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
         }
       }),
       recordSuccess: assign(({ context }) => ({
+        ...END_OF_ITERATION,
         breaker: recordSuccess(context.breaker),
         counters: { ...context.counters, succeeded: context.counters.succeeded + 1 },
       })),
       recordSkip: assign(({ context }) => ({
+        ...END_OF_ITERATION,
         counters: { ...context.counters, skipped: context.counters.skipped + 1 },
       })),
       recordOrder: assign(({ context, event }) => {
@@ -124,7 +127,6 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
           },
         };
       }),
-      endIteration: assign(() => END_OF_ITERATION),
       reportTrip: enqueueActions(({ context, enqueue, self }) => {
         if (!self._parent) return;
         const tripped: StrategyToParentEvent = {
@@ -189,12 +191,14 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
           ],
         },
       },
+      // The iteration's data (market, pendingEntry, stepError) is cleared by the assign that
+      // records its outcome (recordSuccess, recordSkip, recordFailure), which every transition
+      // into cooldown or broken runs: no extra context copy on entry.
       cooldown: {
-        entry: 'endIteration',
         after: { cooldown: 'idle' },
       },
       broken: {
-        entry: ['endIteration', 'reportTrip'],
+        entry: 'reportTrip',
         after: { breakerOpen: { target: 'fetching', actions: 'beginHalfOpen' } },
       },
     },
