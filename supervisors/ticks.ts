@@ -15,6 +15,7 @@ export interface TickContext {
 interface TickEnqueue {
   sendTo(ref: AnyActorRef, event: { type: 'TICK' }): void;
   raise(event: { type: 'TICK_TIMER'; intervalMs: number }, options: { delay: number; id: string }): void;
+  cancel(id: string): void;
   assign(patch: { lastClosed: Readonly<Record<number, number>> }): void;
 }
 
@@ -25,10 +26,22 @@ export function isNewClose(context: TickContext, event: { readonly intervalMs: n
   return !(event.start <= (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY));
 }
 
-/** CANDLE_CLOSED: the cycles of that interval's actors start now; the close is remembered. */
-export function onCandleClosed(context: TickContext, event: { readonly intervalMs: number; readonly start: number }, system: ActorLookup, enqueue: TickEnqueue): void {
+/**
+ * CANDLE_CLOSED: the cycles of that interval's actors start now; the close is remembered, and
+ * the fallback timer moves on to the next close. The fallback pending for this close would
+ * only find it confirmed and re-arm, so it is re-armed here instead: the same ticks, without
+ * waking the supervisor (and a lock-step clock) at every close + fallback delay for nothing.
+ */
+export function onCandleClosed(context: TickContext, event: { readonly intervalMs: number; readonly start: number }, now: number, system: ActorLookup, enqueue: TickEnqueue): void {
   tickChildren(context, event.intervalMs, system, enqueue);
   enqueue.assign({ lastClosed: { ...context.lastClosed, [event.intervalMs]: event.start } });
+  // The next close after the confirmed one, plus the offset: a confirm older than that (a
+  // backfill after an outage) leaves the timer as it is.
+  const nextFallback = event.start + 2 * event.intervalMs + context.fallbackOffsetMs;
+  if (nextFallback <= now) return;
+  const id = `tick:${event.intervalMs}`;
+  enqueue.cancel(id);
+  enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay: nextFallback - now, id });
 }
 
 /**
