@@ -171,12 +171,13 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
         ],
       },
       signalling: {
-        entry: assign(({ context }) => withSignalCounters(context, signalStep(context, deps))),
+        entry: assign(({ context }) => withSignalOutcome(context, signalStep(context, deps))),
         always: [
           { guard: and(['stepFailed', 'failureOpensBreaker']), target: 'broken', actions: { type: 'recordFailure', params: ({ context }) => ({ error: context.stepError ?? recordError(new Error('step failed'), deps.now(), context.correlationId) }) } },
           { guard: 'stepFailed', target: 'cooldown', actions: { type: 'recordFailure', params: ({ context }) => ({ error: context.stepError ?? recordError(new Error('step failed'), deps.now(), context.correlationId) }) } },
           { guard: 'hasEntry', target: 'ordering' },
-          { target: 'cooldown', actions: 'recordSuccess' },
+          // No entry: the success was recorded with the signal (withSignalOutcome).
+          { target: 'cooldown' },
         ],
       },
       ordering: {
@@ -192,8 +193,9 @@ export function createStrategyMachine(deps: StrategyMachineDeps) {
         },
       },
       // The iteration's data (market, pendingEntry, stepError) is cleared by the assign that
-      // records its outcome (recordSuccess, recordSkip, recordFailure), which every transition
-      // into cooldown or broken runs: no extra context copy on entry.
+      // records its outcome (recordSuccess, recordSkip, recordFailure, or signalling's own for
+      // an iteration without an entry), which every way into cooldown or broken runs: no
+      // extra context copy on entry.
       cooldown: {
         after: { cooldown: 'idle' },
       },
@@ -221,20 +223,23 @@ function marketRequest(context: StrategyContext, deps: StrategyMachineDeps): Fet
 }
 
 /**
- * The signal step's patch plus the counters it moves, in one assign (one context copy
- * instead of two per iteration): a signal other than 'none', a degraded window.
+ * The signal step's patch plus the counters it moves (a signal other than 'none', a degraded
+ * window) and, when the iteration ends here (no entry to place, no failure), its success
+ * (recordSuccess and the end of the iteration): one assign, i.e. one context and snapshot
+ * copy, for the whole decision of the common cycle instead of three.
  */
-function withSignalCounters(context: StrategyContext, patch: Partial<StrategyContext>): Partial<StrategyContext> {
+function withSignalOutcome(context: StrategyContext, patch: Partial<StrategyContext>): Partial<StrategyContext> {
   const lastSignal = 'lastSignal' in patch ? patch.lastSignal : context.lastSignal;
   const quality = 'quality' in patch ? patch.quality : context.quality;
-  return {
-    ...patch,
-    counters: {
-      ...context.counters,
-      signals: context.counters.signals + (lastSignal && lastSignal.action !== 'none' ? 1 : 0),
-      degraded: context.counters.degraded + (quality?.severity === 'degraded' ? 1 : 0),
-    },
+  const succeeded = (patch.stepError ?? null) === null && (patch.pendingEntry ?? null) === null;
+  const counters = {
+    ...context.counters,
+    signals: context.counters.signals + (lastSignal && lastSignal.action !== 'none' ? 1 : 0),
+    degraded: context.counters.degraded + (quality?.severity === 'degraded' ? 1 : 0),
+    succeeded: context.counters.succeeded + (succeeded ? 1 : 0),
   };
+  if (!succeeded) return { ...patch, counters };
+  return { ...patch, ...END_OF_ITERATION, breaker: recordSuccess(context.breaker), counters };
 }
 
 /** Interval of an actor's candles in ms (for tickers and staleness checks). */
