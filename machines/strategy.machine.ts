@@ -229,7 +229,8 @@ function marketRequest(context: StrategyContext, deps: StrategyMachineDeps): Fet
  * copy, for the whole decision of the common cycle instead of three.
  */
 function withSignalOutcome(context: StrategyContext, patch: Partial<StrategyContext>): Partial<StrategyContext> {
-  const lastSignal = 'lastSignal' in patch ? patch.lastSignal : context.lastSignal;
+  // Only a signal made in this iteration counts (a screened 'none' leaves the last one in place).
+  const lastSignal = patch.lastSignal;
   const quality = 'quality' in patch ? patch.quality : context.quality;
   const succeeded = (patch.stepError ?? null) === null && (patch.pendingEntry ?? null) === null;
   const counters = {
