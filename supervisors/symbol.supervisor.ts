@@ -10,7 +10,7 @@ import {
 import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
-import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf } from './ticks.ts';
+import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf, type LastClosed } from './ticks.ts';
 import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
@@ -76,7 +76,7 @@ export interface SymbolSupervisorContext {
   readonly policy: SymbolSupervisorPolicy;
   /** Fallback tick at close + this (delay plus the symbol's stagger); newest confirmed candle start per interval. */
   readonly fallbackOffsetMs: number;
-  readonly lastClosed: Readonly<Record<number, number>>;
+  readonly lastClosed: LastClosed;
   readonly running: readonly string[];
   readonly disabled: Readonly<Record<string, DisabledEntry>>;
   readonly trips: Readonly<Record<string, readonly number[]>>;
@@ -211,7 +211,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
         tripWindowMs: input.tripWindowMs,
       },
       fallbackOffsetMs: (input.fallbackDelayMs ?? input.tickDelayMs) + staggerOf(input.symbol, input.staggerMs ?? 0),
-      lastClosed: {},
+      lastClosed: [],
       running: [],
       disabled: { ...(input.initiallyDisabled ?? {}) },
       trips: {},
