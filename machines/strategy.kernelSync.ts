@@ -36,7 +36,9 @@ export function candlesToFetch(context: StrategyContext, def: AnyStrategyDefinit
   if (!def) return params.historyCandles;
   if (!kernel || !Number.isFinite(kernel.lastStart)) return warmupCandles(def, params, ml) + 1;
   const since = Math.ceil((now - kernel.lastStart) / stepMs) + 1;
-  return Math.max(2, Math.min(since, warmupCandles(def, params, ml) + 1));
+  // The kernel computed its warm-up once (the same rule: window, converged indicators, ML
+  // history); re-deriving it here cost a convergedWarmup() per cycle of every actor.
+  return Math.max(2, Math.min(since, kernel.warmupCandles + 1));
 }
 
 function sameRow(a: Candle, b: Candle): boolean {

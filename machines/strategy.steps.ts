@@ -110,7 +110,7 @@ export function signalStep(context: StrategyContext, deps: StrategyMachineDeps):
   try {
     const kernel = ownKernel(context);
     if (!market || !kernel) throw toBybotError(new Error('signalling without market data'));
-    const evaluation = kernel.evaluate(market.now, true);
+    const evaluation = kernel.evaluate(market.now, deps.explain ?? true);
     if (evaluation.kind !== 'signal') return { pendingEntry: null };
     const { signal, degraded } = evaluation;
     const base: Patch = {

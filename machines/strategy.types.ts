@@ -16,6 +16,12 @@ export interface StrategyMachineDeps {
   readonly resolveStrategy: (type: string) => AnyStrategyDefinition | undefined;
   /** The market data source of `fetching`; without one every fetch fails (MARKET_FAILED). */
   readonly market?: MarketSource;
+  /**
+   * Explain every decision (default true): the signal's reason, and a signal even when the
+   * strategy's screen() says 'certainly none', for /actors. False skips that work when
+   * nobody reads it (backtests); the decision itself is the same (kernel.evaluate's flag).
+   */
+  readonly explain?: boolean;
 }
 
 /** Where an actor's MARKET / MARKET_FAILED reply goes (the actor itself). */

@@ -11,6 +11,7 @@ import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
 import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf } from './ticks.ts';
+import type { SymbolSupervisorContext } from './symbol.context.ts';
 import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
@@ -53,29 +54,7 @@ export interface SymbolSupervisorDeps {
   readonly onFallbackTick?: (symbol: string, intervalMs: number) => void;
 }
 
-export interface SymbolSupervisorContext {
-  readonly symbol: string;
-  readonly specs: Readonly<Record<string, StrategyActorInput>>;
-  readonly order: readonly string[];
-  readonly tickDelayMs: number;
-  /** Fallback tick at close + this (delay plus the symbol's stagger); newest confirmed candle start per interval. */
-  readonly fallbackOffsetMs: number;
-  readonly lastClosed: Readonly<Record<number, number>>;
-  readonly restart: BackoffConfig;
-  readonly intensity: number;
-  readonly periodMs: number;
-  readonly disableAfterTrips: number;
-  readonly tripWindowMs: number;
-  readonly running: readonly string[];
-  readonly disabled: Readonly<Record<string, DisabledEntry>>;
-  readonly trips: Readonly<Record<string, readonly number[]>>;
-  readonly restarts: readonly number[];
-  readonly attempts: Readonly<Record<string, number>>;
-  readonly lastRestartAt: Readonly<Record<string, number>>;
-  readonly records: readonly EscalationRecord[];
-  readonly escalation: { readonly reason: string; readonly at: number; readonly correlationId: string } | null;
-  readonly pending: readonly string[]; // hot reload: restarts and removals waiting for a cycle's end (reconfigure.ts)
-}
+export type { SymbolSupervisorContext, SymbolSupervisorPolicy } from './symbol.context.ts';
 
 export type SymbolSupervisorEvent =
   | StrategyToParentEvent | SymbolReconfigureEvent
@@ -111,11 +90,11 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
     guards: {
       isChildCrash: ({ context, event }) => (event as unknown as ErrorActorEvent).actorId in context.specs,
       restartIntensityExceeded: ({ context }) =>
-        intensityExceeded(context.restarts, deps.now(), context.intensity, context.periodMs),
+        intensityExceeded(context.restarts, deps.now(), context.policy.intensity, context.policy.periodMs),
       tripsExceeded: ({ context, event }) => {
         const e = event as Extract<SymbolSupervisorEvent, { type: 'BREAKER_TRIPPED' }>;
-        const window = pruneWindow([...(context.trips[e.actorId] ?? []), e.at], e.at, context.tripWindowMs);
-        return window.length >= context.disableAfterTrips;
+        const window = pruneWindow([...(context.trips[e.actorId] ?? []), e.at], e.at, context.policy.tripWindowMs);
+        return window.length >= context.policy.disableAfterTrips;
       },
       isSymbolLevel: ({ event }) => (event as { level?: string }).level === 'symbol',
     },
@@ -147,9 +126,9 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
         const crash = event as unknown as ErrorActorEvent;
         const id = crash.actorId;
         const now = deps.now();
-        const quiet = now - (context.lastRestartAt[id] ?? -Infinity) > backoffResetAfter(context.restart);
+        const quiet = now - (context.lastRestartAt[id] ?? -Infinity) > backoffResetAfter(context.policy.restart);
         const attempt = quiet ? 0 : (context.attempts[id] ?? 0);
-        const delay = restartDelay(attempt, context.restart, deps.random);
+        const delay = restartDelay(attempt, context.policy.restart, deps.random);
         const message = crash.error instanceof Error ? crash.error.message : String(crash.error);
         const record: EscalationRecord = {
           level: 'strategy',
@@ -165,7 +144,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
         enqueue.stopChild(id);
         enqueue.assign({
           running: context.running.filter((r) => r !== id),
-          restarts: [...pruneWindow(context.restarts, now, context.periodMs), now],
+          restarts: [...pruneWindow(context.restarts, now, context.policy.periodMs), now],
           attempts: { ...context.attempts, [id]: attempt + 1 },
           lastRestartAt: { ...context.lastRestartAt, [id]: now },
           records: appendRecord(context.records, record),
@@ -191,14 +170,16 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
       symbol: input.symbol,
       specs: Object.fromEntries(input.children.map((c) => [c.actorId, c])),
       order: input.children.map((c) => c.actorId),
-      tickDelayMs: input.tickDelayMs,
+      policy: {
+        tickDelayMs: input.tickDelayMs,
+        restart: input.restart,
+        intensity: input.intensity,
+        periodMs: input.periodMs,
+        disableAfterTrips: input.disableAfterTrips,
+        tripWindowMs: input.tripWindowMs,
+      },
       fallbackOffsetMs: (input.fallbackDelayMs ?? input.tickDelayMs) + staggerOf(input.symbol, input.staggerMs ?? 0),
-      lastClosed: {},
-      restart: input.restart,
-      intensity: input.intensity,
-      periodMs: input.periodMs,
-      disableAfterTrips: input.disableAfterTrips,
-      tripWindowMs: input.tripWindowMs,
+      lastClosed: [],
       running: [],
       disabled: { ...(input.initiallyDisabled ?? {}) },
       trips: {},
@@ -226,7 +207,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
           }
         }),
         on: {
-          CANDLE_CLOSED: { guard: ({ context, event }) => isNewClose(context, event), actions: enqueueActions(({ context, event, enqueue, system }) => onCandleClosed(context, event, system, enqueue)) },
+          CANDLE_CLOSED: { guard: ({ context, event }) => isNewClose(context, event), actions: enqueueActions(({ context, event, enqueue, system }) => onCandleClosed(context, event, deps.now(), system, enqueue)) },
           TICK_TIMER: { actions: enqueueActions(({ context, event, enqueue, system }) => onTickTimer(context, event, deps.now(), system, enqueue, deps.onFallbackTick)) },
           BREAKER_TRIPPED: [
             {
@@ -235,7 +216,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
                 type: 'disableStrategy',
                 params: ({ context, event }) => ({
                   actorId: event.actorId,
-                  reason: `breaker tripped ${context.disableAfterTrips} times within ${context.tripWindowMs} ms` +
+                  reason: `breaker tripped ${context.policy.disableAfterTrips} times within ${context.policy.tripWindowMs} ms` +
                     (event.error ? ` (last error ${event.error.code}: ${event.error.message})` : ''),
                   code: 'BREAKER_TRIPS_EXCEEDED',
                   correlationId: event.correlationId,
@@ -248,7 +229,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
                 assign(({ context, event }) => ({
                   trips: {
                     ...context.trips,
-                    [event.actorId]: pruneWindow([...(context.trips[event.actorId] ?? []), event.at], event.at, context.tripWindowMs),
+                    [event.actorId]: pruneWindow([...(context.trips[event.actorId] ?? []), event.at], event.at, context.policy.tripWindowMs),
                   },
                 })),
                 {
@@ -347,7 +328,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
               target: 'escalated',
               actions: assign(({ context, event }) => ({
                 escalation: {
-                  reason: `more than ${context.intensity} restarts within ${context.periodMs} ms (last crash: ${(event as unknown as ErrorActorEvent).actorId})`,
+                  reason: `more than ${context.policy.intensity} restarts within ${context.policy.periodMs} ms (last crash: ${(event as unknown as ErrorActorEvent).actorId})`,
                   at: deps.now(),
                   correlationId: `${context.symbol}#escalated.${deps.now().toString(36)}`,
                 },

@@ -9,26 +9,58 @@ export interface TickContext {
   readonly specs: Readonly<Record<string, StrategyActorInput>>;
   readonly running: readonly string[];
   readonly fallbackOffsetMs: number;
-  readonly lastClosed: Readonly<Record<number, number>>;
+  readonly lastClosed: LastClosed;
+}
+
+/**
+ * Newest confirmed candle start per interval (ms), one entry per interval. A list, not an
+ * object keyed by the interval: a key like 60000 is an array index to V8, and copying such a
+ * sparse object on every close took the slow generic path (about 2.4 us per close).
+ */
+export type LastClosed = readonly { readonly intervalMs: number; readonly start: number }[];
+
+/** The newest confirmed candle start of an interval, or -Infinity before the first. */
+export function lastCloseOf(lastClosed: LastClosed, intervalMs: number): number {
+  for (const entry of lastClosed) if (entry.intervalMs === intervalMs) return entry.start;
+  return Number.NEGATIVE_INFINITY;
+}
+
+function withClose(lastClosed: LastClosed, intervalMs: number, start: number): LastClosed {
+  const next = lastClosed.filter((entry) => entry.intervalMs !== intervalMs);
+  next.push({ intervalMs, start });
+  return next;
 }
 
 interface TickEnqueue {
   sendTo(ref: AnyActorRef, event: { type: 'TICK' }): void;
   raise(event: { type: 'TICK_TIMER'; intervalMs: number }, options: { delay: number; id: string }): void;
-  assign(patch: { lastClosed: Readonly<Record<number, number>> }): void;
+  cancel(id: string): void;
+  assign(patch: { lastClosed: LastClosed }): void;
 }
 
 type ActorLookup = { get(id: string): AnyActorRef | undefined };
 
 /** A confirmed close not seen before for its interval (the stream may repeat or backfill). */
 export function isNewClose(context: TickContext, event: { readonly intervalMs: number; readonly start: number }): boolean {
-  return !(event.start <= (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY));
+  return !(event.start <= lastCloseOf(context.lastClosed, event.intervalMs));
 }
 
-/** CANDLE_CLOSED: the cycles of that interval's actors start now; the close is remembered. */
-export function onCandleClosed(context: TickContext, event: { readonly intervalMs: number; readonly start: number }, system: ActorLookup, enqueue: TickEnqueue): void {
+/**
+ * CANDLE_CLOSED: the cycles of that interval's actors start now; the close is remembered, and
+ * the fallback timer moves on to the next close. The fallback pending for this close would
+ * only find it confirmed and re-arm, so it is re-armed here instead: the same ticks, without
+ * waking the supervisor (and a lock-step clock) at every close + fallback delay for nothing.
+ */
+export function onCandleClosed(context: TickContext, event: { readonly intervalMs: number; readonly start: number }, now: number, system: ActorLookup, enqueue: TickEnqueue): void {
   tickChildren(context, event.intervalMs, system, enqueue);
-  enqueue.assign({ lastClosed: { ...context.lastClosed, [event.intervalMs]: event.start } });
+  enqueue.assign({ lastClosed: withClose(context.lastClosed, event.intervalMs, event.start) });
+  // The next close after the confirmed one, plus the offset: a confirm older than that (a
+  // backfill after an outage) leaves the timer as it is.
+  const nextFallback = event.start + 2 * event.intervalMs + context.fallbackOffsetMs;
+  if (nextFallback <= now) return;
+  const id = `tick:${event.intervalMs}`;
+  enqueue.cancel(id);
+  enqueue.raise({ type: 'TICK_TIMER', intervalMs: event.intervalMs }, { delay: nextFallback - now, id });
 }
 
 /**
@@ -45,7 +77,7 @@ export function onTickTimer(
   onFallbackTick?: (symbol: string, intervalMs: number) => void,
 ): void {
   const close = Math.floor((now - context.fallbackOffsetMs) / event.intervalMs) * event.intervalMs;
-  const confirmed = (context.lastClosed[event.intervalMs] ?? Number.NEGATIVE_INFINITY) >= close - event.intervalMs;
+  const confirmed = lastCloseOf(context.lastClosed, event.intervalMs) >= close - event.intervalMs;
   if (event.initial || !confirmed) {
     tickChildren(context, event.intervalMs, system, enqueue);
     if (!event.initial) onFallbackTick?.(context.symbol, event.intervalMs);

@@ -84,6 +84,8 @@ export async function runActorEngine(input: BacktestInput, options: ActorEngineO
     resolveStrategy: getStrategy,
     admitEntry: run.admitEntry,
     observeActors: false,
+    // Nobody reads /actors here: no explanation of 'none' decisions (the fast engine's rule).
+    explainDecisions: false,
     // Every decision instant reads the account exactly (fills in between arrive as pushes),
     // and a close is dispatched to every actor before time moves on.
     accountPolledMaxAgeMs: 0,

@@ -11,6 +11,8 @@ export interface ActorTreeOptions {
   readonly resolveStrategy: StrategyMachineDeps['resolveStrategy'];
   /** Where the strategy actors' `fetching` state asks for its market (the market hub). */
   readonly market: MarketSource;
+  /** Explain every decision for /actors (default true; see RuntimeOptions.explainDecisions). */
+  readonly explain?: boolean;
   /** Counted when a symbol's fallback timer had to start its cycles (no kline confirm). */
   readonly onFallbackTick: (symbol: string) => void;
 }
@@ -21,7 +23,7 @@ export interface ActorTreeOptions {
  * where the machines meet the ports. The Runtime creates the root actor from it.
  */
 export function createSystemLogic(io: IoActorDeps, o: ActorTreeOptions) {
-  const strategyLogic = createStrategyMachine({ now: o.now, resolveStrategy: o.resolveStrategy, market: o.market }).provide({
+  const strategyLogic = createStrategyMachine({ now: o.now, resolveStrategy: o.resolveStrategy, market: o.market, ...(o.explain === undefined ? {} : { explain: o.explain }) }).provide({
     actors: { placeEntry: createPlaceEntry(io) },
   });
   const symbolLogic = createSymbolSupervisor({ now: o.now, random: o.random, strategyLogic, onFallbackTick: o.onFallbackTick });

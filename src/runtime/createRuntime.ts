@@ -166,7 +166,7 @@ export class Runtime {
         this.drainProblems = [...problems];
       },
     };
-    const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
+    const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, ...(options.explainDecisions === undefined ? {} : { explain: options.explainDecisions }), onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
     const input = buildSystemInput(config, now(), this.mlBindings, clockSpeedOf(clock));

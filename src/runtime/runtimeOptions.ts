@@ -39,6 +39,14 @@ export interface RuntimeOptions {
    */
   readonly observeActors?: boolean;
   /**
+   * Build the explanation of every decision (the signal's reason and factors even for 'none',
+   * shown in /actors); default true. Backtests that do not observe the actors turn it off:
+   * a strategy's screen() may then answer 'certainly none' without building the signal, as in
+   * the fast engine. The decision (action, entry, size) is the same either way: the same
+   * kernel.evaluate() with its `explain` flag (src/core/kernel/kernel.ts).
+   */
+  readonly explainDecisions?: boolean;
+  /**
    * The kline stream that starts the cycles (issue 13): the Bybit adapter's public stream in
    * live and wire dry-run; default: the exchange port read at every close + tickDelayMs
    * (the in-process simulator, backtests).
