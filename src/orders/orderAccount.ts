@@ -61,15 +61,20 @@ export class OrderAccount {
     private readonly memory?: AccountMemory,
   ) {}
 
-  async read(symbol: string, now: number): Promise<EntryAccount> {
+  /** From memory, without waiting; null when it must be read over REST (`read`). */
+  fromMemory(symbol: string, now: number): EntryAccount | null {
     const reading = this.memory?.orderReading(symbol, now) ?? null;
-    if (reading) {
-      const doubtedSince = this.doubt.get(symbol);
-      if (doubtedSince === undefined || reading.positionSeq > doubtedSince) {
-        if (doubtedSince !== undefined) this.doubt.delete(symbol);
-        return { availableBalance: reading.balance.availableBalance - this.outstanding(reading.balanceSeq, now), held: held(reading.position), source: 'stream' };
-      }
-    }
+    if (!reading) return null;
+    const doubtedSince = this.doubt.get(symbol);
+    if (doubtedSince !== undefined && reading.positionSeq <= doubtedSince) return null;
+    if (doubtedSince !== undefined) this.doubt.delete(symbol);
+    return { availableBalance: reading.balance.availableBalance - this.outstanding(reading.balanceSeq, now), held: held(reading.position), source: 'stream' };
+  }
+
+  /** From memory when it is current, otherwise over REST. */
+  async read(symbol: string, now: number): Promise<EntryAccount> {
+    const remembered = this.fromMemory(symbol, now);
+    if (remembered) return remembered;
     const inFlight: Reservation[] = [];
     for (const r of this.reservations) {
       if (!r.done) inFlight.push(r);

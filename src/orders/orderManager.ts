@@ -25,6 +25,8 @@ export interface OrderManagerOptions {
   readonly gate: TradingGate;
   readonly random: Random;
   readonly instrument: (symbol: string) => Promise<Instrument>;
+  /** The symbol's filters when cached and fresh, without waiting (null: call `instrument`). */
+  readonly cachedInstrument?: (symbol: string, now: number) => Instrument | null;
   /** Highest leverage the risk limits allow. */
   readonly maxLeverage: number;
   readonly events?: OrderEventSink;
@@ -163,8 +165,12 @@ export class OrderManager {
     this.assertCanSend(order);
 
     // Filters from the cache, balance and position from memory (REST only when the private
-    // streams do not keep them current): no request before the create in the usual case.
-    const [instrument, account] = await Promise.all([this.options.instrument(order.symbol), this.account.read(order.symbol, clock.now())]);
+    // streams do not keep them current): in the usual case the create leaves in the same
+    // turn of the event loop as the submit, with no await in between (each await would
+    // queue behind the other actors' work of the same candle close).
+    const now = clock.now();
+    const instrument = this.options.cachedInstrument?.(order.symbol, now) ?? (await this.options.instrument(order.symbol));
+    const account = this.account.fromMemory(order.symbol, now) ?? (await this.account.read(order.symbol, now));
     // The risk decision saw the account when the actor fetched; another actor on the same
     // symbol may have opened a position since. One-way mode: a second entry would add to it,
     // or (opposite side) close it. The risk rule is one position per symbol; apply it again.
@@ -185,7 +191,7 @@ export class OrderManager {
       maxLeverage: this.options.maxLeverage,
     });
     if (!fit.ok) return this.deny(order, fit.reason);
-    await this.ensureLeverage(order.symbol, fit.leverage);
+    if (this.leverage.get(order.symbol) !== fit.leverage) await this.setLeverage(order.symbol, fit.leverage);
     // Last look at the price: a stop it already crossed would be refused (retCode 10001).
     const crossed = crossedProtection(entry.side, entry.stopLoss, entry.takeProfit, this.options.lastPrice?.(order.symbol));
     if (crossed) return this.deny(order, crossed);
@@ -319,8 +325,8 @@ export class OrderManager {
     };
   }
 
-  private async ensureLeverage(symbol: string, leverage: number): Promise<void> {
-    if (this.leverage.get(symbol) === leverage) return;
+  /** Leverage is set once per symbol and value (forgotten after a rejection, see afterRejection). */
+  private async setLeverage(symbol: string, leverage: number): Promise<void> {
     await this.options.exchange.setLeverage(symbol, leverage);
     this.leverage.set(symbol, leverage);
   }

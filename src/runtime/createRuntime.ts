@@ -116,6 +116,7 @@ export class Runtime {
       gate: this.gate,
       random,
       instrument: (symbol) => instruments.get(symbol),
+      cachedInstrument: (symbol, at) => instruments.peek(symbol, at),
       // Read at each order: a reload can change risk limits.
       get maxLeverage() {
         return live().risk.maxLeverage;
