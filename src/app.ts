@@ -204,7 +204,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     // The pre-send stop check's price: the public streams, or the in-process venue's own.
     const streamPrices = built?.bybit && config.exchange.streams ? streamLastPrices(built.bybit.streams, clock) : undefined;
     const inprocMarket = built?.bybit ? undefined : simulator?.market;
-    const lastPrice = streamPrices?.price ?? (inprocMarket ? (symbol: string) => inprocMarket.lastPrice(symbol) : undefined);
+    const lastPrice = streamPrices?.price ?? (inprocMarket ? (symbol: string) => safePrice(() => inprocMarket.lastPrice(symbol)) : undefined);
     const runtime = new Runtime({
       config,
       exchange,
@@ -327,4 +327,13 @@ function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange
     },
     `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
+}
+
+/** A symbol the in-process venue does not list has no price: the pre-send check then passes. */
+function safePrice(read: () => number): number | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -73,9 +73,7 @@ export class AccountView {
 
   /** The account from memory, or null when it must be read (never read, or too old). */
   current(now: number): AccountReading | null {
-    if (this.balance === null) return null;
-    const maxAge = this.live ? this.o.streamedMaxAgeMs : this.o.polledMaxAgeMs;
-    if (now - this.updatedAt > maxAge) return null;
+    if (!this.fresh(now) || this.balance === null) return null;
     if (this.cached === null) {
       this.cached = {
         balance: this.balance,
@@ -93,9 +91,9 @@ export class AccountView {
 
   /** Balance and the symbol's position from memory when the view is current (null: read over REST). */
   orderReading(symbol: string, now: number): OrderAccountReading | null {
-    if (this.current(now) === null) return null;
+    if (!this.fresh(now) || this.balance === null) return null;
     return {
-      balance: this.balance!,
+      balance: this.balance,
       position: this.positions.get(symbol),
       balanceSeq: this.balanceSeq,
       positionSeq: Math.max(this.refreshSeq, this.positionSeq.get(symbol) ?? 0),
@@ -156,7 +154,12 @@ export class AccountView {
 
   /** The position of a symbol from memory (undefined = flat), when the view is current. */
   position(symbol: string, now: number): Position | undefined | null {
-    return this.current(now) === null ? null : this.positions.get(symbol);
+    return this.fresh(now) ? this.positions.get(symbol) : null;
+  }
+
+  private fresh(now: number): boolean {
+    if (this.balance === null) return false;
+    return now - this.updatedAt <= (this.live ? this.o.streamedMaxAgeMs : this.o.polledMaxAgeMs);
   }
 
   private touch(now: number): void {
