@@ -230,6 +230,12 @@ export const AppConfigSchema = z
         protectDeadlineMs: positiveMs.default(30_000),
         /** Our resting limit orders older than this are cancelled (0 = never). */
         staleOrderTtlMs: ms.default(900_000),
+        /**
+         * Symbols whose order work may be in flight at once (one symbol's orders always run
+         * in turn, stops first). 1 = one order at a time for the account. Backtests and the
+         * lock-step replay always use 1.
+         */
+        maxConcurrentSymbols: z.number().int().min(1).max(64).default(8),
       })
       .prefault({}),
     shutdown: z

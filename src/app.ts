@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
 import { streamCandleSource } from './runtime/market/candleSource.ts';
+import { streamLastPrices } from './runtime/lastPrices.ts';
 import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
 import { ensureDir } from './journal/dataDir.ts';
 import { HealthMonitor } from './runtime/health.ts';
@@ -200,6 +201,10 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
     // (in-process simulator, streams off) the runtime reads each close through the port.
     const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
+    // The pre-send stop check's price: the public streams, or the in-process venue's own.
+    const streamPrices = built?.bybit && config.exchange.streams ? streamLastPrices(built.bybit.streams, clock) : undefined;
+    const inprocMarket = built?.bybit ? undefined : simulator?.market;
+    const lastPrice = streamPrices?.price ?? (inprocMarket ? (symbol: string) => safePrice(() => inprocMarket.lastPrice(symbol)) : undefined);
     const runtime = new Runtime({
       config,
       exchange,
@@ -211,6 +216,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
       freshAccount: options.exchange === undefined && freshAccountPerRun(config),
       ...(journal ? { journal } : {}),
       ...(candleSource ? { candleSource } : {}),
+      ...(lastPrice ? { lastPrice } : {}),
       ...(built?.admitEntry ? { admitEntry: built.admitEntry } : {}),
       // Lock-step (as --engine actors): the account read exactly at each instant, a close
       // dispatched to every actor in one pass, and time held until it was.
@@ -220,6 +226,7 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
     const feeds: (() => void)[] = [];
     // Channel alerts go to the journal too.
     if (built?.bybit) feeds.push(runtime.journalAlerts(built.bybit.alerts));
+    if (streamPrices) feeds.push(() => streamPrices.close());
     // Push updates (private streams, or the in-process engine) keep the journal current.
     if (built?.bybit) feeds.push(runtime.followAccount(bybitAccountStream(built.bybit.streams)));
     else if (simulator) feeds.push(runtime.followAccount(simulatorAccountStream(simulator.engine)));
@@ -320,4 +327,13 @@ function logStartup(options: AppOptions, config: AppConfig, built: BuiltExchange
     },
     `bybot ${modeLabel} on ${venueLabel}: ${actors.length} actors; HTTP ${url || '(not listening)'} (/health /ready /actors /metrics /status /viz /dashboard /alerts)`,
   );
+}
+
+/** A symbol the in-process venue does not list has no price: the pre-send check then passes. */
+function safePrice(read: () => number): number | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,18 +1,24 @@
 import { DuplicateOrderError, InvalidRequestError, OrderRejectedError, toBybotError, type BybotError } from '../domain/errors.ts';
-import type { Instrument, Order, PlaceOrderRequest, Position } from '../domain/types.ts';
+import type { Instrument, Order, PlaceOrderRequest } from '../domain/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import { sleep } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { Random } from '../core/rng.ts';
 import { fullJitterDelay } from '../core/supervision/policies.ts';
-import { buildOrderLinkId, ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
-import { ceilToStep, floorToStep } from '../core/steps.ts';
+import { ORDER_LINK_PREFIX } from '../core/orders/orderLinkId.ts';
+import { crossedProtection } from '../core/orders/preSend.ts';
+import { MARGIN_HEADROOM } from '../core/risk/leverage.ts';
 import type { EntryOrder, PlacedOrder } from '../../machines/strategy.types.ts';
 import type { ResizeOrder } from '../core/portfolio/types.ts';
 import type { TradingGate } from '../runtime/tradingGate.ts';
 import { fitToMargin } from './marginFit.ts';
+import { OrderAccount, type AccountMemory } from './orderAccount.ts';
 import { NO_ORDER_EVENTS, type OrderEventSink } from './orderEvents.ts';
 import { OrderQueue, type QueueObserver } from './orderQueue.ts';
+import { ensureStop, type ProtectionDeps } from './protection.ts';
+
+/** Rejection texts that mean the instrument's filters are not what we cached (Bybit and the simulator). */
+const FILTER_REJECTION = /qtyStep|tickSize|minOrderQty|maxOrderQty|maxMktOrderQty|minimum order value|minNotional|order value|Qty invalid|price.*out of.*range|outside \[/i;
 
 export interface OrderManagerOptions {
   readonly exchange: ExchangePort;
@@ -20,6 +26,8 @@ export interface OrderManagerOptions {
   readonly gate: TradingGate;
   readonly random: Random;
   readonly instrument: (symbol: string) => Promise<Instrument>;
+  /** The symbol's filters when cached and fresh, without waiting (null: call `instrument`). */
+  readonly cachedInstrument?: (symbol: string, now: number) => Instrument | null;
   /** Highest leverage the risk limits allow. */
   readonly maxLeverage: number;
   readonly events?: OrderEventSink;
@@ -38,6 +46,17 @@ export interface OrderManagerOptions {
    * then admits them in actor order (the fast engine's ordering rule).
    */
   readonly admit?: (ticket: AdmitTicket) => Promise<void>;
+  /**
+   * The account in memory (the runtime's AccountView, kept by the private streams): balance
+   * and position are read from it when current instead of over REST on every order.
+   */
+  readonly account?: AccountMemory;
+  /** The latest price of a symbol (ticker/kline stream, or the in-process venue): an entry whose stop it crossed is not sent. */
+  readonly lastPrice?: (symbol: string) => number | undefined;
+  /** The exchange refused an order on the symbol's filters: forget the cached instrument. */
+  readonly instrumentChanged?: (symbol: string) => void;
+  /** Symbols with order work in flight at once (default 1: fully serial, as backtests need). */
+  readonly maxConcurrentSymbols?: number;
 }
 
 /** What the backtests' admission gate orders by: the actor, and whether it is a rebalance's reduction (those go first). */
@@ -47,37 +66,53 @@ export interface AdmitTicket {
 }
 
 /**
- * Order manager (backlog B4.1): one queue and one worker per account.
+ * Order manager (backlog B4.1): one queue per account, one lane per symbol (orders of
+ * different symbols may be in flight together, one symbol's work runs in order, stops first).
  *
  * An entry is placed idempotently: its orderLinkId is derived from (strategy, symbol,
  * candle, side), so when the outcome of a create is unknown (timeout, 5xx) the order is
  * looked up by that id before any retry, and a duplicate-id answer means "already placed",
  * never "place again". Only transient errors are retried, with full-jitter backoff on the
  * injected clock. Just before sending, the size is fitted to the margin available now.
- * After the fill the position must carry a stop-loss: it is set if missing, and if that
- * fails the position is flattened with a reduce-only order, all within a bounded time.
+ * The create carries the stop-loss and take-profit; after the fill the position must carry
+ * a stop-loss: it is set if missing, and if that fails the position is flattened with a
+ * reduce-only order, all within a bounded time (protection.ts).
+ *
+ * The fast path (issue 13): filters from the instrument cache, leverage set once per symbol
+ * and value, balance and position from the streamed account view (orderAccount.ts), so a
+ * usual entry makes no request before its create.
  */
 export class OrderManager {
   readonly queue: OrderQueue;
   private readonly leverage = new Map<string, number>();
   private readonly events: OrderEventSink;
+  private readonly account: OrderAccount;
+  private readonly protection: ProtectionDeps;
 
   constructor(private readonly options: OrderManagerOptions) {
-    this.queue = new OrderQueue(options.queueObserver);
+    this.queue = new OrderQueue(options.queueObserver, options.maxConcurrentSymbols ?? 1);
     this.events = options.events ?? NO_ORDER_EVENTS;
+    this.account = new OrderAccount(options.exchange, options.account);
+    this.protection = {
+      exchange: options.exchange,
+      clock: options.clock,
+      events: this.events,
+      instrument: options.instrument,
+      deadlineMs: options.protectDeadlineMs ?? 30_000,
+    };
   }
 
   submit(order: EntryOrder): Promise<PlacedOrder> {
     this.options.gate.assertCanOpen();
     this.events.intent(order, this.options.clock.now());
-    const enqueue = (): Promise<PlacedOrder> => this.queue.enqueue('entry', order.orderLinkId, () => this.place(order));
+    const enqueue = (): Promise<PlacedOrder> => this.queue.enqueue('entry', order.orderLinkId, () => this.place(order), order.symbol);
     const admit = this.options.admit;
     return this.options.gate.track(admit ? admit(order).then(enqueue) : enqueue());
   }
 
   /** Makes sure an open position of ours has a stop-loss (used at start-up and after fills). */
   protect(symbol: string, stopLoss: number, correlationId: string): Promise<void> {
-    return this.options.gate.track(this.queue.enqueue('protect', `protect:${symbol}`, () => this.ensureStop(symbol, stopLoss, correlationId)));
+    return this.options.gate.track(this.queue.enqueue('protect', `protect:${symbol}`, () => ensureStop(this.protection, symbol, stopLoss, correlationId), symbol));
   }
 
   /**
@@ -90,7 +125,7 @@ export class OrderManager {
    * since the decision is left alone; a smaller one is closed at most.
    */
   reduce(order: ResizeOrder, correlationId: string): Promise<'reduced' | 'skipped'> {
-    const run = (): Promise<'reduced' | 'skipped'> => this.queue.enqueue('reduce', `reduce:${order.orderLinkId}`, () => this.placeReduce(order, correlationId));
+    const run = (): Promise<'reduced' | 'skipped'> => this.queue.enqueue('reduce', `reduce:${order.orderLinkId}`, () => this.placeReduce(order, correlationId), order.symbol);
     const admit = this.options.admit;
     return this.options.gate.track(admit ? admit({ actorId: `${order.symbol}:${order.presetId}`, reduce: true }).then(run) : run());
   }
@@ -122,7 +157,7 @@ export class OrderManager {
       }
     }
     this.events.protection(order.symbol, 'reduced', `${position.side} ${position.size} reduced by ${qty} (${order.orderLinkId}): budget ${order.budget.toFixed(2)} below used ${order.used.toFixed(2)} (${correlationId})`, clock.now());
-    await this.ensureStop(order.symbol, position.stopLoss, correlationId);
+    await ensureStop(this.protection, order.symbol, position.stopLoss, correlationId);
     return 'reduced';
   }
 
@@ -135,7 +170,7 @@ export class OrderManager {
       this.requireOurs(orderLinkId);
       await this.options.exchange.amendOrder({ symbol, orderLinkId, ...change });
       this.events.changed(orderLinkId, 'amended', { ...change }, this.options.clock.now());
-    });
+    }, symbol);
   }
 
   /** Cancels one resting order of ours. */
@@ -144,7 +179,7 @@ export class OrderManager {
       this.requireOurs(orderLinkId);
       await this.options.exchange.cancelOrder({ symbol, orderLinkId });
       this.events.changed(orderLinkId, 'cancelled', {}, this.options.clock.now());
-    });
+    }, symbol);
   }
 
   private requireOurs(orderLinkId: string): void {
@@ -178,49 +213,44 @@ export class OrderManager {
   }
 
   private async place(order: EntryOrder): Promise<PlacedOrder> {
-    const { exchange, clock } = this.options;
+    const { clock } = this.options;
     const { entry } = order;
     this.assertCanSend(order);
 
-    const [instrument, balance, positions] = await Promise.all([this.options.instrument(order.symbol), exchange.balance(), exchange.positions(order.symbol)]);
+    // Filters from the cache, balance and position from memory (REST only when the private
+    // streams do not keep them current): in the usual case the create leaves in the same
+    // turn of the event loop as the submit, with no await in between (each await would
+    // queue behind the other actors' work of the same candle close).
+    const now = clock.now();
+    const instrument = this.options.cachedInstrument?.(order.symbol, now) ?? (await this.options.instrument(order.symbol));
+    const account = this.account.fromMemory(order.symbol, now) ?? (await this.account.read(order.symbol, now));
     // The risk decision saw the account when the actor fetched; another actor on the same
     // symbol may have opened a position since. One-way mode: a second entry would add to it,
     // or (opposite side) close it. The risk rule is one position per symbol; apply it again.
-    const held = positions.find((p) => p.size > 0);
+    const held = account.held;
     if (held && (await this.lookup(order).catch(() => null))) {
       // This very entry is already on the exchange (a restart re-sent the intent): adopt it.
       const adopted = await this.confirm(order, true);
       this.events.outcome(order, adopted, clock.now());
       return adopted;
     }
-    if (held) {
-      const denied: PlacedOrder = {
-        orderId: '',
-        orderLinkId: order.orderLinkId,
-        status: 'Rejected',
-        filledQty: 0,
-        avgPrice: 0,
-        adopted: false,
-        note: `not sent: a ${held.side} position of ${held.size} ${order.symbol} was opened since the risk decision`,
-      };
-      this.events.outcome(order, denied, clock.now());
-      return denied;
-    }
+    if (held) return this.deny(order, `a ${held.side} position of ${held.size} ${order.symbol} was opened since the risk decision`);
     const fit = fitToMargin({
       qty: entry.qty,
       price: entry.entryPrice,
       leverage: entry.leverage,
-      availableBalance: balance.availableBalance,
+      availableBalance: account.availableBalance,
       instrument,
       maxLeverage: this.options.maxLeverage,
     });
-    if (!fit.ok) {
-      const denied: PlacedOrder = { orderId: '', orderLinkId: order.orderLinkId, status: 'Rejected', filledQty: 0, avgPrice: 0, adopted: false, note: `not sent: ${fit.reason}` };
-      this.events.outcome(order, denied, clock.now());
-      return denied;
-    }
-    await this.ensureLeverage(order.symbol, fit.leverage);
+    if (!fit.ok) return this.deny(order, fit.reason);
+    if (this.leverage.get(order.symbol) !== fit.leverage) await this.setLeverage(order.symbol, fit.leverage);
+    // Last look at the price: a stop it already crossed would be refused (retCode 10001).
+    const crossed = crossedProtection(entry.side, entry.stopLoss, entry.takeProfit, this.options.lastPrice?.(order.symbol));
+    if (crossed) return this.deny(order, crossed);
 
+    // Stop-loss and take-profit ride on the create itself: the position is protected from
+    // its first fill; ensureStop below is the safety net.
     const request: PlaceOrderRequest = {
       symbol: order.symbol,
       side: entry.side,
@@ -230,42 +260,77 @@ export class OrderManager {
       stopLoss: entry.stopLoss,
       takeProfit: entry.takeProfit,
     };
+    const done = this.account.sending(order.symbol, (fit.qty * entry.entryPrice * (1 + MARGIN_HEADROOM)) / fit.leverage);
+    // Whether the exchange may hold a fill of this entry; unknown counts as maybe.
+    let mayHaveFilled = true;
+    try {
+      const adopted = await this.send(order, request, (error) => {
+        mayHaveFilled = error.retryable;
+        this.afterRejection(order.symbol, error);
+      });
+      const result = await this.confirm(order, adopted, fit.shrunk ? `size fitted to available margin: ${fit.qty} of ${entry.qty}` : undefined).catch((error: unknown) => {
+        if (error instanceof OrderRejectedError) mayHaveFilled = false;
+        throw error;
+      });
+      mayHaveFilled = result.filledQty > 0 || result.status === 'New' || result.status === 'PartiallyFilled';
+      this.events.outcome(order, result, clock.now());
+      if (result.filledQty > 0) await ensureStop(this.protection, order.symbol, entry.stopLoss, order.correlationId);
+      return result;
+    } finally {
+      done(mayHaveFilled, clock.now());
+    }
+  }
+
+  /**
+   * Sends the create, retrying transient failures; true when the order turned out to be on
+   * the exchange already (adopted). `onFinal` sees the error that ends the attempts.
+   */
+  private async send(order: EntryOrder, request: PlaceOrderRequest, onFinal: (error: BybotError) => void): Promise<boolean> {
+    const { exchange, clock } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 3;
-    let adopted = false;
     for (let attempt = 0; ; attempt++) {
       if (attempt === 0) this.assertCanSend(order);
       try {
         if (attempt > 0) this.options.gate.assertCanOpen();
         this.events.submitted(order, request, attempt, clock.now());
         await exchange.placeOrder(request);
-        break;
+        return false;
       } catch (raw) {
         const error = toBybotError(raw);
-        if (error instanceof DuplicateOrderError) {
-          adopted = true;
-          break;
-        }
+        if (error instanceof DuplicateOrderError) return true;
         if (!error.retryable) {
+          onFinal(error);
           this.events.failed(order, error.code, error.message, clock.now());
           throw error;
         }
         // Unknown outcome: the exchange may have accepted it. Look before retrying.
         const existing = await this.lookup(order).catch(() => null);
-        if (existing) {
-          adopted = true;
-          break;
-        }
+        if (existing) return true;
         if (attempt + 1 >= maxAttempts) {
+          onFinal(error);
           this.events.failed(order, error.code, error.message, clock.now());
           throw error;
         }
         await sleep(clock, this.retryDelay(attempt, error));
       }
     }
-    const result = await this.confirm(order, adopted, fit.shrunk ? `size fitted to available margin: ${fit.qty} of ${entry.qty}` : undefined);
-    this.events.outcome(order, result, clock.now());
-    if (result.filledQty > 0) await this.ensureStop(order.symbol, entry.stopLoss, order.correlationId);
-    return result;
+  }
+
+  /** An entry that is not sent ends as Rejected with a note that says why (journal: not sent). */
+  private deny(order: EntryOrder, why: string): PlacedOrder {
+    const denied: PlacedOrder = { orderId: '', orderLinkId: order.orderLinkId, status: 'Rejected', filledQty: 0, avgPrice: 0, adopted: false, note: `not sent: ${why}` };
+    this.events.outcome(order, denied, this.options.clock.now());
+    return denied;
+  }
+
+  /**
+   * A refused create says our cached view of the symbol may be wrong: the filters changed
+   * (read the instrument again) or the leverage is not what we set (set it again next time).
+   */
+  private afterRejection(symbol: string, error: BybotError): void {
+    if (error.retryable) return;
+    this.leverage.delete(symbol);
+    if (FILTER_REJECTION.test(error.message)) this.options.instrumentChanged?.(symbol);
   }
 
   /** The gate closed before the first send: the intent ends as NotSent (terminal), not as a pending Intent. */
@@ -313,59 +378,9 @@ export class OrderManager {
     };
   }
 
-  private async ensureLeverage(symbol: string, leverage: number): Promise<void> {
-    if (this.leverage.get(symbol) === leverage) return;
+  /** Leverage is set once per symbol and value (forgotten after a rejection, see afterRejection). */
+  private async setLeverage(symbol: string, leverage: number): Promise<void> {
     await this.options.exchange.setLeverage(symbol, leverage);
     this.leverage.set(symbol, leverage);
   }
-
-  /**
-   * A position of ours must carry a stop-loss. Set it if missing; if that keeps failing
-   * until the deadline, close the position (reduce-only market) rather than leave it open
-   * unprotected.
-   */
-  private async ensureStop(symbol: string, stopLoss: number, correlationId: string): Promise<void> {
-    const { exchange, clock } = this.options;
-    const deadline = clock.now() + (this.options.protectDeadlineMs ?? 30_000);
-    let lastError = '';
-    for (let attempt = 0; clock.now() <= deadline; attempt++) {
-      try {
-        const position = (await exchange.positions(symbol)).find((p) => p.size > 0);
-        if (!position) return;
-        if (position.stopLoss > 0) {
-          if (attempt > 0) this.events.protection(symbol, 'stop_set', `stop-loss ${position.stopLoss} confirmed (${correlationId})`, clock.now());
-          return;
-        }
-        const stop = validStop(position, stopLoss, (await this.options.instrument(symbol)).tickSize);
-        await exchange.setTradingStop({ symbol, stopLoss: stop });
-        this.events.protection(symbol, 'stop_set', `stop-loss ${stop} set on ${position.side} ${position.size} (${correlationId})`, clock.now());
-        return;
-      } catch (raw) {
-        lastError = toBybotError(raw).message;
-        await sleep(clock, Math.min(5_000, 500 * 2 ** attempt));
-      }
-    }
-    await this.flatten(symbol, `no stop-loss could be set before the deadline: ${lastError}`);
-  }
-
-  private async flatten(symbol: string, why: string): Promise<void> {
-    const { exchange, clock } = this.options;
-    try {
-      const position = (await exchange.positions(symbol)).find((p) => p.size > 0);
-      if (!position) return;
-      const side = position.side === 'Buy' ? 'Sell' : 'Buy';
-      const orderLinkId = buildOrderLinkId({ strategyId: 'protect', symbol, candleStart: Math.floor(clock.now() / 1000) * 1000, side, purpose: 'exit' });
-      await exchange.placeOrder({ symbol, side, orderType: 'Market', qty: position.size, reduceOnly: true, orderLinkId });
-      this.events.protection(symbol, 'flattened', `${position.side} ${position.size} closed: ${why}`, clock.now());
-    } catch (raw) {
-      this.events.protection(symbol, 'unprotected', `could not flatten: ${toBybotError(raw).message}; ${why}`, clock.now());
-    }
-  }
-}
-
-/** The intended stop if it is on the protective side of the position, otherwise 1 % away; on the tick grid. */
-function validStop(position: Position, intended: number, tickSize: number): number {
-  const reference = position.markPrice > 0 ? position.markPrice : position.avgPrice;
-  if (position.side === 'Buy') return floorToStep(intended > 0 && intended < reference ? intended : reference * 0.99, tickSize);
-  return ceilToStep(intended > reference ? intended : reference * 1.01, tickSize);
 }

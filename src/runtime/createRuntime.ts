@@ -131,11 +131,16 @@ export class Runtime {
       gate: this.gate,
       random,
       instrument: (symbol) => instruments.get(symbol),
+      cachedInstrument: (symbol, at) => instruments.peek(symbol, at),
       // Read at each order: a reload can change risk limits.
       get maxLeverage() {
         return live().risk.maxLeverage;
       },
       queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
+      instrumentChanged: (symbol) => instruments.invalidate(symbol),
+      ...(options.lastPrice ? { lastPrice: options.lastPrice } : {}),
+      // Backtests and lock-step read the venue exactly (polled age 0): one order at a time, over REST.
+      ...(options.admitEntry || options.accountPolledMaxAgeMs === 0 ? {} : { account: this.accountView, maxConcurrentSymbols: config.orders.maxConcurrentSymbols }),
       protectDeadlineMs: config.orders.protectDeadlineMs,
       staleOrderTtlMs: config.orders.staleOrderTtlMs,
       // A journal write failure is logged, never allowed to fail the order itself.

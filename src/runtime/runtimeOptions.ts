@@ -11,6 +11,7 @@ import type { OrderEventSink } from '../orders/orderEvents.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ExchangePort } from '../ports/exchange.ts';
 import type { CandleSource } from './market/candleSource.ts';
+import type { LastPrice } from './lastPrices.ts';
 import type { PresetTrade } from './portfolioService.ts';
 
 /** What the Runtime is built from (createRuntime.ts): the configuration and the ports. */
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
    * (the in-process simulator, backtests).
    */
   readonly candleSource?: CandleSource;
+  /** The latest price per symbol (public streams, or the in-process venue) for the order path's pre-send stop check. */
+  readonly lastPrice?: LastPrice;
   /** How long the account view stays current without a live private stream (default 1000 ms; backtests 0). */
   readonly accountPolledMaxAgeMs?: number;
   /** How long it stays current after a push while a private stream is live (default 60000 ms). */

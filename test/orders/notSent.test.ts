@@ -62,6 +62,32 @@ describe('intents that were never sent', () => {
     journal.close();
   });
 
+  it('an entry whose stop the last price already crossed is journaled Rejected with the reason, and never sent', async () => {
+    const { clock, sim } = makeSim();
+    const journal = Journal.open(join(mkdtempSync(join(tmpdir(), 'bybot-crossed-')), 'j.db'));
+    const price = (await sim.port.ticker('BTCUSDT')).lastPrice;
+    const order = entry('BTCUSDT', Date.UTC(2026, 0, 2, 0, 0), price);
+    const creates: string[] = [];
+    const port: ExchangePort = Object.create(sim.port) as ExchangePort;
+    port.placeOrder = (request, options) => {
+      creates.push(request.orderLinkId);
+      return sim.port.placeOrder(request, options);
+    };
+    // The price fell through the long's stop while the entry waited.
+    const manager = new OrderManager({ exchange: port, clock, gate: new TradingGate(), random: mulberry32(1), instrument: (s) => sim.port.instrument(s), maxLeverage: 5, events: journal, lastPrice: () => order.entry.stopLoss * 0.999 });
+    const result = await manager.submit(order);
+    expect(result).toMatchObject({ status: 'Rejected', filledQty: 0 });
+    expect(creates).toEqual([]);
+    const db = (journal as unknown as { db: { prepare(sql: string): { all(): Record<string, unknown>[] } } }).db;
+    expect(db.prepare('SELECT status FROM orders').all()).toEqual([{ status: 'Rejected' }]);
+    const events = db.prepare('SELECT kind, detail FROM order_events ORDER BY id').all() as { kind: string; detail: string }[];
+    expect(events.map((e) => e.kind)).toEqual(['intent', 'outcome']);
+    expect(JSON.parse(events[1]!.detail).note).toMatch(/^not sent: the last price .* already crossed the stop-loss .* of the long/);
+    expect(journal.pendingOrders()).toEqual([]);
+    expect(journal.verify().ok).toBe(true);
+    journal.close();
+  });
+
   it('a shutdown marks every intent still queued NotSent (with an order event in the checksum chain)', () => {
     const journal = Journal.open(join(mkdtempSync(join(tmpdir(), 'bybot-notsent-')), 'j.db'));
     journal.intent(entry('ETHUSDT', 1, 3000), 1);

@@ -11,6 +11,17 @@ export interface AccountReading {
   readonly openOrders: readonly Order[];
 }
 
+/** What the order path reads from memory for one symbol, with how recent each part is. */
+export interface OrderAccountReading {
+  readonly balance: Balance;
+  /** The symbol's open position; undefined = flat. */
+  readonly position: Position | undefined;
+  /** Sequence number of the update the balance came from (see AccountView.version). */
+  readonly balanceSeq: number;
+  /** Sequence number of the update the symbol's position came from. */
+  readonly positionSeq: number;
+}
+
 export interface AccountViewOptions {
   readonly exchange: ExchangePort;
   readonly clock: Clock;
@@ -42,6 +53,12 @@ export class AccountView {
   private reading: Promise<AccountReading> | null = null;
   /** Full REST reads so far (for tests and metrics). */
   reads = 0;
+  // Sequence numbers of updates, so the order path can tell whether a reading already
+  // reflects an order it sent (an update numbered after the send) or may predate it.
+  private seq = 0;
+  private balanceSeq = 0;
+  private refreshSeq = 0;
+  private readonly positionSeq = new Map<string, number>();
 
   constructor(private readonly o: AccountViewOptions) {}
 
@@ -56,9 +73,7 @@ export class AccountView {
 
   /** The account from memory, or null when it must be read (never read, or too old). */
   current(now: number): AccountReading | null {
-    if (this.balance === null) return null;
-    const maxAge = this.live ? this.o.streamedMaxAgeMs : this.o.polledMaxAgeMs;
-    if (now - this.updatedAt > maxAge) return null;
+    if (!this.fresh(now) || this.balance === null) return null;
     if (this.cached === null) {
       this.cached = {
         balance: this.balance,
@@ -69,12 +84,33 @@ export class AccountView {
     return this.cached;
   }
 
+  /** The number of the latest update (push or full read); grows with every update. */
+  version(): number {
+    return this.seq;
+  }
+
+  /** Balance and the symbol's position from memory when the view is current (null: read over REST). */
+  orderReading(symbol: string, now: number): OrderAccountReading | null {
+    if (!this.fresh(now) || this.balance === null) return null;
+    return {
+      balance: this.balance,
+      position: this.positions.get(symbol),
+      balanceSeq: this.balanceSeq,
+      positionSeq: Math.max(this.refreshSeq, this.positionSeq.get(symbol) ?? 0),
+    };
+  }
+
   /** One full REST read, shared by every caller while it is in flight. */
   refresh(options?: CallOptions): Promise<AccountReading> {
     if (this.reading) return this.reading;
     const { exchange, clock } = this.o;
+    // Numbered when it starts: it may not reflect what happened while it was in flight.
+    const started = ++this.seq;
     const read = Promise.all([exchange.balance(options), exchange.positions(undefined, options), exchange.openOrders(undefined, options)]).then(([balance, positions, openOrders]) => {
       this.reads++;
+      this.balanceSeq = started;
+      this.refreshSeq = started;
+      this.positionSeq.clear();
       this.balance = balance;
       this.positions.clear();
       for (const p of positions) if (p.size > 0) this.positions.set(p.symbol, p);
@@ -96,6 +132,7 @@ export class AccountView {
   applyBalance(balance: Balance): void {
     if (this.balance === null) return; // a push before the first full read says nothing about positions
     this.balance = balance;
+    this.balanceSeq = ++this.seq;
     this.touch(this.o.clock.now());
   }
 
@@ -103,6 +140,7 @@ export class AccountView {
     if (this.balance === null) return;
     if (position.size > 0) this.positions.set(position.symbol, position);
     else this.positions.delete(position.symbol);
+    this.positionSeq.set(position.symbol, ++this.seq);
     this.touch(this.o.clock.now());
   }
 
@@ -110,12 +148,18 @@ export class AccountView {
     if (this.balance === null) return;
     if (OPEN_ORDER_STATUSES.includes(order.status)) this.orders.set(order.orderId, order);
     else this.orders.delete(order.orderId);
+    this.seq++;
     this.touch(this.o.clock.now());
   }
 
   /** The position of a symbol from memory (undefined = flat), when the view is current. */
   position(symbol: string, now: number): Position | undefined | null {
-    return this.current(now) === null ? null : this.positions.get(symbol);
+    return this.fresh(now) ? this.positions.get(symbol) : null;
+  }
+
+  private fresh(now: number): boolean {
+    if (this.balance === null) return false;
+    return now - this.updatedAt <= (this.live ? this.o.streamedMaxAgeMs : this.o.polledMaxAgeMs);
   }
 
   private touch(now: number): void {
