@@ -2,6 +2,7 @@ import { createStrategyMachine } from '../../machines/strategy.machine.ts';
 import type { MarketSource, StrategyMachineDeps } from '../../machines/strategy.types.ts';
 import { createSymbolSupervisor } from '../../supervisors/symbol.supervisor.ts';
 import { createSystemSupervisor } from '../../supervisors/system.supervisor.ts';
+import type { InspectionEvent } from 'xstate';
 import type { Random } from '../core/rng.ts';
 import { createAccountWatch, createCancelOpenOrders, createDrainOrders, createPlaceEntry, type IoActorDeps } from './ioActors.ts';
 
@@ -34,4 +35,14 @@ export function createSystemLogic(io: IoActorDeps, o: ActorTreeOptions) {
       drainOrders: createDrainOrders(io),
     },
   });
+}
+
+/** The root's inspector: the observer (registry, metrics, logs), then the journal's tap of signals when there is a journal. */
+export function treeInspector(observer: { inspect(event: InspectionEvent): void }, tap?: (event: InspectionEvent) => void): (event: InspectionEvent) => void {
+  return tap
+    ? (event) => {
+        observer.inspect(event);
+        tap(event);
+      }
+    : (event) => observer.inspect(event);
 }

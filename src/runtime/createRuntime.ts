@@ -1,11 +1,10 @@
-import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, waitFor, type Actor, type SnapshotFrom } from 'xstate';
 import type { AppConfig } from '../../config/schema.ts';
 import { initialStrategyContext } from '../../machines/strategy.steps.ts';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 import { SYMBOL_PREFIX, type SystemSupervisorMachine } from '../../supervisors/system.supervisor.ts';
 import { toBybotError } from '../domain/errors.ts';
-import { OrderManager } from '../orders/orderManager.ts';
-import { fanOut, loggingOrderSink } from '../orders/loggingSink.ts';
+import type { OrderManager } from '../orders/orderManager.ts';
 import type { AccountStream } from '../ports/accountStream.ts';
 import { createJournalTap, type JournalTap } from '../journal/journalTap.ts';
 import { createJournalGuard, type JournalGuard } from '../journal/writeGuard.ts';
@@ -15,8 +14,8 @@ import { reconcileUntilDone } from './startupReconcile.ts';
 import { AccountTracker } from './accountTracker.ts';
 import { ActorRegistry } from './actorRegistry.ts';
 import { InstrumentCache } from './instrumentCache.ts';
-import { cancelOurOpenOrders, type IoActorDeps } from './ioActors.ts';
-import { createSystemLogic } from './actorTree.ts';
+import { cancelOurOpenOrders } from './ioActors.ts';
+import { createSystemLogic, treeInspector } from './actorTree.ts';
 import { createJournalSync } from './journalSyncSetup.ts';
 import { RuntimeObserver } from './observer.ts';
 import { buildSystemInput } from './systemInput.ts';
@@ -24,9 +23,9 @@ import { clockSpeedOf } from '../clock/acceleratedClock.ts';
 import { runtimeMlBindings } from '../ml/runtimeModels.ts';
 import type { MlBinding } from '../core/ml/filter.ts';
 import { TradingGate } from './tradingGate.ts';
-import { AccountView } from './market/accountView.ts';
-import { pollingCandleSource } from './market/candleSource.ts';
-import { MarketHub } from './market/marketHub.ts';
+import type { AccountView } from './market/accountView.ts';
+import type { MarketHub } from './market/marketHub.ts';
+import { createIoDeps, createMarket, createOrders, type TradingShared } from './tradingSetup.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun } from '../journal/runSummary.ts';
 import type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
@@ -34,10 +33,8 @@ import { journalAccountStream, journalChannelAlerts, type AlertSource } from './
 import { runtimePortfolio, type PortfolioService } from './portfolioService.ts';
 
 export type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
-
-export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
-
 export type { AlertSource } from './journalFeeds.ts';
+export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
 
 /**
  * Builds the supervision tree for a configuration and a set of ports. Live, dry-run,
@@ -106,71 +103,14 @@ export class Runtime {
       (what, write) => this.journalGuard.run(what, write),
     );
     this.portfolio = portfolio.service;
-    this.accountView = new AccountView({
-      exchange,
-      clock,
-      streamedMaxAgeMs: options.accountStreamedMaxAgeMs ?? 60_000,
-      polledMaxAgeMs: options.accountPolledMaxAgeMs ?? 1_000,
+    const shared: TradingShared = { options, gate: this.gate, account: this.account, instruments, freshness: this.freshness, portfolio: this.portfolio, live };
+    const { view, market } = createMarket(shared);
+    this.accountView = view;
+    this.market = market;
+    this.orders = createOrders(shared, view, portfolio.sinks, (error) => this.journalGuard.report(error, 'order'));
+    const io = createIoDeps(shared, this.orders, (problems) => {
+      this.drainProblems = [...problems];
     });
-    this.market = new MarketHub({
-      exchange,
-      clock,
-      gate: this.gate,
-      account: this.account,
-      instruments,
-      view: this.accountView,
-      source: options.candleSource ?? pollingCandleSource({ exchange, clock, confirmDelayMs: config.actor.tickDelayMs, logger }),
-      ...(options.dispatchSliceMs === undefined ? {} : { sliceMs: options.dispatchSliceMs }),
-      onRequest: (source) => metrics.marketRequests.inc({ source }),
-      freshness: this.freshness,
-      portfolio: this.portfolio,
-    });
-    this.orders = new OrderManager({
-      exchange,
-      clock,
-      gate: this.gate,
-      random,
-      instrument: (symbol) => instruments.get(symbol),
-      cachedInstrument: (symbol, at) => instruments.peek(symbol, at),
-      // Read at each order: a reload can change risk limits.
-      get maxLeverage() {
-        return live().risk.maxLeverage;
-      },
-      queueObserver: { depthChanged: (depth) => metrics.orderQueueDepth.set(depth) },
-      instrumentChanged: (symbol) => instruments.invalidate(symbol),
-      ...(options.lastPrice ? { lastPrice: options.lastPrice } : {}),
-      // Backtests and lock-step read the venue exactly (polled age 0): one order at a time, over REST.
-      ...(options.admitEntry || options.accountPolledMaxAgeMs === 0 ? {} : { account: this.accountView, maxConcurrentSymbols: config.orders.maxConcurrentSymbols }),
-      protectDeadlineMs: config.orders.protectDeadlineMs,
-      staleOrderTtlMs: config.orders.staleOrderTtlMs,
-      // A journal write failure is logged, never allowed to fail the order itself.
-      events: fanOut([loggingOrderSink(logger), ...(options.journal ? [options.journal] : []), ...(options.orderEvents ? [options.orderEvents] : []), ...portfolio.sinks], (error) =>
-        this.journalGuard.report(error, 'order'),
-      ),
-      ...(options.admitEntry ? { admit: options.admitEntry } : {}),
-    });
-    const io: IoActorDeps = {
-      exchange,
-      clock,
-      gate: this.gate,
-      account: this.account,
-      instruments,
-      executor: this.orders,
-      logger,
-      metrics,
-      accountCheckMs: config.supervision.accountCheckMs,
-      get dailyLossLimitPct() {
-        return live().risk.dailyLossLimitPct;
-      },
-      get dailyLossAction() {
-        return live().risk.dailyLossAction;
-      },
-      shutdownDeadlineMs: config.shutdown.deadlineMs,
-      cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
-      onDrained: (problems) => {
-        this.drainProblems = [...problems];
-      },
-    };
     const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, ...(options.explainDecisions === undefined ? {} : { explain: options.explainDecisions }), onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
@@ -181,24 +121,13 @@ export class Runtime {
       for (const child of spec.children) this.registry.update(child.actorId, initialStrategyContext(child, now()), 'idle', 'stopped', null, null);
     }
     const journal = options.journal;
-    const journalTap = journal
-      ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal'))
-      : undefined;
+    const journalTap = journal ? createJournalTap(journal, (error) => this.journalGuard.report(error, 'signal')) : undefined;
     this.journalTap = journalTap;
     const observeActors = options.observeActors ?? true;
     this.root = createActor(systemLogic, {
       input,
       clock,
-      ...(observeActors
-        ? {
-            inspect: journalTap
-              ? (event: InspectionEvent) => {
-                  observer.inspect(event);
-                  journalTap(event);
-                }
-              : observer.inspect,
-          }
-        : {}),
+      ...(observeActors ? { inspect: treeInspector(observer, journalTap) } : {}),
     });
     if (!observeActors) this.root.subscribe({ next: (snapshot) => observer.observeSystem(snapshot), error: () => undefined });
     this.root.on('escalation', (event) => {
