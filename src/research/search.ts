@@ -17,7 +17,7 @@ import { objectiveOf, type Objective, type TrialMetrics } from './trialMetrics.t
  * runner, ranked by the objective (ties: the earlier trial). Deterministic: the candidates
  * depend only on the seed and on results already in, and TPE's batches have a fixed size.
  *
- * Memory is bounded whatever the number of trials: each trial's record goes to `onTrial`
+ * Memory does not grow as trials run: each trial's record goes to `onTrial`
  * (the CLI streams it to --trials-out) and is then dropped; the search keeps only the `keep`
  * best (TopTrials), the best one's daily returns, the overfitting guard's running state
  * (GuardAccumulator: 160 bytes a trial, preallocated for the planned trials) and the tried
@@ -108,8 +108,10 @@ export async function search(
   let evaluated = 0;
   const top = new TopTrials(Math.max(1, settings.keep ?? 20));
   let best: TrialRecord | null = null;
-  const guard = settings.daily ? new GuardAccumulator(total) : null;
-  const tried = new CandidateSet(settings.method === 'grid' ? 0 : total);
+  // Preallocated for the planned trials (up to 65,536: a huge grid grows them by doubling instead of reserving it all up front).
+  const planned = Math.min(total, 65_536);
+  const guard = settings.daily ? new GuardAccumulator(planned) : null;
+  const tried = new CandidateSet(settings.method === 'grid' ? 0 : planned);
   // TPE's model is every observation so far; the other methods need none.
   const observations: Observation[] = [];
   let invalid = 0;
