@@ -6,6 +6,7 @@ import { sampleEquityCurve } from './metrics/downsample.ts';
 import { pathExposurePct, tradeExposurePct } from './metrics/exposure.ts';
 import { equityPath, realisedPath, type EquityPath } from './metrics/path.ts';
 import { sharpeRatio, sortinoRatio, tradeStats } from './metrics/ratios.ts';
+import { regimeFigures } from './metrics/regimes.ts';
 import { iso } from './metrics/time.ts';
 
 /**
@@ -20,6 +21,7 @@ export function summarize(run: BacktestRun): BacktestResults {
   const drawdown = drawdownSeries(path.equity, path.length);
   const daily = dailyCloses(path, grid, run.startEquity);
 
+  const resultTrades = run.trades.map((t) => (Number.isFinite(t.rMultiple) ? t : { ...t, rMultiple: null }));
   const portfolio = metricsOf(run.trades, run, grid, path, daily.returns, pathExposurePct(path, run.from, run.to), run.pauses);
   const byPresetSymbol = rows(run).map(({ presetId, strategyType, symbol }): PresetSymbolResult => {
     const trades = run.trades.filter((t) => t.presetId === presetId && t.symbol === symbol);
@@ -33,7 +35,7 @@ export function summarize(run: BacktestRun): BacktestResults {
       tradeExposurePct(trades, run.from, run.to),
       pauses,
     );
-    return { presetId, strategyType, symbol, metrics };
+    return { presetId, strategyType, symbol, metrics, regimes: regimeFigures(resultTrades.filter((t) => t.presetId === presetId && t.symbol === symbol)) };
   });
 
   return {
@@ -48,8 +50,9 @@ export function summarize(run: BacktestRun): BacktestResults {
     startEquity: run.startEquity,
     endEquity: run.endEquity,
     portfolio,
+    regimes: regimeFigures(resultTrades),
     byPresetSymbol,
-    trades: run.trades.map((t) => (Number.isFinite(t.rMultiple) ? t : { ...t, rMultiple: null })),
+    trades: resultTrades,
     equityCurve: sampleEquityCurve(path, drawdown),
     dailyEquity: daily.days,
     monthlyReturns: monthlyReturns(daily.days, run.startEquity),

@@ -2,6 +2,7 @@ import type { RunAllocation } from './allocationSummary.ts';
 import type { RebalanceRecord } from '../core/portfolio/types.ts';
 import type { PresetContribution } from './contributions.ts';
 import type { Interval } from '../domain/types.ts';
+import type { RegimeBreakdown } from './metrics/regimes.ts';
 
 /**
  * The backtest lab's data contract. An engine (fast or actors) produces a BacktestRun: the
@@ -185,6 +186,8 @@ export interface PresetSymbolResult {
   readonly strategyType: string;
   readonly symbol: string;
   readonly metrics: PerformanceMetrics;
+  /** The row's trades by market regime at the signal (src/backtest/metrics/regimes.ts). */
+  readonly regimes: RegimeBreakdown;
 }
 
 /** A trade in the results: as BacktestTrade, except an R multiple that is not finite (riskAmount 0) is null. */
@@ -232,6 +235,8 @@ export interface BacktestResults {
   readonly startEquity: number;
   readonly endEquity: number;
   readonly portfolio: PerformanceMetrics;
+  /** All trades by market regime at the signal: every label, always in the same order. */
+  readonly regimes: RegimeBreakdown;
   /** One row per preset x symbol that ran (in the order of the config), with or without trades. */
   readonly byPresetSymbol: readonly PresetSymbolResult[];
   /** Every trade as the engine reported it, in `seq` order. */

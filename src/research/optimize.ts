@@ -1,14 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { DAY_MS } from '../core/data/utcTime.ts';
 import { iso } from '../backtest/metrics/time.ts';
-import { overfittingGuard } from './overfitting.ts';
 import type { TrialRunner } from './pool.ts';
-import { paramsOf, search, type SearchMethod, type SearchResult, type TrialRecord } from './search.ts';
+import { paramsOf, search, type SearchHooks, type SearchMethod, type SearchResult, type TrialRecord } from './search.ts';
 import { sensitivity, type SensitivityRow } from './sensitivity.ts';
 import { applyCandidate, type ResolvedSpace } from './space.ts';
-import { definitionOf, type TrialContext } from './trial.ts';
+import { regimeFigures } from '../backtest/metrics/regimes.ts';
+import { definitionOf, runWithParams, type TrialContext } from './trial.ts';
+import { trialLine, type TrialLine } from './trialLog.ts';
 import { objectiveOf, type Objective, type TrialMetrics } from './trialMetrics.ts';
-import { guardSummary, type OptimizeReport, type RankedRow, type Scored, type SingleResult, type WalkForwardResult, type WindowRow } from './optimizeTypes.ts';
+import { guardSummary, type ChosenRegimes, type OptimizeReport, type RankedRow, type Scored, type SingleResult, type WalkForwardResult, type WindowRow } from './optimizeTypes.ts';
 import { stitch, walkWindows, type TestSpan, type WalkForwardSpec } from './walkForward.ts';
 
 /**
@@ -33,21 +34,27 @@ export interface OptimizeSettings {
 export interface OptimizeHooks {
   readonly onProgress?: (done: number, total: number) => void;
   readonly onWindow?: (index: number, count: number) => void;
+  /** Every trial of every search as it finishes (the CLI streams them to --trials-out). */
+  readonly onTrial?: (line: TrialLine) => void;
 }
 
 const scored = (m: TrialMetrics, o: Objective): Scored => ({ ...m, objective: objectiveOf(m, o) });
 const mean = (xs: readonly number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 function guardOf(result: SearchResult): ReturnType<typeof guardSummary> {
-  const withDaily = result.trials.filter((t) => t.daily !== null);
-  const bestAt = result.best ? withDaily.indexOf(result.best) : -1;
-  return guardSummary(overfittingGuard(withDaily.map((t) => t.daily!), bestAt >= 0 ? bestAt : null), withDaily.length);
+  return guardSummary(result.guard ?? { pbo: null, dsr: null, warnings: [] }, result.guardTrials);
+}
+
+/** The search's hooks: progress as given, each trial turned into its trials-file line (tagged with its walk-forward window). */
+function searchHooks(space: ResolvedSpace, hooks: OptimizeHooks, window: number | null): SearchHooks {
+  const onTrial = hooks.onTrial;
+  return { ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(onTrial ? { onTrial: (t: TrialRecord) => onTrial(trialLine(space, window, t)) } : {}) };
 }
 
 async function single(ctx: TrialContext, space: ResolvedSpace, base: Readonly<Record<string, unknown>>, runner: TrialRunner, from: number, to: number, s: OptimizeSettings, hooks: OptimizeHooks) {
   const def = definitionOf(ctx);
   const split = s.holdoutPct > 0 ? from + Math.round(((to - from) * (1 - s.holdoutPct / 100)) / DAY_MS) * DAY_MS : to;
-  const result = await search(space, base, def, runner, { from, to: split }, { method: s.method, trials: s.trials, seed: s.seed, objective: s.objective, daily: true }, hooks.onProgress);
+  const result = await search(space, base, def, runner, { from, to: split }, { method: s.method, trials: s.trials, seed: s.seed, objective: s.objective, daily: true, keep: s.top }, searchHooks(space, hooks, null));
   const top = result.ranked.slice(0, s.top);
   let oos: (Scored | null)[] = top.map(() => null);
   if (split < to && top.length > 0) {
@@ -59,14 +66,14 @@ async function single(ctx: TrialContext, space: ResolvedSpace, base: Readonly<Re
   const out: SingleResult = {
     inSample: { from: iso(from), to: iso(split) },
     outOfSample: split < to ? { from: iso(split), to: iso(to) } : null,
-    evaluated: result.trials.length,
+    evaluated: result.evaluated,
     invalid: result.invalid,
     invalidReasons: result.invalidReasons,
     ranked: rows,
     best: bestRow,
     guard: guardOf(result),
   };
-  return { out, best: result.best, window: { from, to: split }, trialsRun: result.trials.length };
+  return { out, best: result.best, window: { from, to: split }, trialsRun: result.evaluated };
 }
 
 function paramsFor(space: ResolvedSpace, base: Readonly<Record<string, unknown>>, t: TrialRecord): Record<string, unknown> {
@@ -84,8 +91,8 @@ async function walk(ctx: TrialContext, space: ResolvedSpace, base: Readonly<Reco
   for (const w of windows) {
     hooks.onWindow?.(w.index, windows.length);
     // The window's own seed: windows do not share a random stream, so each is reproducible alone.
-    const result = await search(space, base, def, runner, { from: w.trainFrom, to: w.trainTo }, { method: s.method, trials: s.trials, seed: s.seed + w.index, objective: s.objective, daily: true }, hooks.onProgress);
-    trialsRun += result.trials.length;
+    const result = await search(space, base, def, runner, { from: w.trainFrom, to: w.trainTo }, { method: s.method, trials: s.trials, seed: s.seed + w.index, objective: s.objective, daily: true, keep: 1 }, searchHooks(space, hooks, w.index));
+    trialsRun += result.evaluated;
     let oos: Scored | null = null;
     if (result.best) {
       const [o] = await runner.run([{ index: 0, params: paramsFor(space, base, result.best), from: w.testFrom, to: w.testTo, daily: true }]);
@@ -98,7 +105,7 @@ async function walk(ctx: TrialContext, space: ResolvedSpace, base: Readonly<Reco
       index: w.index,
       train: { from: iso(w.trainFrom), to: iso(w.trainTo) },
       test: { from: iso(w.testFrom), to: iso(w.testTo) },
-      evaluated: result.trials.length,
+      evaluated: result.evaluated,
       invalid: result.invalid,
       params: result.best ? paramsOf(space, result.best.candidate) : null,
       inSample: result.best ? scored(result.best.metrics!, s.objective) : null,
@@ -127,6 +134,16 @@ async function walk(ctx: TrialContext, space: ResolvedSpace, base: Readonly<Reco
     warnings,
   };
   return { result, last, trialsRun };
+}
+
+/** The chosen parameters' trades on the span they were chosen on, by market regime: all symbols, then each. */
+function chosenRegimes(ctx: TrialContext, params: Readonly<Record<string, unknown>>, window: { from: number; to: number }): ChosenRegimes | null {
+  const run = runWithParams(ctx, params, window.from, window.to);
+  if (typeof run === 'string') return null;
+  const trades = run.trades.map((t) => (Number.isFinite(t.rMultiple) ? t : { ...t, rMultiple: null }));
+  const bySymbol: Record<string, ReturnType<typeof regimeFigures>> = {};
+  for (const symbol of ctx.preset.symbols) bySymbol[symbol] = regimeFigures(trades.filter((t) => t.symbol === symbol));
+  return { from: iso(window.from), to: iso(window.to), all: regimeFigures(trades), bySymbol };
 }
 
 export async function optimize(
@@ -162,6 +179,7 @@ export async function optimize(
   if (s.sensitivity && best && best.metrics) {
     rows = await sensitivity(space, base, def, { candidate: best.candidate, objective: best.objective, trades: best.metrics.trades }, runner, window, s.objective);
   }
+  const regimes = best ? chosenRegimes(ctx, paramsFor(space, base, best), window) : null;
   return {
     schema: 'bybot.optimize.v1',
     preset: { id: ctx.preset.id, type: ctx.preset.type, symbols: ctx.preset.symbols },
@@ -177,7 +195,9 @@ export async function optimize(
     walkForward: walkResult,
     sensitivity: rows,
     bestParams: best ? paramsOf(space, best.candidate) : null,
+    regimes,
     presetFile: null,
+    trialsFile: null,
     elapsedMs: performance.now() - started,
     trialsRun,
   };

@@ -41,6 +41,8 @@ Output:
   --out-preset FILE      where to write the best parameters as a config file
                          (default optimize-<preset>-best.yaml)
   --json FILE            the whole result (schema bybot.optimize.v1)
+  --trials-out FILE      every trial (window, index, params, objective, figures) as one
+                         JSON line each, written as the trials finish (NDJSON)
   --report FILE.html     self-contained HTML report
   --help                 this text
 
@@ -70,10 +72,11 @@ export interface OptimizeArgs {
   readonly sensitivity: boolean;
   readonly outPreset?: string;
   readonly json?: string;
+  readonly trialsOut?: string;
   readonly report?: string;
 }
 
-const KNOWN = ['data', 'from', 'to', 'market', 'market-seed', 'config', 'history-dir', 'preset', 'strategy', 'space', 'method', 'trials', 'objective', 'min-trades', 'seed', 'workers', 'walk-forward', 'holdout', 'top', 'out-preset', 'json', 'report'];
+const KNOWN = ['data', 'from', 'to', 'market', 'market-seed', 'config', 'history-dir', 'preset', 'strategy', 'space', 'method', 'trials', 'objective', 'min-trades', 'seed', 'workers', 'walk-forward', 'holdout', 'top', 'out-preset', 'json', 'trials-out', 'report'];
 
 export function parseOptimizeArgs(argv: readonly string[]): { ok: true; args: OptimizeArgs } | { ok: false; problems: readonly string[] } {
   const f = new Flags(argv, KNOWN, ['no-sensitivity']);
@@ -122,6 +125,7 @@ export function parseOptimizeArgs(argv: readonly string[]): { ok: true; args: Op
     sensitivity: !f.has('no-sensitivity'),
     ...(f.has('out-preset') ? { outPreset: f.string('out-preset')! } : {}),
     ...(f.has('json') ? { json: f.string('json')! } : {}),
+    ...(f.has('trials-out') ? { trialsOut: f.string('trials-out')! } : {}),
     ...(f.has('report') ? { report: f.string('report')! } : {}),
   };
   return f.problems.length > 0 ? { ok: false, problems: f.problems } : { ok: true, args };

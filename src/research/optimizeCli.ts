@@ -12,6 +12,7 @@ import { createRunner } from './pool.ts';
 import { writePresetFile } from './presetFile.ts';
 import { applyCandidate, resolveSpace, spaceFor } from './space.ts';
 import { definitionOf } from './trial.ts';
+import { openTrialLog } from './trialLog.ts';
 
 /**
  * `npm run optimize`: see OPTIMIZE_USAGE and the README's "Research". The result goes to
@@ -36,6 +37,8 @@ async function main(): Promise<number> {
   const def = definitionOf(ctx);
   const base = ctx.preset.params as Record<string, unknown>;
   const space = resolveSpace(rawSpace, def, base);
+  // Opened before the search, so a path that cannot be written fails before hours of trials.
+  const trialLog = args.trialsOut ? openTrialLog(args.trialsOut) : null;
   const runner = createRunner(ctx, args.workers);
   const progress = createProgress({ total: args.method === 'grid' ? space.gridSize : args.trials, label: `optimize ${ctx.preset.id}`, unit: 'trials' });
   let report;
@@ -56,10 +59,11 @@ async function main(): Promise<number> {
         top: args.top,
         sensitivity: args.sensitivity,
       },
-      { onProgress: (done) => progress.update(done) },
+      { onProgress: (done) => progress.update(done), ...(trialLog ? { onTrial: (line) => trialLog.write(line) } : {}) },
     );
   } finally {
     progress.stop();
+    trialLog?.close();
     await runner.close();
   }
   let presetFile: string | null = null;
@@ -77,9 +81,10 @@ async function main(): Promise<number> {
       ],
     }).path;
   }
-  const final = { ...report, presetFile };
+  const final = { ...report, presetFile, trialsFile: trialLog?.path ?? null };
   process.stdout.write(formatOptimize(final));
   if (presetFile) process.stderr.write(`written: ${presetFile} (check it with npm run config:check -- --config ${presetFile})\n`);
+  if (trialLog) process.stderr.write(`written: ${trialLog.path} (${trialLog.lines} trials, one JSON line each)\n`);
   if (args.json) process.stderr.write(`written: ${writeFileAtomic(args.json, `${JSON.stringify(final, null, 2)}\n`, '--json').path}\n`);
   if (args.report) process.stderr.write(`written: ${writeFileAtomic(args.report, renderOptimizeReport(final), '--report').path}\n`);
   return 0;

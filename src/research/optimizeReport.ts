@@ -27,7 +27,7 @@ export function renderOptimizeReport(r: OptimizeReport): string {
     html:
       `<dl class="run"><dt>Preset</dt><dd>${esc(`${r.preset.id} (${r.preset.type}) on ${r.preset.symbols.join(', ')}`)}</dd><dt>Period</dt><dd>${esc(`${r.period.from} to ${r.period.to}`)} (${esc(r.market)})</dd>` +
       `<dt>Search</dt><dd>${esc(`${r.method}, ${r.trialsRun} trials run, seed ${r.seed}, ${r.workers} worker(s)`)}</dd><dt>Objective</dt><dd>${esc(`${r.objective.name}, at least ${r.objective.minTrades} trades`)}</dd>` +
-      `<dt>Chosen</dt><dd id="best-params">${esc(r.bestParams ? Object.entries(r.bestParams).map(([k, v]) => `${k}=${String(v)}`).join(' ') : 'nothing')}</dd>${r.presetFile ? `<dt>Preset file</dt><dd>${esc(r.presetFile)}</dd>` : ''}</dl><ul>${space}</ul>`,
+      `<dt>Chosen</dt><dd id="best-params">${esc(r.bestParams ? Object.entries(r.bestParams).map(([k, v]) => `${k}=${String(v)}`).join(' ') : 'nothing')}</dd>${r.presetFile ? `<dt>Preset file</dt><dd>${esc(r.presetFile)}</dd>` : ''}${r.trialsFile ? `<dt>Trials file</dt><dd id="trials-file">${esc(r.trialsFile)}</dd>` : ''}</dl><ul>${space}</ul>`,
   });
   if (r.single) {
     const s = r.single;

@@ -1,3 +1,4 @@
+import type { RegimeBreakdown } from '../backtest/metrics/regimes.ts';
 import type { OverfittingGuard } from './overfitting.ts';
 import type { SearchMethod } from './search.ts';
 import type { SensitivityRow } from './sensitivity.ts';
@@ -65,6 +66,15 @@ export interface WalkForwardResult {
   readonly warnings: readonly string[];
 }
 
+/** The chosen parameters' trades on the span they were chosen on (the in-sample span; walk-forward: the last training span), by market regime. */
+export interface ChosenRegimes {
+  readonly from: string;
+  readonly to: string;
+  /** Every trade of the preset, then per symbol of the preset; keys and figures as the backtest results' `regimes`. */
+  readonly all: RegimeBreakdown;
+  readonly bySymbol: Readonly<Record<string, RegimeBreakdown>>;
+}
+
 export interface OptimizeReport {
   readonly schema: 'bybot.optimize.v1';
   readonly preset: { readonly id: string; readonly type: string; readonly symbols: readonly string[] };
@@ -81,7 +91,11 @@ export interface OptimizeReport {
   readonly sensitivity: readonly SensitivityRow[];
   /** The chosen parameters (the best trial; in walk-forward mode, the last window's choice) by path. */
   readonly bestParams: Readonly<Record<string, ParamValue>> | null;
+  /** Performance of the chosen parameters by market regime, or null when nothing was chosen. */
+  readonly regimes: ChosenRegimes | null;
   readonly presetFile: string | null;
+  /** Where --trials-out streamed every trial (NDJSON), or null. */
+  readonly trialsFile: string | null;
   readonly elapsedMs: number;
   readonly trialsRun: number;
 }

@@ -1,10 +1,13 @@
 import { mulberry32 } from '../core/rng.ts';
 import type { AnyStrategyDefinition } from '../core/strategy/contract.ts';
+import { CandidateSet } from './candidateSet.ts';
+import { GuardAccumulator, type OverfittingGuard } from './overfitting.ts';
 import type { TrialRunner } from './pool.ts';
 import { candidateKey, gridPoint, randomCandidate, type Candidate } from './samplers.ts';
 import { applyCandidate, type ParamValue, type ResolvedSpace } from './space.ts';
 import { tpeBatch, type Observation } from './tpe.ts';
 import type { TrialTask } from './trial.ts';
+import { compareTrials, TopTrials } from './topTrials.ts';
 import { objectiveOf, type Objective, type TrialMetrics } from './trialMetrics.ts';
 
 /**
@@ -13,6 +16,13 @@ import { objectiveOf, type Objective, type TrialMetrics } from './trialMetrics.t
  * tying two params together is skipped and counted, never run), run in batches on the
  * runner, ranked by the objective (ties: the earlier trial). Deterministic: the candidates
  * depend only on the seed and on results already in, and TPE's batches have a fixed size.
+ *
+ * Memory does not grow as trials run: each trial's record goes to `onTrial`
+ * (the CLI streams it to --trials-out) and is then dropped; the search keeps only the `keep`
+ * best (TopTrials), the best one's daily returns, the overfitting guard's running state
+ * (GuardAccumulator: 160 bytes a trial, preallocated for the planned trials) and the tried
+ * candidates' hashes (CandidateSet: 16 bytes a trial, preallocated). Only TPE keeps every
+ * trial's candidate and objective, which its model is made of.
  */
 export const SEARCH_METHODS = ['grid', 'random', 'tpe'] as const;
 export type SearchMethod = (typeof SEARCH_METHODS)[number];
@@ -27,6 +37,14 @@ export interface SearchSettings {
   readonly daily: boolean;
   /** TPE batch size (fixed, so results do not depend on the worker count). */
   readonly tpeBatch?: number;
+  /** How many of the best trials to keep, ranked (default 20). */
+  readonly keep?: number;
+}
+
+export interface SearchHooks {
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Every finished trial, in task order (the same order with 1 or N workers), daily returns included when asked for. */
+  readonly onTrial?: (trial: TrialRecord) => void;
 }
 
 export interface TrialRecord {
@@ -40,10 +58,15 @@ export interface TrialRecord {
 }
 
 export interface SearchResult {
-  readonly trials: readonly TrialRecord[];
-  /** Trials with metrics, best first. */
+  /** Trials run (with or without metrics). */
+  readonly evaluated: number;
+  /** The `keep` best trials with metrics, best first (their daily returns dropped). */
   readonly ranked: readonly TrialRecord[];
+  /** The best trial with an objective, with its daily returns when they were asked for. */
   readonly best: TrialRecord | null;
+  /** The overfitting guard over every trial with daily returns (null when `daily` was off) and how many trials it covers. */
+  readonly guard: OverfittingGuard | null;
+  readonly guardTrials: number;
   /** Candidates the schema refused (e.g. adxRanging not below adxMax) and a few of the reasons. */
   readonly invalid: number;
   readonly invalidReasons: readonly string[];
@@ -58,9 +81,7 @@ const BATCH = 64;
 const MAX_GRID = 1_000_000;
 
 export function rankTrials(trials: readonly TrialRecord[]): TrialRecord[] {
-  return trials
-    .filter((t) => t.metrics !== null)
-    .sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || (a.objective === null ? 1 : 0) - (b.objective === null ? 1 : 0) || a.index - b.index);
+  return trials.filter((t) => t.metrics !== null).sort(compareTrials);
 }
 
 /** The candidate's values by parameter path, for tables and files. */
@@ -79,15 +100,22 @@ export async function search(
   runner: TrialRunner,
   window: SearchWindow,
   settings: SearchSettings,
-  onProgress?: (done: number, total: number) => void,
+  hooks: SearchHooks = {},
 ): Promise<SearchResult> {
   const random = mulberry32(settings.seed);
-  const trials: TrialRecord[] = [];
-  const tried = new Set<string>();
-  let invalid = 0;
-  const invalidReasons: string[] = [];
   const total = settings.method === 'grid' ? space.gridSize : settings.trials;
   if (settings.method === 'grid' && space.gridSize > MAX_GRID) throw new Error(`the grid has ${space.gridSize} points (more than ${MAX_GRID}): use --method random or tpe`);
+  let evaluated = 0;
+  const top = new TopTrials(Math.max(1, settings.keep ?? 20));
+  let best: TrialRecord | null = null;
+  // Preallocated for the planned trials (up to 65,536: a huge grid grows them by doubling instead of reserving it all up front).
+  const planned = Math.min(total, 65_536);
+  const guard = settings.daily ? new GuardAccumulator(planned) : null;
+  const tried = new CandidateSet(settings.method === 'grid' ? 0 : planned);
+  // TPE's model is every observation so far; the other methods need none.
+  const observations: Observation[] = [];
+  let invalid = 0;
+  const invalidReasons: string[] = [];
 
   /** Schema-checks candidates; returns the valid ones as tasks. */
   const admit = (candidates: readonly Candidate[]): { tasks: TrialTask[]; admitted: Candidate[] } => {
@@ -101,7 +129,7 @@ export async function search(
         if (invalidReasons.length < 5) invalidReasons.push(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         continue;
       }
-      tasks.push({ index: trials.length + tasks.length, params, from: window.from, to: window.to, daily: settings.daily });
+      tasks.push({ index: evaluated + tasks.length, params, from: window.from, to: window.to, daily: settings.daily });
       admitted.push(c);
     }
     return { tasks, admitted };
@@ -113,10 +141,18 @@ export async function search(
     const outcomes = await runner.run(tasks);
     outcomes.forEach((o, i) => {
       const candidate = admitted[i]!;
-      if (o.ok) trials.push({ index: o.index, candidate, metrics: o.metrics, objective: objectiveOf(o.metrics, settings.objective), daily: o.daily });
-      else trials.push({ index: o.index, candidate, metrics: null, objective: null, daily: null, error: o.reason });
+      const record: TrialRecord = o.ok
+        ? { index: o.index, candidate, metrics: o.metrics, objective: objectiveOf(o.metrics, settings.objective), daily: o.daily }
+        : { index: o.index, candidate, metrics: null, objective: null, daily: null, error: o.reason };
+      evaluated++;
+      hooks.onTrial?.(record);
+      if (settings.method === 'tpe') observations.push({ candidate, score: record.objective });
+      if (record.metrics === null) return;
+      if (guard && record.daily) guard.add(record.daily);
+      if (record.objective !== null && (best === null || compareTrials(record, best) < 0)) best = record;
+      top.offer(record.daily === null ? record : { ...record, daily: null });
     });
-    onProgress?.(trials.length, total);
+    hooks.onProgress?.(evaluated, total);
   };
 
   if (settings.method === 'grid') {
@@ -127,9 +163,9 @@ export async function search(
     }
   } else if (settings.method === 'random') {
     let misses = 0;
-    while (trials.length < settings.trials && misses < 1000) {
+    while (evaluated < settings.trials && misses < 1000) {
       const batch: Candidate[] = [];
-      const want = Math.min(BATCH, settings.trials - trials.length);
+      const want = Math.min(BATCH, settings.trials - evaluated);
       while (batch.length < want && misses < 1000) {
         const c = randomCandidate(space, random);
         const key = candidateKey(c);
@@ -140,24 +176,30 @@ export async function search(
         tried.add(key);
         batch.push(c);
       }
-      const before = trials.length;
+      const before = evaluated;
       await runBatch(batch);
       // A space whose remaining points the schema refuses: stop instead of drawing for ever.
-      if (trials.length === before) misses += batch.length;
+      if (evaluated === before) misses += batch.length;
     }
   } else {
     const size = settings.tpeBatch ?? 8;
     let stalled = 0;
-    while (trials.length < settings.trials && stalled < 50) {
-      const history: Observation[] = trials.map((t) => ({ candidate: t.candidate, score: t.objective }));
-      const batch = tpeBatch(space, history, Math.min(size, settings.trials - trials.length), random, tried);
+    while (evaluated < settings.trials && stalled < 50) {
+      const batch = tpeBatch(space, observations, Math.min(size, settings.trials - evaluated), random, tried);
       if (batch.length === 0) break;
-      const before = trials.length;
+      const before = evaluated;
       await runBatch(batch);
-      stalled = trials.length === before ? stalled + 1 : 0;
+      stalled = evaluated === before ? stalled + 1 : 0;
     }
   }
-  const ranked = rankTrials(trials);
-  const best = ranked.find((t) => t.objective !== null) ?? null;
-  return { trials, ranked, best, invalid, invalidReasons };
+  const chosen = best as TrialRecord | null;
+  return {
+    evaluated,
+    ranked: top.sorted(),
+    best: chosen,
+    guard: guard ? guard.result(chosen?.daily ?? null) : null,
+    guardTrials: guard?.trials ?? 0,
+    invalid,
+    invalidReasons,
+  };
 }

@@ -60,6 +60,33 @@ export function moments(x: ArrayLike<number>): Moments {
   };
 }
 
+/** Count, mean and sample standard deviation of a stream of values (Welford), in constant memory. */
+export class RunningMoments {
+  private n = 0;
+  private m = 0;
+  private m2 = 0;
+
+  add(x: number): void {
+    this.n++;
+    const d = x - this.m;
+    this.m += d / this.n;
+    this.m2 += d * (x - this.m);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  get mean(): number {
+    return this.m;
+  }
+
+  /** Sample standard deviation (n - 1), 0 below two values (as `moments`). */
+  get sd(): number {
+    return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0;
+  }
+}
+
 /** Linear-interpolated percentile (0..100) of sorted values. */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;

@@ -1,6 +1,7 @@
 import type { Random } from '../core/rng.ts';
 import { candidateKey, randomCandidate, unitOf, valueAt, type Candidate } from './samplers.ts';
 import type { ResolvedSpace } from './space.ts';
+import type { TriedSet } from './candidateSet.ts';
 
 /**
  * A Tree-structured Parzen Estimator (Bergstra et al. 2011, the sampler of hyperopt and
@@ -66,7 +67,7 @@ function drawFrom(p: Parzen, random: Random): number {
   return Math.min(u, 1 - 1e-12);
 }
 
-export function tpeBatch(space: ResolvedSpace, history: readonly Observation[], size: number, random: Random, tried: Set<string>, options: TpeOptions = DEFAULT_TPE): Candidate[] {
+export function tpeBatch(space: ResolvedSpace, history: readonly Observation[], size: number, random: Random, tried: TriedSet, options: TpeOptions = DEFAULT_TPE): Candidate[] {
   const out: Candidate[] = [];
   const scored = history.filter((h) => h.score !== null).sort((a, b) => (b.score as number) - (a.score as number));
   const nGood = Math.max(1, Math.ceil(options.gamma * scored.length));

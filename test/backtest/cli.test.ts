@@ -50,10 +50,12 @@ describe('npm run backtest', () => {
       schema: string;
       from: string;
       to: string;
-      trades: { entryTime: number }[];
+      trades: { entryTime: number; regime: string; netPnl: number; presetId: string; symbol: string }[];
       equityCurve: { time: string }[];
       pauses: { from: string; until: string | null }[];
       portfolio: { trades: number; netPnl: number };
+      regimes: Record<string, { trades: number; netPnl: number }>;
+      byPresetSymbol: { presetId: string; symbol: string; regimes: Record<string, { trades: number }> }[];
     };
     expect(results).toMatchObject({ schema: 'bybot.backtest.v1', from: '2026-01-05T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z' });
     const from = Date.parse(results.from);
@@ -61,6 +63,17 @@ describe('npm run backtest', () => {
     expect(days.every((n) => n > 0), JSON.stringify(days)).toBe(true);
     expect(results.portfolio.trades).toBe(results.trades.length);
     expect(results.equityCurve.at(-1)?.time).toBe('2026-01-08T00:00:00.000Z');
+    // The per-regime breakdown: every key, the trades of each regime, per row too.
+    expect(Object.keys(results.regimes)).toEqual(['trendingUp', 'trendingDown', 'ranging', 'volatile', 'unknown']);
+    for (const [regime, figures] of Object.entries(results.regimes)) {
+      const mine = results.trades.filter((t) => t.regime === regime);
+      expect(figures.trades, regime).toBe(mine.length);
+      expect(figures.netPnl, regime).toBeCloseTo(mine.reduce((a, t) => a + t.netPnl, 0), 6);
+    }
+    for (const row of results.byPresetSymbol) {
+      const n = Object.values(row.regimes).reduce((a, r) => a + r.trades, 0);
+      expect(n, `${row.presetId} ${row.symbol}`).toBe(results.trades.filter((t) => t.presetId === row.presetId && t.symbol === row.symbol).length);
+    }
     // The daily loss limit pauses until 00:00 UTC and trading resumes the next day (no silent stop on day 1).
     expect(results.pauses.length).toBeGreaterThanOrEqual(2);
     for (const p of results.pauses) expect(p.until === null || Date.parse(p.until) % (24 * HOUR) === 0).toBe(true);

@@ -8,7 +8,7 @@ import { researchContext } from '../../src/research/context.ts';
 import { optimize, type OptimizeSettings } from '../../src/research/optimize.ts';
 import { inlineRunner, poolRunner } from '../../src/research/pool.ts';
 import { writePresetFile } from '../../src/research/presetFile.ts';
-import { search } from '../../src/research/search.ts';
+import { search, type TrialRecord } from '../../src/research/search.ts';
 import { applyCandidate, resolveSpace } from '../../src/research/space.ts';
 import { definitionOf } from '../../src/research/trial.ts';
 import { getStrategy } from '../../src/core/strategy/registry.ts';
@@ -49,14 +49,19 @@ describe('optimize: deterministic ranking', () => {
     try {
       for (const method of ['random', 'tpe'] as const) {
         const s = { method, trials: 20, seed: 11, objective: { name: 'sharpe' as const, minTrades: 1 }, daily: true, tpeBatch: 4 };
-        const one = await search(space, base, def, inlineRunner(ctx), { from, to }, s);
-        const two = await search(space, base, def, pool, { from, to }, s);
-        expect(two.trials.length).toBe(20);
+        const oneTrials: TrialRecord[] = [];
+        const twoTrials: TrialRecord[] = [];
+        const one = await search(space, base, def, inlineRunner(ctx), { from, to }, s, { onTrial: (t) => oneTrials.push(t) });
+        const two = await search(space, base, def, pool, { from, to }, s, { onTrial: (t) => twoTrials.push(t) });
+        expect(two.evaluated).toBe(20);
+        expect(twoTrials.map((t) => t.index)).toEqual(Array.from({ length: 20 }, (_, i) => i));
         expect(two.ranked.map((t) => [t.index, t.candidate, t.objective, t.metrics])).toEqual(one.ranked.map((t) => [t.index, t.candidate, t.objective, t.metrics]));
-        expect(two.trials.map((t) => Array.from(t.daily!))).toEqual(one.trials.map((t) => Array.from(t.daily!)));
+        expect(twoTrials.map((t) => Array.from(t.daily!))).toEqual(oneTrials.map((t) => Array.from(t.daily!)));
+        expect(two.guard).toEqual(one.guard);
         // A different seed explores other points.
-        const other = await search(space, base, def, inlineRunner(ctx), { from, to }, { ...s, seed: 12 });
-        expect(other.trials.map((t) => t.candidate)).not.toEqual(one.trials.map((t) => t.candidate));
+        const otherTrials: TrialRecord[] = [];
+        await search(space, base, def, inlineRunner(ctx), { from, to }, { ...s, seed: 12 }, { onTrial: (t) => otherTrials.push(t) });
+        expect(otherTrials.map((t) => t.candidate)).not.toEqual(oneTrials.map((t) => t.candidate));
       }
     } finally {
       await pool.close();
@@ -72,7 +77,7 @@ describe('optimize: deterministic ranking', () => {
     const result = await search(space, base, def, inlineRunner(ctx), { from, to }, { method: 'grid', trials: 0, seed: 1, objective: { name: 'net', minTrades: 3 }, daily: false });
     expect(result.invalid).toBe(3 * 2);
     expect(result.invalidReasons[0]).toMatch(/adxRanging 20 must be below adxMax/);
-    expect(result.trials).toHaveLength(10 * 2);
+    expect(result.evaluated).toBe(10 * 2);
     const objectives = result.ranked.map((t) => t.objective);
     const defined = objectives.filter((o): o is number => o !== null);
     expect(defined).toEqual([...defined].sort((a, b) => b - a));

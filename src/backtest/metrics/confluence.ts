@@ -151,7 +151,7 @@ export function confluenceAnalytics(trades: readonly ResultTrade[], presetOrder:
   return out;
 }
 
-function regimeRow(presetId: string | null, regime: string, trades: readonly ResultTrade[], groupSize: number): RegimeRow {
+export function regimeRow(presetId: string | null, regime: string, trades: readonly ResultTrade[], groupSize: number): RegimeRow {
   const o = outcome([0], trades);
   let profit = 0;
   let loss = 0;

@@ -61,6 +61,31 @@ describe('confluence analytics', () => {
     expect(rows[1]!.meanR).toBeCloseTo(volatile.reduce((s, t) => s + t.rMultiple!, 0) / 25, 9);
   });
 
+  it('is in the --json results under `regimes`, keyed by regime, for all trades and per preset x symbol', () => {
+    // Two symbols: ETH gets the volatile trades with an infinite R (riskAmount 0), which the results turn into null.
+    const trades = planted().map((t) => (t.regime === 'volatile' ? { ...t, symbol: 'ETHUSDT', riskAmount: 0, rMultiple: Infinity } : { ...t, rMultiple: t.rMultiple! }));
+    const results = summarize(run({ to: T0 + 200 * HOUR, trades, presets: [{ id: 'range-v1', type: 'range', symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] }] }));
+    const json = JSON.parse(JSON.stringify(results)) as typeof results;
+    expect(Object.keys(json.regimes)).toEqual(['trendingUp', 'trendingDown', 'ranging', 'volatile', 'unknown']);
+    const ranging = planted().filter((t) => t.regime === 'ranging');
+    expect(json.regimes.ranging.trades).toBe(75);
+    expect(json.regimes.ranging.sharePct).toBe(75);
+    expect(json.regimes.ranging.netPnl).toBeCloseTo(ranging.reduce((s, t) => s + t.netPnl, 0), 9);
+    expect(json.regimes.ranging.meanR).toBeCloseTo(ranging.reduce((s, t) => s + t.rMultiple!, 0) / 75, 9);
+    expect(json.regimes.ranging.winRatePct).toBeCloseTo((ranging.filter((t) => t.netPnl > 0).length / 75) * 100, 9);
+    expect(json.regimes.volatile).toMatchObject({ trades: 25, meanR: null, sharePct: 25 });
+    expect(json.regimes.trendingUp).toEqual({ trades: 0, winRatePct: null, netPnl: 0, meanR: null, profitFactor: null, sharePct: 0 });
+    const row = (symbol: string) => json.byPresetSymbol.find((r) => r.symbol === symbol)!.regimes;
+    expect(row('BTCUSDT').ranging.trades).toBe(75);
+    expect(row('BTCUSDT').ranging.sharePct).toBe(100);
+    expect(row('BTCUSDT').volatile.trades).toBe(0);
+    expect(row('ETHUSDT').volatile).toMatchObject({ trades: 25, sharePct: 100, meanR: null });
+    expect(row('SOLUSDT').unknown.trades).toBe(0);
+    // A regime that is not a known label counts as unknown.
+    const odd = summarize(run({ to: T0 + 200 * HOUR, trades: [trade({ entryTime: T0, exitTime: T0 + HOUR, netPnl: 5, regime: 'sideways' })] }));
+    expect(odd.regimes.unknown).toMatchObject({ trades: 1, winRatePct: 100, netPnl: 5, meanR: 0.5 });
+  });
+
   it('appears in the HTML report', () => {
     const trades = planted().map((t) => ({ ...t, rMultiple: t.rMultiple! }));
     const html = renderHtmlReport(summarize(run({ to: T0 + 200 * HOUR, trades })), []);
