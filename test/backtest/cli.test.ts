@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../src/core/rng.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /** `npm run backtest` as a user runs it, in a child process: help, argument errors, a multi-day synthetic run. */
 const root = resolve(import.meta.dirname, '../..');
@@ -12,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bybot-backtest-'));
 const HOUR = 3_600_000;
 
 function run(args: string[], script = 'src/backtest/cli.ts'): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_')));
+  const env = cleanEnv();
   return new Promise((done) => {
     const child = spawn(tsx, [join(root, script), ...args], { env, cwd: dir });
     let stdout = '';

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /** The real entry points as a user runs them: exit codes and output, in a child process. */
 const root = resolve(import.meta.dirname, '../..');
@@ -11,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bybot-cli-'));
 const SECRET = 'Zq8Wx3Ty6Ui9Op2As5Df8Gh1Jk4Lz7Xc0Vb';
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+  const clean = cleanEnv();
   const result = spawnSync(tsx, [join(root, script), ...args], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /** `--help` of `npm run journal` and `npm run config:check`: exit 0 with usage; unknown options still exit 2. */
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 
 function run(script: string, args: string[]) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+  const clean = cleanEnv();
   const r = spawnSync(tsx, [join(root, script), ...args], { env: clean, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

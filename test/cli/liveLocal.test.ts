@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * The LIVE code path (mode: live, system-level key checks, the Bybit adapter) without
@@ -16,7 +17,7 @@ afterAll(() => {
 });
 
 const env = (extra: Record<string, string>) => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN')),
+  ...cleanEnv(),
   ...extra,
 });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * Shutdown and signals of `npm start` as a process (finding 3 of the hardening issue):
@@ -17,7 +18,7 @@ afterAll(() => {
 });
 
 const env = (): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN')),
+  ...cleanEnv(),
   BYBOT_LOG_PRETTY: 'never',
 });
 

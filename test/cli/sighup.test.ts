@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * GitHub issue 11, acceptance: edit a preset's parameter in the configuration file and send
@@ -30,7 +31,7 @@ exchange: ${exchange}
     writeFileSync(file, yaml(32));
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--config', file, '--port', '0'], {
       cwd: root,
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never' },
+      env: { ...cleanEnv(), BYBOT_LOG_PRETTY: 'never' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

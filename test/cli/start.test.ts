@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * `npm start -- --duration N --port 0` as a user runs it: a real process with the
@@ -18,7 +19,7 @@ describe('npm start (dry-run, built-in simulator)', () => {
   it('serves the endpoints, trades, and exits 0 after --duration', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
       cwd: root,
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
+      env: { ...cleanEnv(), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -67,7 +68,7 @@ describe('npm start (dry-run, built-in simulator)', () => {
   it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--port', '0'], {
       cwd: root,
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && k !== 'DRY_RUN')), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
+      env: { ...cleanEnv(), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

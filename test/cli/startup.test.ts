@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * Start-up (finding 4): every step is bounded and a failure names the step with a typed
@@ -13,7 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'bybot-startup-'));
 
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN')),
+  ...cleanEnv(),
   BYBOT_LOG_PRETTY: 'never',
   ...extra,
 });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/load.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /** Finding 11: a commented example configuration with every section, valid for config:check. */
 const root = resolve(import.meta.dirname, '../..');
@@ -11,7 +12,7 @@ const path = join(root, 'config/example.yaml');
 
 describe('config/example.yaml', () => {
   it('passes npm run config:check', () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+    const env = cleanEnv();
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'config/cli/check.ts'), '--config', path], { cwd: root, env, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * The release pipeline's control flow, through deploy/release.sh as an operator runs it:
@@ -12,7 +13,7 @@ import { describe, expect, it } from 'vitest';
  * handover of test/deploy/handover.test.ts plus `npm run smoke` (test/deploy/smoke.test.ts).
  */
 const root = resolve(import.meta.dirname, '../..');
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+const env = cleanEnv();
 
 function release(args: string[]): { status: number | null; lines: Record<string, unknown>[]; stderr: string } {
   const r = spawnSync(join(root, 'deploy/release.sh'), args, { cwd: tmpdir(), env, encoding: 'utf8', timeout: 120_000 });

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * `npm run smoke` (the release pipeline's smoke step) and the deploy CLI's refusals: the
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  * ran every actor and stopped cleanly; promote refuses when nobody trades or nobody waits.
  */
 const root = resolve(import.meta.dirname, '../..');
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+const env = cleanEnv();
 const run = (script: string, args: string[], timeout = 120_000) => spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], { cwd: root, env, encoding: 'utf8', timeout });
 
 describe('npm run smoke', () => {

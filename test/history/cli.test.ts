@@ -3,10 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvLines, HOUR, syntheticCandles, T0, tempDir, writeCsv } from './support.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /** `npm run data -- ...` as a user runs it: help, exit codes, one line per argument problem. */
 const root = resolve(import.meta.dirname, '../..');
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_')));
+const env = cleanEnv();
 
 function data(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/history/cli.ts'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stagingFileName } from '../../src/history/download/staging.ts';
 import { tempDir } from './support.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * Acceptance: `npm run data -- download` against the simulator server running as its own
@@ -18,7 +19,7 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-const env = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+const env = () => cleanEnv();
 
 interface Proc {
   readonly child: ChildProcess;

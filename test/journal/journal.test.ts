@@ -11,6 +11,7 @@ import { closedTrades, tradesToCsv, type FillRow } from '../../src/journal/trade
 import type { Execution } from '../../src/domain/types.ts';
 import type { EntryOrder } from '../../machines/strategy.types.ts';
 import { startTestApp } from '../support/appHarness.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -178,7 +179,7 @@ describe('journal on a dry-run database, end to end', () => {
     const dataDir = h.app.config.journal.dataDir;
     const db = join(dataDir, 'bybot.db');
     // The caller's BYBOT_* settings (e.g. BYBOT_SKIP_BROWSER of the test run) are not configuration keys.
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN'));
+    const clean = cleanEnv();
     const env = { ...clean, BYBOT_JOURNAL_DATA_DIR: dataDir };
 
     const csvPath = join(dataDir, 'trade_journal.csv');

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/journal/migrations.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * `npm run journal -- migrate [--dry-run]`, the release pipeline's migration step: the dry
@@ -33,7 +34,7 @@ const version = (path: string): number => {
 };
 
 function journalCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/journal/cli.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/journal/cli.ts'), ...args], { cwd: root, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('npm run journal -- migrate', () => {

@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMlArgs } from '../../src/ml/cliArgs.ts';
 import { parseModel } from '../../src/ml/modelFile.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_')));
+const env = cleanEnv();
 const ml = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/ml/cli.ts'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
 
 describe('npm run ml arguments', () => {

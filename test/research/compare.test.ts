@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../src/core/rng.ts';
 import type { BacktestResults, DailyEquity, ResultTrade } from '../../src/backtest/types.ts';
 import { compareResults, pairTrades } from '../../src/research/compare.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -63,7 +64,7 @@ describe('A/B comparison (paired bootstrap)', () => {
 });
 
 function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_')));
+  const env = cleanEnv();
   return new Promise((done) => {
     const child = spawn(tsx, [join(root, 'src/backtest/cli.ts'), ...args], { env, cwd });
     let stdout = '';

@@ -8,11 +8,12 @@ import { ResearchInputError } from '../../src/domain/errors.ts';
 import { monteCarlo, tradeReturns, type McSettings } from '../../src/research/montecarlo.ts';
 import { parseBlock, parseMontecarloArgs } from '../../src/research/montecarloArgs.ts';
 import { parseMcRecord } from '../../src/research/montecarloInput.ts';
+import { cleanEnv } from '../support/childEnv.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 /** The child reads its configuration from the environment: none of the test run's BYBOT_ and BYBIT_ variables (BYBOT_SKIP_BROWSER is not a setting). */
-const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_'))), NO_COLOR: '1' };
+const env = { ...cleanEnv(), NO_COLOR: '1' };
 
 const returnsOf = (seed: number, n: number, mean: number, sd: number) => {
   const random = mulberry32(seed);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/childEnv.ts';
 
 /**
  * Finding 2: with a wrong API secret the exchange answers 10004 "error sign!
@@ -22,8 +23,8 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BYBOT_') && !k.startsWith('BYBIT_') && k !== 'DRY_RUN')),
+const envWith = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...cleanEnv(),
   ...extra,
 });
 
@@ -57,14 +58,14 @@ function filesUnder(dir: string): string[] {
 
 describe('a wrong API secret leaves no key and no secret in any output', () => {
   it('stdout, stderr, data files, every journal table and every HTTP endpoint: 0 occurrences', async () => {
-    const sim = run([join(root, 'src/exchangeSim/cli.ts'), '--port', '0', '--speed', '300', '--api-key', API_KEY, '--api-secret', REAL_SECRET], cleanEnv({}));
+    const sim = run([join(root, 'src/exchangeSim/cli.ts'), '--port', '0', '--speed', '300', '--api-key', API_KEY, '--api-secret', REAL_SECRET], envWith({}));
     await until(() => sim.stdout.includes('"wsUrl"'), 20_000);
     const info = JSON.parse(sim.stdout.split('\n').find((l) => l.startsWith('{"url"'))!) as { url: string; wsUrl: string };
     const dir = mkdtempSync(join(tmpdir(), 'bybot-wrongsecret-'));
     const config = join(dir, 'live.yaml');
     writeFileSync(config, ['mode: live', 'exchange:', '  venue: local', `  restUrls: ["${info.url}"]`, `  wsUrl: "${info.wsUrl}"`, `journal: { dataDir: "${dir}/data" }`, 'http: { port: 0 }', 'log: { pretty: never }'].join('\n'));
 
-    const bot = run([join(root, 'src/main.ts'), '--config', config, '--duration', '10s'], cleanEnv({ BYBIT_API_KEY: API_KEY, BYBIT_API_SECRET: WRONG_SECRET }));
+    const bot = run([join(root, 'src/main.ts'), '--config', config, '--duration', '10s'], envWith({ BYBIT_API_KEY: API_KEY, BYBIT_API_SECRET: WRONG_SECRET }));
     await until(() => /"ready":"http:\/\/127\.0\.0\.1:\d+\/ready"/.test(bot.stdout), 30_000);
     const url = /"ready":"(http:\/\/127\.0\.0\.1:\d+)\/ready"/.exec(bot.stdout)![1]!;
     // Let the private calls fail (10004) and the halt settle, then read every endpoint.
