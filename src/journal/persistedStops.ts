@@ -19,6 +19,19 @@ export interface PersistedPause {
 }
 
 /**
+ * The reason a halt or pause carried over a restart is given again, with a prefix that says
+ * so: once, however many restarts it has been carried over (the reason read back already
+ * holds the previous restart's prefix).
+ */
+export function carriedHaltReason(halt: PersistedHalt): string {
+  return `still halted from before the restart (${halt.code}): ${halt.reason.replace(/^(still halted from before the restart \([A-Z0-9_]+\): )+/, '')}`;
+}
+
+export function carriedPauseReason(pause: PersistedPause): string {
+  return `still paused from before the restart: ${pause.reason.replace(/^(still paused from before the restart: )+/, '')}`;
+}
+
+/**
  * The emergency stop still in force, if any: the last system-level record is a stop with no
  * operator resume after it. A restart must not silently undo a halt.
  */

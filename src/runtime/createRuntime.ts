@@ -28,10 +28,10 @@ import type { MarketHub } from './market/marketHub.ts';
 import { createIoDeps, createMarket, createOrders, type TradingShared } from './tradingSetup.ts';
 import { MarketFreshness } from './marketFreshness.ts';
 import { summarizeRun } from '../journal/runSummary.ts';
+import { carriedHaltReason, carriedPauseReason } from '../journal/persistedStops.ts';
 import type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
 import { journalAccountStream, journalChannelAlerts, type AlertSource } from './journalFeeds.ts';
 import { runtimePortfolio, type PortfolioService } from './portfolioService.ts';
-
 export type { RuntimeOptions, ShutdownReport } from './runtimeOptions.ts';
 export type { AlertSource } from './journalFeeds.ts';
 export type SystemSnapshot = SnapshotFrom<SystemSupervisorMachine>;
@@ -223,16 +223,17 @@ export class Runtime {
     this.rootStarted = true;
     this.root.start();
     // A halt is lifted by an operator, never by a restart (crash-only does not mean amnesia).
-    // Unless this run trades a new simulated account: the halt was about another account.
+    // Unless this run trades a new simulated account: the halt (and a daily loss pause) was about another account.
     const halt = this.options.freshAccount ? null : journal?.activeHalt();
     if (halt) {
       logger.warn({ event: 'halt_persisted', code: halt.code, reason: halt.reason, haltedAt: new Date(halt.at).toISOString() }, `trading stays HALTED after the restart: ${halt.reason}; POST /control/resume to trade again`);
-      this.halt(`still halted from before the restart (${halt.code}): ${halt.reason}`, 'HALT_PERSISTED', halt.correlationId);
+      this.halt(carriedHaltReason(halt), 'HALT_PERSISTED', halt.correlationId);
     }
-    const pause = journal?.activePause(clock.now());
+    const pause = this.options.freshAccount ? null : journal?.activePause(clock.now());
     if (pause && !halt) {
-      logger.warn({ event: 'pause_persisted', until: new Date(pause.until).toISOString() }, `new entries stay paused until ${new Date(pause.until).toISOString()} after the restart: ${pause.reason}`);
-      this.root.send({ type: 'DAILY_LOSS_PAUSE', reason: `still paused from before the restart: ${pause.reason}`, at: clock.now(), until: pause.until });
+      const reason = carriedPauseReason(pause);
+      logger.warn({ event: 'pause_persisted', until: new Date(pause.until).toISOString() }, `new entries stay paused until ${new Date(pause.until).toISOString()} after the restart: ${reason}`);
+      this.root.send({ type: 'DAILY_LOSS_PAUSE', reason, at: clock.now(), until: pause.until });
     }
     this.journalSync.start();
     this.resolveStarted();
