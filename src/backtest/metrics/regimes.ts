@@ -1,26 +1,16 @@
 import { MARKET_REGIMES, REGIME_LABELS, type RegimeLabel } from '../../core/indicators/regime.ts';
 import type { ResultTrade } from '../types.ts';
-import { regimeRow } from './confluence.ts';
+import { regimeRow, type RegimeRow } from './confluence.ts';
 
 /**
  * Performance per market regime at the signal, for the `--json` results (`regimes` of the
  * portfolio and of each preset x symbol row). The same figures as the report's "By market
  * regime" table (regimeRow), keyed by regime so a script can read `regimes.ranging.meanR`:
  * every label is always present (an empty regime has 0 trades and null ratios), in a fixed
- * order. A trade whose regime is not a known label counts as `unknown`.
+ * order. A trade whose regime is not a known label counts as `unknown`. Each regime's
+ * figures are a RegimeRow's without its group and label (the key says the regime).
  */
-export interface RegimeFigures {
-  readonly trades: number;
-  /** Trades with net PnL > 0, % of the regime's trades; null without trades. */
-  readonly winRatePct: number | null;
-  readonly netPnl: number;
-  /** Mean R over the regime's trades with a finite R; null when none. */
-  readonly meanR: number | null;
-  /** Gross profit / gross loss; null without a losing trade. */
-  readonly profitFactor: number | null;
-  /** This regime's share of the group's trades, %. */
-  readonly sharePct: number;
-}
+export type RegimeFigures = Omit<RegimeRow, 'presetId' | 'regime'>;
 
 export type RegimeBreakdown = Readonly<Record<RegimeLabel, RegimeFigures>>;
 
