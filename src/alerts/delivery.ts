@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CockpitStore, PendingDelivery, StoredAlertEvent } from '../journal/cockpitStore.ts';
 import { alertPayload, type AlertPayload } from './format.ts';
+import { WakeTimer } from '../clock/wakeTimer.ts';
 
 /** A way to reach a person: Telegram chats, a webhook URL. */
 export interface AlertChannel {
@@ -42,8 +43,7 @@ export class DeliveryQueue {
   private readonly busy = new Set<string>();
   /** Deliveries handed to a self-ordered channel and not settled yet. */
   private readonly handedOver = new Set<number>();
-  private timer: unknown;
-  private wakeAt = Infinity;
+  private readonly timer: WakeTimer;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -56,7 +56,9 @@ export class DeliveryQueue {
       readonly settings: () => DeliverySettings;
       readonly counter?: DeliveryCounter;
     },
-  ) {}
+  ) {
+    this.timer = new WakeTimer(o.timers, () => this.pass());
+  }
 
   /** Deliveries for an event without a journal (tests, journal disabled): kept in memory. */
   addInMemory(event: StoredAlertEvent, deliveries: readonly { channel: string; target: string }[]): void {
@@ -71,7 +73,7 @@ export class DeliveryQueue {
   /** Wakes the workers now (new deliveries, or at start-up for the ones left by the last run). */
   kick(): void {
     if (this.stopped) return;
-    this.schedule(0);
+    this.timer.wake(0);
   }
 
   pendingCount(): number {
@@ -80,7 +82,7 @@ export class DeliveryQueue {
 
   async stop(graceMs = 2_000): Promise<void> {
     this.stopped = true;
-    this.o.timers.clearTimeout(this.timer);
+    this.timer.cancel();
     // In-flight sends may finish within the grace period; what does not stays pending.
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
@@ -89,18 +91,6 @@ export class DeliveryQueue {
   private pending(): PendingDelivery[] {
     const list = this.o.store ? this.o.store.pendingDeliveries() : [...this.memory];
     return this.o.store ? list : list.sort((a, b) => a.event.alert.priority.localeCompare(b.event.alert.priority) || a.id - b.id);
-  }
-
-  private schedule(delay: number): void {
-    const at = this.o.timers.now() + delay;
-    if (at >= this.wakeAt) return;
-    this.o.timers.clearTimeout(this.timer);
-    this.wakeAt = at;
-    this.timer = this.o.timers.setTimeout(() => {
-      this.wakeAt = Infinity;
-      this.pass();
-    }, Math.max(0, delay));
-    (this.timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   private pass(): void {
@@ -122,7 +112,7 @@ export class DeliveryQueue {
       if (channel.selfOrdered) this.handOver(channel);
       else this.track(this.work(channel));
     }
-    if (earliest < Infinity) this.schedule(earliest - now);
+    if (earliest < Infinity) this.timer.wake(earliest - now);
   }
 
   private track(work: Promise<void>): void {
@@ -142,7 +132,7 @@ export class DeliveryQueue {
           (error: unknown) => this.failed(d, attempts, error),
         ).finally(() => {
           this.handedOver.delete(d.id);
-          if (!this.stopped) this.schedule(0);
+          if (!this.stopped) this.timer.wake(0);
         }),
       );
     }
@@ -188,7 +178,7 @@ export class DeliveryQueue {
       }
     } finally {
       this.busy.delete(channel.name);
-      if (!this.stopped) this.schedule(0);
+      if (!this.stopped) this.timer.wake(0);
     }
   }
 

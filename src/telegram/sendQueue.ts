@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../observability/logger.ts';
+import { WakeTimer } from '../clock/wakeTimer.ts';
 
 /**
  * Outgoing Telegram messages under Telegram's limits, dropping nothing: about one message
@@ -48,8 +49,7 @@ export class TelegramSendQueue {
   private readonly globalSent: number[] = [];
   private readonly groupSent = new Map<number, number[]>();
   private pausedUntil = 0;
-  private timer: unknown;
-  private wakeAt = Infinity;
+  private readonly timer: WakeTimer;
   private stopped = false;
 
   constructor(
@@ -60,7 +60,9 @@ export class TelegramSendQueue {
       readonly limits: () => SendLimits;
       readonly logger: Logger;
     },
-  ) {}
+  ) {
+    this.timer = new WakeTimer(o.timers, () => this.pump());
+  }
 
   /**
    * Queues a message; resolves once Telegram accepted it. Per chat, a more urgent message
@@ -88,7 +90,7 @@ export class TelegramSendQueue {
 
   stop(): void {
     this.stopped = true;
-    this.o.timers.clearTimeout(this.timer);
+    this.timer.cancel();
     for (const chat of this.chats.values()) for (const item of chat.items.splice(0)) item.reject(new Error('telegram queue stopped'));
   }
 
@@ -120,19 +122,7 @@ export class TelegramSendQueue {
       if (at <= now) this.sendHead(chatId, chat, now);
       else earliest = Math.min(earliest, at);
     }
-    if (earliest < Infinity) this.wake(earliest - now);
-  }
-
-  private wake(delay: number): void {
-    const at = this.o.timers.now() + delay;
-    if (at >= this.wakeAt) return;
-    this.o.timers.clearTimeout(this.timer);
-    this.wakeAt = at;
-    this.timer = this.o.timers.setTimeout(() => {
-      this.wakeAt = Infinity;
-      this.pump();
-    }, Math.max(0, delay));
-    (this.timer as { unref?: () => void } | undefined)?.unref?.();
+    if (earliest < Infinity) this.timer.wake(earliest - now);
   }
 
   private sendHead(chatId: number, chat: ChatQueue, now: number): void {
