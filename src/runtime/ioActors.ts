@@ -111,6 +111,10 @@ export function createAccountWatch(deps: IoActorDeps) {
   return fromCallback<SystemSupervisorEvent>(({ sendBack }) => {
     let stopped = false;
     let handle: unknown;
+    // The pause this watch already asked for: the system supervisor ignores a pause until an
+    // instant it is already paused until (and a new watch starts whenever its state is
+    // re-entered), so re-sending it at every check only cost a macrostep per bar in backtests.
+    let pausedUntil = Number.NEGATIVE_INFINITY;
     const controller = new AbortController();
     const check = async (): Promise<void> => {
       try {
@@ -124,7 +128,13 @@ export function createAccountWatch(deps: IoActorDeps) {
         } else if (dailyLossReached(dayStart, balance.equity, deps.dailyLossLimitPct)) {
           const reason = dailyLossReason(balance.equity, deps.dailyLossLimitPct, dayStart);
           if (deps.dailyLossAction === 'halt') sendBack({ type: 'ACCOUNT_ALERT', code: 'DAILY_LOSS_LIMIT', reason, at: now });
-          else sendBack({ type: 'DAILY_LOSS_PAUSE', reason, at: now, until: nextUtcMidnight(now) });
+          else {
+            const until = nextUtcMidnight(now);
+            if (until > pausedUntil) {
+              pausedUntil = until;
+              sendBack({ type: 'DAILY_LOSS_PAUSE', reason, at: now, until });
+            }
+          }
         }
       } catch (raw) {
         if (stopped) return;
