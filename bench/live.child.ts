@@ -58,6 +58,12 @@ async function boot(symbols: readonly string[], presets: readonly (typeof PRESET
   return startApp({ config: loaded.config, logger: createLogger({ level: 'silent', pretty: 'never' }), clock, listen: false });
 }
 
+/** Sum of a counter's series (all labels). */
+async function counterTotal(registry: { getSingleMetric(name: string): { get(): Promise<{ values: { value: number }[] }> } | undefined }, name: string): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  return metric ? (await metric.get()).values.reduce((sum, v) => sum + v.value, 0) : 0;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function scale(actors: number, seconds: number): Promise<Record<string, number>> {
@@ -99,6 +105,10 @@ async function scale(actors: number, seconds: number): Promise<Record<string, nu
     cycleP99Ms: round2(pct(sorted, 0.99)),
     cycleP50Ms: round2(pct(sorted, 0.5)),
     closes,
+    // Degraded paths under load: cycles the fallback timer started, market reads that needed REST.
+    fallbackTicks: await counterTotal(app.metrics.registry, 'bybot_tick_fallback_total'),
+    marketRest: app.runtime.market.stats.rest,
+    marketMemory: app.runtime.market.stats.memory,
   };
   await app.stop();
   return out;

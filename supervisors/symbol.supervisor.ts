@@ -52,6 +52,8 @@ export interface SymbolSupervisorDeps {
   readonly strategyLogic: StrategyMachine;
   /** A fallback tick: the stream had not confirmed the close (degraded; the runtime counts it). */
   readonly onFallbackTick?: (symbol: string, intervalMs: number) => void;
+  /** Newest close start the kline stream confirmed for a series, dispatched or not (the market hub); a fallback does not stand in for it. */
+  readonly streamConfirmed?: (symbol: string, intervalMs: number) => number;
 }
 
 export type { SymbolSupervisorContext, SymbolSupervisorPolicy } from './symbol.context.ts';
@@ -208,7 +210,7 @@ export function createSymbolSupervisor(deps: SymbolSupervisorDeps) {
         }),
         on: {
           CANDLE_CLOSED: { guard: ({ context, event }) => isNewClose(context, event), actions: enqueueActions(({ context, event, enqueue, system }) => onCandleClosed(context, event, deps.now(), system, enqueue)) },
-          TICK_TIMER: { actions: enqueueActions(({ context, event, enqueue, system }) => onTickTimer(context, event, deps.now(), system, enqueue, deps.onFallbackTick)) },
+          TICK_TIMER: { actions: enqueueActions(({ context, event, enqueue, system }) => onTickTimer(context, event, deps.now(), system, enqueue, deps.onFallbackTick, deps.streamConfirmed)) },
           BREAKER_TRIPPED: [
             {
               guard: 'tripsExceeded',

@@ -75,9 +75,12 @@ export function onTickTimer(
   system: ActorLookup,
   enqueue: TickEnqueue,
   onFallbackTick?: (symbol: string, intervalMs: number) => void,
+  streamConfirmed?: (symbol: string, intervalMs: number) => number,
 ): void {
   const close = Math.floor((now - context.fallbackOffsetMs) / event.intervalMs) * event.intervalMs;
-  const confirmed = lastCloseOf(context.lastClosed, event.intervalMs) >= close - event.intervalMs;
+  // Confirmed: dispatched here already, or confirmed by the stream and on its way (queued behind other symbols' closes).
+  const newest = Math.max(lastCloseOf(context.lastClosed, event.intervalMs), streamConfirmed?.(context.symbol, event.intervalMs) ?? Number.NEGATIVE_INFINITY);
+  const confirmed = newest >= close - event.intervalMs;
   if (event.initial || !confirmed) {
     tickChildren(context, event.intervalMs, system, enqueue);
     if (!event.initial) onFallbackTick?.(context.symbol, event.intervalMs);

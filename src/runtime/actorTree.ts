@@ -16,6 +16,8 @@ export interface ActorTreeOptions {
   readonly explain?: boolean;
   /** Counted when a symbol's fallback timer had to start its cycles (no kline confirm). */
   readonly onFallbackTick: (symbol: string) => void;
+  /** The kline stream's newest confirmed close of a series (the market hub's streamConfirmed). */
+  readonly streamConfirmed?: (symbol: string, intervalMs: number) => number;
 }
 
 /**
@@ -27,7 +29,7 @@ export function createSystemLogic(io: IoActorDeps, o: ActorTreeOptions) {
   const strategyLogic = createStrategyMachine({ now: o.now, resolveStrategy: o.resolveStrategy, market: o.market, ...(o.explain === undefined ? {} : { explain: o.explain }) }).provide({
     actors: { placeEntry: createPlaceEntry(io) },
   });
-  const symbolLogic = createSymbolSupervisor({ now: o.now, random: o.random, strategyLogic, onFallbackTick: o.onFallbackTick });
+  const symbolLogic = createSymbolSupervisor({ now: o.now, random: o.random, strategyLogic, onFallbackTick: o.onFallbackTick, ...(o.streamConfirmed ? { streamConfirmed: o.streamConfirmed } : {}) });
   return createSystemSupervisor({ now: o.now, symbolLogic }).provide({
     actors: {
       accountWatch: createAccountWatch(io),

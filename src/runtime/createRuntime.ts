@@ -111,7 +111,7 @@ export class Runtime {
     const io = createIoDeps(shared, this.orders, (problems) => {
       this.drainProblems = [...problems];
     });
-    const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, ...(options.explainDecisions === undefined ? {} : { explain: options.explainDecisions }), onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }) });
+    const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, ...(options.explainDecisions === undefined ? {} : { explain: options.explainDecisions }), onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }), streamConfirmed: (symbol, stepMs) => this.market.streamConfirmed(symbol, stepMs) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
     this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
     const input = buildSystemInput(config, now(), this.mlBindings, clockSpeedOf(clock));

@@ -11,7 +11,12 @@ import { market } from '../support/marketFixtures.ts';
 import { T0, actorInput, resolveStrategy } from '../support/strategyHarness.ts';
 
 /** The symbol supervisor with real strategy actors whose I/O the test scripts. */
-function setupSymbol(options: { fetch: (now: number) => Promise<MarketSnapshot>; place?: (entry: EntryOrder) => Promise<PlacedOrder>; strategyLogic?: StrategyMachine }) {
+function setupSymbol(options: {
+  fetch: (now: number) => Promise<MarketSnapshot>;
+  place?: (entry: EntryOrder) => Promise<PlacedOrder>;
+  strategyLogic?: StrategyMachine;
+  fallback?: Pick<Parameters<typeof createSymbolSupervisor>[0], 'onFallbackTick' | 'streamConfirmed'>;
+}) {
   const clock = new ManualClock(T0);
   const strategyLogic =
     options.strategyLogic ??
@@ -22,7 +27,7 @@ function setupSymbol(options: { fetch: (now: number) => Promise<MarketSnapshot>;
         ),
       },
     });
-  const logic = createSymbolSupervisor({ now: () => clock.now(), random: mulberry32(7), strategyLogic });
+  const logic = createSymbolSupervisor({ now: () => clock.now(), random: mulberry32(7), strategyLogic, ...options.fallback });
   const input: SymbolSupervisorInput = {
     symbol: 'BTCUSDT',
     children: [{ ...actorInput, breaker: { failureThreshold: 5, openMs: 300_000 } }],
@@ -52,6 +57,40 @@ describe('symbol supervisor', () => {
     expect(fetchTimes[0]).toBe(T0);
     expect(fetchTimes.slice(1).every((t) => t % 60_000 === 2_000)).toBe(true);
     expect(fetchTimes.length).toBe(6);
+    actor.stop();
+  });
+
+  it('the fallback timer does not stand in for a close the stream confirmed that still waits to be dispatched', async () => {
+    const fetchTimes: number[] = [];
+    const fallbacks: number[] = [];
+    // The stream confirmed every close at once, but the dispatch (CANDLE_CLOSED) is late: only the minute-3 close arrives, at 03:30.
+    const { clock, actor } = setupSymbol({
+      fetch: async (now) => {
+        fetchTimes.push(now);
+        return market('none', now);
+      },
+      fallback: {
+        onFallbackTick: () => void fallbacks.push(clock.now()),
+        streamConfirmed: (_symbol, stepMs) => Math.floor(clock.now() / stepMs) * stepMs - stepMs,
+      },
+    });
+    await clock.advanceBy(3 * 60_000 + 30_000);
+    actor.send({ type: 'CANDLE_CLOSED', intervalMs: 60_000, start: T0 + 2 * 60_000 });
+    await clock.advanceBy(60_000);
+    // The first tick at start and the dispatched close; no fallback tick for the queued ones.
+    expect(fetchTimes).toEqual([T0, T0 + 3 * 60_000 + 30_000]);
+    expect(fallbacks).toEqual([]);
+    actor.stop();
+  });
+
+  it('the fallback timer ticks the actors when the stream confirmed nothing (degraded)', async () => {
+    const fallbacks: number[] = [];
+    const { clock, actor } = setupSymbol({
+      fetch: async (now) => market('none', now),
+      fallback: { onFallbackTick: () => void fallbacks.push(clock.now()), streamConfirmed: () => Number.NEGATIVE_INFINITY },
+    });
+    await clock.advanceBy(3 * 60_000);
+    expect(fallbacks.map((t) => t % 60_000)).toEqual([2_000, 2_000, 2_000]);
     actor.stop();
   });
 

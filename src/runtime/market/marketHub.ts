@@ -72,6 +72,10 @@ export class MarketHub implements MarketSource {
   private readonly buffers = new Map<string, SeriesBuffer>();
   private readonly pending = new Map<string, AbortController>();
   private readonly queue: { readonly symbol: string; readonly intervalMs: number; readonly start: number }[] = [];
+  /** Newest close the stream confirmed per `symbol:intervalMs`, dispatched or still queued. */
+  private readonly confirmed = new Map<string, number>();
+  /** The dispatch waits for an account read (not for CPU): the fallback timers may stand in. */
+  private awaitingAccount = false;
   private draining = false;
   private listener: CloseListener | null = null;
   private readonly offSource: () => void;
@@ -105,11 +109,26 @@ export class MarketHub implements MarketSource {
   /** A confirmed candle: buffered; a new one is dispatched. */
   candleClosed(symbol: string, interval: Interval, candle: Candle): void {
     if (!this.buffer(symbol, interval).add(candle)) return;
-    this.queue.push({ symbol, intervalMs: intervalMs(interval), start: candle.start });
+    const step = intervalMs(interval);
+    this.confirmed.set(`${symbol}:${step}`, candle.start);
+    this.queue.push({ symbol, intervalMs: step, start: candle.start });
     if (!this.draining) {
       this.draining = true;
       queueMicrotask(() => void this.drain());
     }
+  }
+
+  /**
+   * Start of the newest candle of a series the stream confirmed (its close may still wait in
+   * the dispatch queue), or -Infinity. The supervisors' fallback timers ask: under load the
+   * queue can lag the fallback grace, and a fallback tick for a close already on its way
+   * only added REST reads and work to the backlog that delayed it. Not while the dispatch
+   * waits for an account read: a venue that refuses or stalls it (a 10006 storm) must not
+   * hold the actors' iterations back, the fallback starts them as before.
+   */
+  streamConfirmed(symbol: string, stepMs: number): number {
+    if (this.awaitingAccount) return Number.NEGATIVE_INFINITY;
+    return this.confirmed.get(`${symbol}:${stepMs}`) ?? Number.NEGATIVE_INFINITY;
   }
 
   request(actor: MarketReplyTarget, input: FetchMarketInput): void {
@@ -224,15 +243,23 @@ export class MarketHub implements MarketSource {
   private async drain(): Promise<void> {
     try {
       const sliceMs = this.o.sliceMs ?? 8;
-      await this.ensureAccount();
+      // One shared re-read per slice when the view goes stale in the middle of it: the account
+      // ages in simulated time while the actors decide (at 60x, a polled reading's 1 s is 17
+      // real ms), and a stale view sent every later actor of the slice to REST on its own.
+      // Not after a failed read: the venue is refusing, each actor's own read fails as before.
+      let reread = !(await this.ensureAccount());
       let sliceStart = performance.now();
       while (this.queue.length > 0) {
+        if (!reread && !this.o.view.current(this.o.clock.now())) {
+          reread = true;
+          await this.ensureAccount();
+        }
         const next = this.queue.shift()!;
         this.stats.closes++;
         this.listener?.(next.symbol, next.intervalMs, next.start);
         if (this.queue.length > 0 && performance.now() - sliceStart > sliceMs) {
           await new Promise<void>((resolve) => setImmediate(resolve));
-          await this.ensureAccount();
+          reread = !(await this.ensureAccount());
           sliceStart = performance.now();
         }
       }
@@ -241,10 +268,17 @@ export class MarketHub implements MarketSource {
     }
   }
 
-  private async ensureAccount(): Promise<void> {
-    if (this.o.view.current(this.o.clock.now())) return;
+  /** Makes the account view current; false when the read failed. */
+  private async ensureAccount(): Promise<boolean> {
+    if (this.o.view.current(this.o.clock.now())) return true;
+    this.awaitingAccount = true;
     // A failed read leaves the view stale: each actor then reads (and fails) on its own, as before.
-    await this.o.view.refresh().catch(() => undefined);
+    const ok = await this.o.view.refresh().then(
+      () => true,
+      () => false,
+    );
+    this.awaitingAccount = false;
+    return ok;
   }
 }
 
