@@ -58,6 +58,12 @@ async function boot(symbols: readonly string[], presets: readonly (typeof PRESET
   return startApp({ config: loaded.config, logger: createLogger({ level: 'silent', pretty: 'never' }), clock, listen: false });
 }
 
+function heapFigures(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
+}
+
 /** Sum of a counter's series (all labels). */
 async function counterTotal(registry: { getSingleMetric(name: string): { get(): Promise<{ values: { value: number }[] }> } | undefined }, name: string): Promise<number> {
   const metric = registry.getSingleMetric(name);
@@ -106,6 +112,8 @@ async function scale(actors: number, seconds: number): Promise<Record<string, nu
     cycleP50Ms: round2(pct(sorted, 0.5)),
     closes,
     // Degraded paths under load: cycles the fallback timer started, market reads that needed REST.
+    // Where the memory is at the end: V8's heap (used / reserved) and memory outside it.
+    ...heapFigures(),
     fallbackTicks: await counterTotal(app.metrics.registry, 'bybot_tick_fallback_total'),
     marketRest: app.runtime.market.stats.rest,
     marketMemory: app.runtime.market.stats.memory,

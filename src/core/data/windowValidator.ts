@@ -33,19 +33,22 @@ const NO_REASONS: readonly QualityReason[] = [];
  * modulo. Keeping the value beside the index spares a `%` on a double index per row (a
  * floating-point remainder, one of the validator's top costs in the fast engine's profile).
  */
+const NO_VALUES = new Float64Array(0);
+
 class IndexQueue {
   private readonly items: Float64Array;
   private readonly values: Float64Array;
   private head = 0;
   private tail = 0;
   private count = 0;
-  constructor(capacity: number) {
+  /** `withValues` false: indices only (the problem-row queues), no second array per queue (memory of 2,000 actors' validators). */
+  constructor(capacity: number, withValues: boolean) {
     this.items = new Float64Array(capacity + 1);
-    this.values = new Float64Array(capacity + 1);
+    this.values = withValues ? new Float64Array(capacity + 1) : NO_VALUES;
   }
   push(index: number, value = 0): void {
     this.items[this.tail] = index;
-    this.values[this.tail] = value;
+    if (this.values !== NO_VALUES) this.values[this.tail] = value;
     if (++this.tail === this.items.length) this.tail = 0;
     this.count++;
   }
@@ -117,8 +120,8 @@ export class WindowValidator {
     this.turnover = new Float64Array(n);
     this.flags = new Uint8Array(n);
     this.problem = new Uint8Array(n);
-    this.problemRows = [new IndexQueue(n), new IndexQueue(n), new IndexQueue(n)];
-    this.newest = new IndexQueue(n);
+    this.problemRows = [new IndexQueue(n, false), new IndexQueue(n, false), new IndexQueue(n, false)];
+    this.newest = new IndexQueue(n, true);
   }
 
   /** Index of the oldest row in the window. */
