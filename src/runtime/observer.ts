@@ -27,6 +27,8 @@ export class RuntimeObserver {
   private readonly cycleStarted = new Map<string, number>();
   /** Per actor, the state gauge's labelled children (prom-client hashes and validates labels on every unlabelled call). */
   private readonly gauges = new Map<string, Record<StrategyStateName, { set(value: number): void }>>();
+  /** Labelled children of the per-cycle histogram and counter, by label values (same reason as the gauges). */
+  private readonly children = new Map<string, unknown>();
   /** When an actor received the event it is processing now (fetch result): its decision time starts. */
   private readonly eventReceived = new Map<string, number>();
   /** When an actor entered `ordering`: the order's round trip starts. */
@@ -84,6 +86,16 @@ export class RuntimeObserver {
     else if (record.level === 'system') this.deps.logger.error(fields, message);
     else if (record.level === 'symbol') this.deps.logger.warn(fields, message);
     else this.deps.logger.info(fields, message);
+  }
+
+  /** A metric's child for fixed label values, made once (every cycle of every actor observes). */
+  private child<T>(key: string, make: () => T): T {
+    let child = this.children.get(key) as T | undefined;
+    if (child === undefined) {
+      child = make();
+      this.children.set(key, child);
+    }
+    return child;
   }
 
   private stateGauges(actorId: string, labels: { symbol: string; strategy: string }): Record<StrategyStateName, { set(value: number): void }> {
@@ -144,7 +156,7 @@ export class RuntimeObserver {
           this.cycleStarted.delete(actorId);
           const failed = previous && context.counters.failed > previous.context.counters.failed;
           const outcome = state === 'broken' ? 'broken' : failed ? 'failed' : context.counters.skipped > (previous?.context.counters.skipped ?? 0) ? 'skipped' : 'ok';
-          this.deps.metrics.cycleDuration.observe({ ...labels, outcome }, lastCycleMs / 1000);
+          this.child(`c|${labels.symbol}|${labels.strategy}|${outcome}`, () => this.deps.metrics.cycleDuration.labels({ ...labels, outcome })).observe(lastCycleMs / 1000);
         }
       }
       if (state === 'broken') {
@@ -201,7 +213,7 @@ export class RuntimeObserver {
     }
     const signal = after.lastSignal;
     if (signal && signal !== before.lastSignal) {
-      metrics.signals.inc({ ...labels, action: signal.action, mode: signal.mode });
+      this.child(`s|${labels.symbol}|${labels.strategy}|${signal.action}|${signal.mode}`, () => metrics.signals.labels({ ...labels, action: signal.action, mode: signal.mode })).inc();
       if (signal.regime !== undefined && signal.regime !== before.lastSignal?.regime) {
         for (const regime of REGIME_LABELS) metrics.marketRegime.set({ ...labels, regime }, regime === signal.regime ? 1 : 0);
       }
