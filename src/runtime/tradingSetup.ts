@@ -45,7 +45,7 @@ export function createMarket(s: TradingShared): { readonly view: AccountView; re
     view,
     source: s.options.candleSource ?? pollingCandleSource({ exchange, clock, confirmDelayMs: config.actor.tickDelayMs, logger }),
     ...(s.options.dispatchSliceMs === undefined ? {} : { sliceMs: s.options.dispatchSliceMs }),
-    onRequest: (source) => metrics.marketRequests.inc({ source }),
+    onRequest: countRequest(metrics),
     freshness: s.freshness,
     portfolio: s.portfolio,
   });
@@ -107,4 +107,11 @@ export function createIoDeps(s: TradingShared, orders: OrderManager, onDrained: 
     cancelOpenOrdersOnShutdown: config.shutdown.cancelOpenOrders,
     onDrained,
   };
+}
+
+/** The market-request counter by source, its two labelled children made once (every cycle of every actor counts). */
+function countRequest(metrics: TradingShared['options']['metrics']): (source: 'memory' | 'rest') => void {
+  const memory = metrics.marketRequests.labels({ source: 'memory' });
+  const rest = metrics.marketRequests.labels({ source: 'rest' });
+  return (source) => (source === 'memory' ? memory : rest).inc();
 }
