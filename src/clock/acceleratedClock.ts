@@ -22,12 +22,60 @@ export class AcceleratedClock implements Clock {
     return Math.floor(this.epoch + (performance.now() - this.realStart) * this.speed);
   }
 
+  /**
+   * Never fires before `ms` simulated ms have passed by `now()`. Node compares whole
+   * milliseconds of loop time, so a bare timer may fire up to 1 real ms early, which at 60x
+   * is 60 simulated ms: a candle-close timer saw the candle still forming (and re-polled, or
+   * confirmed it with the last instants missing). A timer that fires early waits the rest.
+   */
   setTimeout(fn: () => void, ms: number): unknown {
-    return setTimeout(fn, Math.max(0, ms) / this.speed);
+    const due = performance.now() + Math.max(0, ms) / this.speed;
+    const timer = new AcceleratedTimer();
+    const fire = (): void => {
+      const rest = due - performance.now();
+      if (rest > 0) timer.arm(fire, rest);
+      else fn();
+    };
+    timer.arm(fire, due - performance.now());
+    return timer;
   }
 
   clearTimeout(handle: unknown): void {
-    clearTimeout(handle as NodeJS.Timeout);
+    if (handle instanceof AcceleratedTimer) handle.cancel();
+    else clearTimeout(handle as NodeJS.Timeout);
+  }
+}
+
+/** The handle of an AcceleratedClock timer: the Node timer of its current wait (re-armed when Node fired early). */
+class AcceleratedTimer {
+  private node: NodeJS.Timeout | null = null;
+  private referenced = true;
+
+  arm(fn: () => void, realMs: number): void {
+    this.node = setTimeout(fn, Math.max(0, realMs));
+    if (!this.referenced) this.node.unref();
+  }
+
+  cancel(): void {
+    if (this.node) clearTimeout(this.node);
+    this.node = null;
+  }
+
+  /** As Node's Timeout: an unref'd timer does not keep the process alive. */
+  unref(): this {
+    this.referenced = false;
+    this.node?.unref();
+    return this;
+  }
+
+  ref(): this {
+    this.referenced = true;
+    this.node?.ref();
+    return this;
+  }
+
+  hasRef(): boolean {
+    return this.referenced;
   }
 }
 
