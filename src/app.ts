@@ -13,7 +13,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
-import { streamCandleSource } from './runtime/market/candleSource.ts';
+import { pollingCandleSource, streamCandleSource } from './runtime/market/candleSource.ts';
 import { streamLastPrices } from './runtime/lastPrices.ts';
 import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
 import { ensureDir } from './journal/dataDir.ts';
@@ -198,12 +198,17 @@ async function startRuntime(options: AppOptions, parts: StartParts): Promise<App
   // Integrity is checked here: a corrupt journal stops the start-up before any actor exists.
   const journal = await startupStep('journal.open', deadline, () => openJournal(config, logger, lock));
   try {
-    // Over the Bybit adapter the public kline stream's confirm starts the cycles; without one
-    // (in-process simulator, streams off) the runtime reads each close through the port.
-    const candleSource = built?.bybit && config.exchange.streams ? streamCandleSource(built.bybit.streams) : undefined;
+    // Over the Bybit adapter the public kline stream's confirm starts the cycles. The in-process
+    // simulator is read at each close behind its own fault gate only: the request decorators
+    // (deadline timer, abort, metrics) were two thirds of confirming 60 closes (issue 13 trace).
+    // Lock-step keeps its reads as they were; otherwise (streams off) through the port.
+    const inproc = built?.bybit ? undefined : simulator;
+    const candleSource = built?.bybit && config.exchange.streams
+      ? streamCandleSource(built.bybit.streams)
+      : inproc && !built?.holdClockWhile ? pollingCandleSource({ exchange: inproc.port, clock, confirmDelayMs: config.actor.tickDelayMs, logger }) : undefined;
     // The pre-send stop check's price: the public streams, or the in-process venue's own.
     const streamPrices = built?.bybit && config.exchange.streams ? streamLastPrices(built.bybit.streams, clock) : undefined;
-    const inprocMarket = built?.bybit ? undefined : simulator?.market;
+    const inprocMarket = inproc?.market;
     const lastPrice = streamPrices?.price ?? (inprocMarket ? (symbol: string) => safePrice(() => inprocMarket.lastPrice(symbol)) : undefined);
     const runtime = new Runtime({
       config,
