@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../ports/clock.ts';
-import { ClockTimer } from './timerSlices.ts';
 
 /**
  * Simulated time that runs `speed` times faster than the wall clock, starting at `epoch`.
@@ -28,23 +27,55 @@ export class AcceleratedClock implements Clock {
    * milliseconds of loop time, so a bare timer may fire up to 1 real ms early, which at 60x
    * is 60 simulated ms: a candle-close timer saw the candle still forming (and re-polled, or
    * confirmed it with the last instants missing). A timer that fires early waits the rest.
-   * Callbacks of timers that expire together run in slices (src/clock/timerSlices.ts).
    */
   setTimeout(fn: () => void, ms: number): unknown {
     const due = performance.now() + Math.max(0, ms) / this.speed;
-    const timer = new ClockTimer(fn);
-    const onFire = (): void => {
+    const timer = new AcceleratedTimer();
+    const fire = (): void => {
       const rest = due - performance.now();
-      if (rest > 0) timer.arm(onFire, rest);
-      else timer.fire();
+      if (rest > 0) timer.arm(fire, rest);
+      else fn();
     };
-    timer.arm(onFire, due - performance.now());
+    timer.arm(fire, due - performance.now());
     return timer;
   }
 
   clearTimeout(handle: unknown): void {
-    if (handle instanceof ClockTimer) handle.cancel();
+    if (handle instanceof AcceleratedTimer) handle.cancel();
     else clearTimeout(handle as NodeJS.Timeout);
+  }
+}
+
+/** The handle of an AcceleratedClock timer: the Node timer of its current wait (re-armed when Node fired early). */
+class AcceleratedTimer {
+  private node: NodeJS.Timeout | null = null;
+  private referenced = true;
+
+  arm(fn: () => void, realMs: number): void {
+    this.node = setTimeout(fn, Math.max(0, realMs));
+    if (!this.referenced) this.node.unref();
+  }
+
+  cancel(): void {
+    if (this.node) clearTimeout(this.node);
+    this.node = null;
+  }
+
+  /** As Node's Timeout: an unref'd timer does not keep the process alive. */
+  unref(): this {
+    this.referenced = false;
+    this.node?.unref();
+    return this;
+  }
+
+  ref(): this {
+    this.referenced = true;
+    this.node?.ref();
+    return this;
+  }
+
+  hasRef(): boolean {
+    return this.referenced;
   }
 }
 
