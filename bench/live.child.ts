@@ -115,9 +115,9 @@ async function scale(actors: number, seconds: number): Promise<Record<string, nu
     cycleP99Ms: round2(pct(sorted, 0.99)),
     cycleP50Ms: round2(pct(sorted, 0.5)),
     closes,
-    // Degraded paths under load: cycles the fallback timer started, market reads that needed REST.
     // Where the memory is at the end: V8's heap (used / reserved) and memory outside it.
     ...heapFigures(),
+    // Degraded paths under load: cycles the fallback timer started, market reads that needed REST.
     fallbackTicks: await counterTotal(app.metrics.registry, 'bybot_tick_fallback_total'),
     marketRest: app.runtime.market.stats.rest,
     marketMemory: app.runtime.market.stats.memory,

@@ -5,13 +5,12 @@ import {
   intensityExceeded,
   pruneWindow,
   restartDelay,
-  type BackoffConfig,
 } from '../src/core/supervision/policies.ts';
 import type { StrategyMachine } from '../machines/strategy.machine.ts';
 import type { StrategyActorInput, StrategyToParentEvent } from '../machines/strategy.types.ts';
 import { appendRecord, type DisabledEntry, type EscalationRecord } from './escalation.ts';
 import { intervalsOf, isNewClose, onCandleClosed, onTickTimer, staggerOf } from './ticks.ts';
-import type { SymbolSupervisorContext } from './symbol.context.ts';
+import type { SymbolSupervisorContext, SymbolSupervisorPolicy } from './symbol.context.ts';
 import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './reconfigure.ts';
 
 /**
@@ -29,16 +28,12 @@ import { applyPending, reconfigureSymbol, type SymbolReconfigureEvent } from './
  *   supervisor give up: it stops its children and reaches the final `escalated` state, and
  *   the system supervisor decides (OTP escalation).
  * - System-level errors from a child (authentication rejected...) are passed up unchanged.
+ *
+ * Its input is the fixed policy (tick delay, restart backoff and intensity, trip limits) plus the symbol's actors.
  */
-export interface SymbolSupervisorInput {
+export interface SymbolSupervisorInput extends SymbolSupervisorPolicy {
   readonly symbol: string;
   readonly children: readonly StrategyActorInput[];
-  readonly tickDelayMs: number;
-  readonly restart: BackoffConfig;
-  readonly intensity: number;
-  readonly periodMs: number;
-  readonly disableAfterTrips: number;
-  readonly tripWindowMs: number;
   /** Strategy actors that start disabled (kept across an operator resume). */
   readonly initiallyDisabled?: Readonly<Record<string, DisabledEntry>>;
   /** After a close, how long the kline stream has before the fallback timer ticks (default tickDelayMs); spread over staggerMs. */

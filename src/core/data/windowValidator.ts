@@ -27,14 +27,15 @@ const GAP_AFTER = 16;
 const PROBLEMS: readonly QualityReason[] = ['NON_FINITE', 'NEGATIVE', 'OHLC_INCONSISTENT'];
 const NO_REASONS: readonly QualityReason[] = [];
 
+/** The value array of a queue that keeps indices only (shared, never written). */
+const NO_VALUES = new Float64Array(0);
+
 /**
  * A double-ended queue of absolute row indices (increasing), each with a value (the row's
  * start, for the sliding maximum), at most `capacity` alive; ring positions wrap without a
  * modulo. Keeping the value beside the index spares a `%` on a double index per row (a
  * floating-point remainder, one of the validator's top costs in the fast engine's profile).
  */
-const NO_VALUES = new Float64Array(0);
-
 class IndexQueue {
   private readonly items: Float64Array;
   private readonly values: Float64Array;
