@@ -116,9 +116,11 @@ describe('API key rotation while trading (file provider, SIGHUP)', () => {
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
     // The only refusal: the bad key's own check (signed query-api); the websocket never saw it.
-    const refusals = (await simState()).authRejected;
+    const simAfter = await simState();
+    const refusals = simAfter.authRejected;
     expect(refusals.ws).toBe(0);
-    expect(refusals.rest).toBeGreaterThanOrEqual(1);
+    const failedRotation = bot.out.split('\n').find((l) => l.includes('"result":"failed"')) ?? '(no failed rotation line)';
+    expect(refusals.rest, `${failedRotation}\nsimulator: ${JSON.stringify(simAfter)}`).toBeGreaterThanOrEqual(1);
     expect(refusals.rest).toBeLessThanOrEqual(2);
     const { submissions } = (await (await fetch(`${info.url}/__sim/submissions`)).json()) as { submissions: { label: string; retCode: number; retMsg: string; orderLinkId: string }[] };
     const audit = auditAccount(await fetchSimAccount(info.url), join(dir, 'bybot.db'));

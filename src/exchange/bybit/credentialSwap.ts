@@ -61,7 +61,10 @@ export function createCredentialControl(d: CredentialSwapDeps): CredentialContro
   const info = async (credentials: Credentials = current, signal?: AbortSignal): Promise<ApiKeyInfo> => {
     if (credentials !== current) d.learnSecrets(credentials);
     const transport = credentials === current ? d.transportFor(current) : d.transportFor(credentials);
-    const { result } = await transport.request({
+    // Transient failures (a timeout, a 5xx, a rate limit) are retried within the caller's
+    // deadline: a rotation must fail for the key, not for one lost packet. An auth refusal
+    // is never retried.
+    const { result } = await transport.requestWithRetry({
       operation: 'checkApiKey',
       method: 'GET',
       endpoint: '/v5/user/query-api',
