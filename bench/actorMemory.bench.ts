@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { bundle } from '../src/build/bundle.ts';
 
 /**
  * `npm run bench` (part 3): memory per actor, the measurement behind limits.maxActors.
@@ -19,7 +19,9 @@ interface Sample {
 }
 
 function measure(n: number): Sample {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'actorMemory.child.ts'), String(n)], { encoding: 'utf8', timeout: 600_000 });
+  // Bundled and run with plain node, as `npm start` runs the bot (src/build/bundle.ts).
+  const { outfile } = bundle('bench/actorMemory.child.ts', 'dist/bench/actorMemory.child.mjs');
+  const child = spawnSync(process.execPath, ['--expose-gc', outfile, String(n)], { encoding: 'utf8', timeout: 600_000 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`measurement of ${n} actors failed: ${child.stderr.slice(-2000)}`);
   return JSON.parse(line) as Sample;

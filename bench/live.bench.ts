@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { bundle } from '../src/build/bundle.ts';
 
 /**
  * `npm run bench` (live path, issue 13): scale and tick-to-order of the real app on the
@@ -19,8 +19,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 20);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 
+// The child runs bundled with plain node, as `npm start` runs the bot (src/build/bundle.ts).
+let bundled: string | null = null;
+
 function child(args: string[]): Record<string, number> {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'live.child.ts'), ...args], { encoding: 'utf8', timeout: 900_000 });
+  bundled ??= bundle('bench/live.child.ts', 'dist/bench/live.child.mjs').outfile;
+  const run = spawnSync(process.execPath, [bundled, ...args], { encoding: 'utf8', timeout: 900_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`live bench ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
   return JSON.parse(line) as Record<string, number>;

@@ -7,7 +7,7 @@ import { promote, type PromoteReport } from './promote.ts';
 /**
  * `npm run deploy -- release`: the managed path from a new release directory to trading on
  * it, with the old version kept as the rollback. Steps, in order, each stopping the release
- * when it fails: install, typecheck and tests, journal backup, migrations (dry run first),
+ * when it fails: install, typecheck and tests, the bundle (`npm run build`), journal backup, migrations (dry run first),
  * the new version started as a standby, the smoke test on the new version's configuration,
  * promote (the active instance hands over, the standby trades). The commands are the
  * release directory's own (`npm run journal`, `npm run smoke`), so the new code migrates
@@ -75,6 +75,8 @@ export async function release(o: ReleaseOptions): Promise<ReleaseReport> {
 
   if (!(await step('install', () => shell(o.installCommand, o.releaseDir, o.env)))) return fail('install');
   if (!(await step('test', () => shell(o.testCommand, o.releaseDir, o.env)))) return fail('test');
+  // The bundle the service runs (dist/main.mjs): built here, since the unit's code directory is read-only.
+  if (!(await step('build', () => shell('npm run -s build', o.releaseDir, o.env)))) return fail('build');
   if (!(await step('backup', () => (journalExists ? journalCli(['backup']) : { ok: true, note: `no journal at ${o.dbPath} yet: nothing to back up` })))) return fail('backup');
   if (!(await step('migrate-dry-run', () => (journalExists ? journalCli(['migrate', '--dry-run']) : { ok: true, note: 'no journal yet' })))) return fail('migrate-dry-run');
   if (!(await step('migrate', () => (journalExists ? journalCli(['migrate']) : { ok: true, note: 'no journal yet: the new version creates it' })))) return fail('migrate');
@@ -97,7 +99,7 @@ export async function release(o: ReleaseOptions): Promise<ReleaseReport> {
       const logs = join(o.dataDir, 'logs');
       mkdirSync(logs, { recursive: true });
       const out = openSync(join(logs, `standby-${new Date().toISOString().replace(/[:.]/g, '-')}.log`), 'a', 0o600);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--standby', '--config', o.configPath], { cwd: o.releaseDir, env: o.env, detached: true, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, ['dist/main.mjs', '--standby', '--config', o.configPath], { cwd: o.releaseDir, env: o.env, detached: true, stdio: ['ignore', out, out] });
       child.unref();
       closeSync(out);
     }

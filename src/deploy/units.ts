@@ -63,7 +63,7 @@ export function checkUnit(name: string, text: string, shutdownDeadlineMs: number
   need('Unit', 'Description', (v) => !!v, 'must describe the service');
   need('Service', 'Type', (v) => v === 'notify', 'must be notify (the bot sends READY=1 and WATCHDOG=1)');
   need('Service', 'NotifyAccess', (v) => v === 'main' || v === 'all', 'must be main (the bot itself sends the datagrams)');
-  need('Service', 'ExecStart', (v) => !!v && /^\/\S*node\s/.test(v) && v.includes('src/main.ts'), 'must run src/main.ts with an absolute node path');
+  need('Service', 'ExecStart', (v) => !!v && /^\/\S*node\s/.test(v) && (v.includes('dist/main.mjs') || v.includes('src/main.ts')), 'must run dist/main.mjs (npm run build) with an absolute node path');
   if (template) need('Service', 'ExecStart', (v) => !!v && v.includes('--standby'), 'of the template must pass --standby (slots share a journal; the lock holder trades)');
   need('Service', 'ExecReload', (v) => !!v && /kill\s+-HUP\s+\$MAINPID/.test(v), 'must send SIGHUP to $MAINPID');
   need('Service', 'WatchdogSec', (v) => (seconds(v) ?? 0) >= 10, 'must be set (>= 10 s; the bot pings every half of it)');

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../projectRoot.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { redactConfig, LIVE_KEYS } from '../../config/diff.ts';
@@ -19,7 +19,7 @@ import { attachDashboardSocket, DASHBOARD_WS_PATH, type SocketAuthorizer } from 
  */
 type SendError = (reply: FastifyReply, status: number, code: string, message: string, details?: unknown) => FastifyReply;
 
-const PUBLIC_DIR = fileURLToPath(new URL('../dashboard/public/', import.meta.url));
+const PUBLIC_DIR = projectPath('src/dashboard/public/');
 const CONTENT_TYPES: Readonly<Record<string, string>> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 const AssetParams = z.strictObject({ file: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*\.(js|css)$/) });
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });

@@ -2,22 +2,24 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { STRATEGY_STATES } from '../../machines/strategy.types.ts';
 import { cleanEnv } from '../support/childEnv.ts';
+import { removeStartBundle, startCommand } from '../support/startCommand.ts';
 
 /**
  * `npm start -- --duration N --port 0` as a user runs it: a real process with the
  * accelerated clock and the built-in simulator. While it runs, the endpoints answer; then
- * it stops by itself with exit code 0. Started the way the npm script starts it
- * (`node --import tsx`): the tsx CLI wrapper relays a signal to its child and SIGKILLs it
- * (exit 143) when the child has not acknowledged within 30 ms, which a loaded machine misses.
+ * it stops by itself with exit code 0. Started the way the npm script starts it: the
+ * bundle (`npm run build`, dist/main.mjs) under plain node. The visualiser's and the
+ * dashboard's pages are files next to the code: the bundle must find them too.
  */
 const root = resolve(import.meta.dirname, '../..');
+afterAll(removeStartBundle);
 
 describe('npm start (dry-run, built-in simulator)', () => {
   it('serves the endpoints, trades, and exits 0 after --duration', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--duration', '12s', '--port', '0'], {
+    const child = spawn(process.execPath, [...startCommand(), '--duration', '12s', '--port', '0'], {
       cwd: root,
       env: { ...cleanEnv(), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +53,11 @@ describe('npm start (dry-run, built-in simulator)', () => {
     for (const a of actors) expect(STRATEGY_STATES).toContain(a.state);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('# TYPE bybot_actor_state gauge');
+    for (const page of ['/viz', '/dashboard']) {
+      const answer = await fetch(`${url}${page}`);
+      expect(answer.status, page).toBe(200);
+      expect(await answer.text(), page).toContain('<!doctype html>');
+    }
 
     expect(await exited).toBe(0);
     const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; [k: string]: unknown });
@@ -66,7 +73,7 @@ describe('npm start (dry-run, built-in simulator)', () => {
   }, 60_000);
 
   it('SIGTERM stops gracefully: drains orders, closes the server, exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--port', '0'], {
+    const child = spawn(process.execPath, [...startCommand(), '--port', '0'], {
       cwd: root,
       env: { ...cleanEnv(), BYBOT_LOG_PRETTY: 'never', BYBOT_JOURNAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'bybot-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../projectRoot.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { MACHINE_NAMES, isMachineName, machineGraphOf, machineList } from '../../viz/machineCatalog.ts';
 import { attachVizSocket, VIZ_WS_PATH, type SocketAuthorizer, type VizFeed } from './socket.ts';
 
 /** The page's files ship in the repository (no CDN, works offline) and are read once at start. */
-const PUBLIC_DIR = fileURLToPath(new URL('../../viz/public/', import.meta.url));
+const PUBLIC_DIR = projectPath('src/viz/public/');
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
