@@ -23,7 +23,7 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 let bundled: string | null = null;
 
 function child(args: string[]): Record<string, number> {
-  bundled ??= bundle('bench/live.child.ts', 'dist/bench/live.child.mjs').outfile;
+  bundled ??= bundle('bench/live.child.ts', 'dist/bench/live.child.mjs');
   const run = spawnSync(process.execPath, [bundled, ...args], { encoding: 'utf8', timeout: 900_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`live bench ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);

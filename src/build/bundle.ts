@@ -9,14 +9,10 @@ import { projectPath } from '../projectRoot.ts';
  * is written next to it but not loaded by default: `NODE_OPTIONS=--enable-source-maps`
  * makes stack traces name the TypeScript files, for about 25 MB more. The live and
  * actor-memory benches bundle their child processes the same way, so they measure this.
+ * `entry` and `outfile` are relative to the repository; the absolute outfile is returned.
  */
-export interface BundleResult {
-  readonly outfile: string;
-  readonly warnings: number;
-}
-
-export function bundle(entry: string, outfile: string): BundleResult {
-  const result = buildSync({
+export function bundle(entry: string, outfile: string): string {
+  buildSync({
     entryPoints: [projectPath(entry)],
     outfile: projectPath(outfile),
     bundle: true,
@@ -27,5 +23,5 @@ export function bundle(entry: string, outfile: string): BundleResult {
     sourcemap: true,
     logLevel: 'warning',
   });
-  return { outfile: projectPath(outfile), warnings: result.warnings.length };
+  return projectPath(outfile);
 }

@@ -7,11 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/manualClock.ts';
 import { mulberry32 } from '../../src/core/rng.ts';
 import type { Balance, Execution, Order, Position } from '../../src/domain/types.ts';
-import { ClockSync } from '../../src/exchange/bybit/clockSync.ts';
-import { EndpointPool } from '../../src/exchange/bybit/endpoints.ts';
-import { RateLimiter } from '../../src/exchange/bybit/rateLimiter.ts';
 import { BybitRestPort } from '../../src/exchange/bybit/restPort.ts';
-import { BybitRestTransport, type SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
+import type { SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
 import { BybitStreams } from '../../src/exchange/bybit/streams.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { createJournalGuard } from '../../src/journal/writeGuard.ts';
@@ -19,6 +16,7 @@ import { journalAccountStream } from '../../src/runtime/journalFeeds.ts';
 import { bybitAccountStream } from '../../src/runtime/accountStreams.ts';
 import * as docs from './fixtures/bybitDocSamples.ts';
 import { memoryLogger, testAlerts } from './support/fakes.ts';
+import { scriptedTransport } from './support/scriptedTransport.ts';
 
 /**
  * Finding 12: the adapter's own parsing and mapping on Bybit's documented responses (REST
@@ -34,20 +32,7 @@ function restPort(answers: Record<string, unknown[]>) {
     return queue.shift();
   };
   const client: SdkRestClient = { get: answer, getPrivate: answer, postPrivate: answer };
-  const { logger } = memoryLogger();
-  const transport = new BybitRestTransport({
-    clients: new Map([['http://bybit', client]]),
-    pool: new EndpointPool({ urls: ['http://bybit'], clock, probeIntervalMs: 60_000, probe: async () => undefined }),
-    limiter: new RateLimiter({ clock }),
-    clockSync: new ClockSync(() => clock.now()),
-    clock,
-    timers: clock,
-    random: mulberry32(1),
-    retryPolicy: { maxRetries: 0, baseMs: 10, maxMs: 10 },
-    requestTimeoutMs: 1_000,
-    alerts: testAlerts(clock).alerts,
-    logger,
-  });
+  const { transport, logger } = scriptedTransport({ client, clock, url: 'http://bybit', probeIntervalMs: 60_000, retryPolicy: { maxRetries: 0, baseMs: 10, maxMs: 10 } });
   return new BybitRestPort({ venue: 'bybit-docs', transport, clock, random: mulberry32(2), alerts: testAlerts(clock).alerts, logger });
 }
 

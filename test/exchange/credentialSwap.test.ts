@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/manualClock.ts';
-import { mulberry32 } from '../../src/core/rng.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
-import { ClockSync } from '../../src/exchange/bybit/clockSync.ts';
 import { createCredentialControl } from '../../src/exchange/bybit/credentialSwap.ts';
-import { EndpointPool } from '../../src/exchange/bybit/endpoints.ts';
-import { RateLimiter } from '../../src/exchange/bybit/rateLimiter.ts';
-import { BybitRestTransport, type SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
+import type { SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
 import type { Credentials } from '../../src/exchange/bybit/sdkClients.ts';
-import { memoryLogger, testAlerts } from './support/fakes.ts';
+import { drive, scriptedTransport } from './support/scriptedTransport.ts';
 
 /**
  * The new key's check (signed GET /v5/user/query-api) through a real REST transport with a
@@ -31,29 +27,9 @@ function setup(answers: (unknown | Error)[]) {
     },
     postPrivate: async () => ({ retCode: 0, retMsg: 'OK', result: {}, time: 1 }),
   };
-  const transport = new BybitRestTransport({
-    clients: new Map([['http://a', client]]),
-    pool: new EndpointPool({ urls: ['http://a'], clock, probeIntervalMs: 1_000, probe: async () => undefined }),
-    limiter: new RateLimiter({ clock }),
-    clockSync: new ClockSync(() => 5_000_000),
-    clock,
-    timers: clock,
-    random: mulberry32(1),
-    retryPolicy: { maxRetries: 3, baseMs: 10, maxMs: 10 },
-    requestTimeoutMs: 1_000,
-    alerts: testAlerts(clock).alerts,
-    logger: memoryLogger().logger,
-  });
+  const { transport } = scriptedTransport({ client, clock, retryPolicy: { maxRetries: 3, baseMs: 10, maxMs: 10 } });
   const control = createCredentialControl({ initial: OLD, transportFor: () => transport, installRest: () => undefined, openPrivate: null, installPrivate: () => undefined, learnSecrets: () => undefined });
   return { clock, calls, control };
-}
-
-async function drive<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
-  let done = false;
-  const tracked = p.finally(() => (done = true));
-  tracked.catch(() => undefined);
-  for (let i = 0; i < 50 && !done; i++) await clock.advanceBy(100);
-  return tracked;
 }
 
 describe('credential check (query-api)', () => {

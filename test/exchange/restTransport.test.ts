@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '../../src/clock/manualClock.ts';
-import { mulberry32 } from '../../src/core/rng.ts';
 import { InvalidResponseError, RateLimitError } from '../../src/domain/errors.ts';
-import { ClockSync } from '../../src/exchange/bybit/clockSync.ts';
-import { EndpointPool } from '../../src/exchange/bybit/endpoints.ts';
-import { RateLimiter } from '../../src/exchange/bybit/rateLimiter.ts';
-import { BybitRestTransport, type RestRequest, type SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
-import { memoryLogger, testAlerts } from './support/fakes.ts';
+import type { RestRequest, SdkRestClient } from '../../src/exchange/bybit/restTransport.ts';
+import { drive, scriptedTransport } from './support/scriptedTransport.ts';
 
 /** Envelope handling with a scripted SDK client: what bybit-api resolves with (HTTP 200 + retCode). */
 function setup(answers: unknown[]) {
@@ -21,23 +17,7 @@ function setup(answers: unknown[]) {
     getPrivate: async (endpoint) => (calls.push(endpoint), answers.shift()),
     postPrivate: async (endpoint) => (calls.push(endpoint), answers.shift()),
   };
-  const wall = { now: 5_000_000 };
-  const clockSync = new ClockSync(() => wall.now);
-  const limiter = new RateLimiter({ clock });
-  const { logger } = memoryLogger();
-  const transport = new BybitRestTransport({
-    clients: new Map([['http://a', client]]),
-    pool: new EndpointPool({ urls: ['http://a'], clock, probeIntervalMs: 1_000, probe: async () => undefined }),
-    limiter,
-    clockSync,
-    clock,
-    timers: clock,
-    random: mulberry32(1),
-    retryPolicy: { maxRetries: 2, baseMs: 10, maxMs: 10 },
-    requestTimeoutMs: 1_000,
-    alerts: testAlerts(clock).alerts,
-    logger,
-  });
+  const { transport, clockSync, limiter } = scriptedTransport({ client, clock, retryPolicy: { maxRetries: 2, baseMs: 10, maxMs: 10 }, wallNow: () => 5_000_000 });
   const spec: RestRequest<{ ok: boolean }> = {
     operation: 'test',
     method: 'GET',
@@ -49,14 +29,6 @@ function setup(answers: unknown[]) {
     idempotent: true,
   };
   return { clock, calls, transport, spec, clockSync, limiter };
-}
-
-async function drive<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
-  let done = false;
-  const tracked = p.finally(() => (done = true));
-  tracked.catch(() => undefined);
-  for (let i = 0; i < 50 && !done; i++) await clock.advanceBy(100);
-  return tracked;
 }
 
 describe('REST transport', () => {

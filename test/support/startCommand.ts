@@ -11,7 +11,7 @@ import { projectPath } from '../../src/projectRoot.ts';
 export function startCommand(): string[] {
   const scripts = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   if (scripts.start !== 'node dist/main.mjs' || scripts.prestart !== 'npm run -s build') throw new Error(`package.json start/prestart changed (${scripts.prestart} / ${scripts.start}): update test/support/startCommand.ts`);
-  built ??= bundle('src/main.ts', `dist/test/main-${process.pid}-${threadId}.mjs`).outfile;
+  built ??= bundle('src/main.ts', `dist/test/main-${process.pid}-${threadId}.mjs`);
   return [built];
 }
 
