@@ -18,9 +18,11 @@ interface Sample {
   readonly heapUsedBytes: number;
 }
 
+// Bundled once and run with plain node, as `npm start` runs the bot (src/build/bundle.ts).
+let bundled: string | null = null;
+
 function measure(n: number): Sample {
-  // Bundled and run with plain node, as `npm start` runs the bot (src/build/bundle.ts).
-  const outfile = bundle('bench/actorMemory.child.ts', 'dist/bench/actorMemory.child.mjs');
+  const outfile = (bundled ??= bundle('bench/actorMemory.child.ts', 'dist/bench/actorMemory.child.mjs'));
   const child = spawnSync(process.execPath, ['--expose-gc', outfile, String(n)], { encoding: 'utf8', timeout: 600_000 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`measurement of ${n} actors failed: ${child.stderr.slice(-2000)}`);

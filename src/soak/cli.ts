@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../projectRoot.ts';
 import { runSoak } from './runSoak.ts';
 
 /**
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     scenario: a.scenario,
     seed: a.seed,
     ...(a.speed !== undefined ? { speed: a.speed } : {}),
-    root: resolve(import.meta.dirname, '../..'),
+    root: PROJECT_ROOT,
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   const text = `${JSON.stringify(summary, null, 2)}\n`;

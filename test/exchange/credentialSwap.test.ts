@@ -14,7 +14,7 @@ const OLD: Credentials = { apiKey: 'oldkey', apiSecret: 'oldsecret' };
 const NEW: Credentials = { apiKey: 'newkey', apiSecret: 'newsecret' };
 const KEY_INFO = { retCode: 0, retMsg: 'OK', result: { id: '1', userID: 4242, readOnly: 0, expiredAt: '', permissions: { ContractTrade: ['Order', 'Position'] } }, time: 1 };
 
-function setup(answers: (unknown | Error)[]) {
+function setup(answers: unknown[]) {
   const clock = new ManualClock(1_000_000);
   const calls: string[] = [];
   const client: SdkRestClient = {
@@ -22,7 +22,8 @@ function setup(answers: (unknown | Error)[]) {
     getPrivate: async (endpoint) => {
       calls.push(endpoint);
       const next = answers.shift();
-      if (next instanceof Error || (typeof next === 'object' && next !== null && 'code' in next && !('retCode' in next))) throw next;
+      // An HTTP error as the SDK rejects with it ({ code: status, message }), else an envelope.
+      if (typeof next === 'object' && next !== null && 'code' in next && !('retCode' in next)) throw next;
       return next;
     },
     postPrivate: async () => ({ retCode: 0, retMsg: 'OK', result: {}, time: 1 }),

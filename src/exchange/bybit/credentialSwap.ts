@@ -60,7 +60,7 @@ export function createCredentialControl(d: CredentialSwapDeps): CredentialContro
   let swapping: Promise<void> | null = null;
   const info = async (credentials: Credentials = current, signal?: AbortSignal): Promise<ApiKeyInfo> => {
     if (credentials !== current) d.learnSecrets(credentials);
-    const transport = credentials === current ? d.transportFor(current) : d.transportFor(credentials);
+    const transport = d.transportFor(credentials);
     // Transient failures (a timeout, a 5xx, a rate limit) are retried within the caller's
     // deadline: a rotation must fail for the key, not for one lost packet. An auth refusal
     // is never retried.
