@@ -27,53 +27,61 @@ const GAP_AFTER = 16;
 const PROBLEMS: readonly QualityReason[] = ['NON_FINITE', 'NEGATIVE', 'OHLC_INCONSISTENT'];
 const NO_REASONS: readonly QualityReason[] = [];
 
-/** The value array of a queue that keeps indices only (shared, never written). */
-const NO_VALUES = new Float64Array(0);
-
 /**
- * A double-ended queue of absolute row indices (increasing), each with a value (the row's
- * start, for the sliding maximum), at most `capacity` alive; ring positions wrap without a
- * modulo. Keeping the value beside the index spares a `%` on a double index per row (a
- * floating-point remainder, one of the validator's top costs in the fast engine's profile).
+ * The sliding maximum of the window's finite starts: a double-ended queue of (absolute row
+ * index, start) pairs whose starts decrease from the head. Starts normally increase, so it
+ * holds one pair; it grows by doubling (up to the window's size) only when a feed sends rows
+ * that go back in time. A fixed array of the window's size cost 16 bytes per row per actor.
  */
-class IndexQueue {
-  private readonly items: Float64Array;
-  private readonly values: Float64Array;
+class SlidingMax {
+  private indices = new Float64Array(4);
+  private values = new Float64Array(4);
   private head = 0;
-  private tail = 0;
   private count = 0;
-  /** `withValues` false: indices only (the problem-row queues), no second array per queue (memory of 2,000 actors' validators). */
-  constructor(capacity: number, withValues: boolean) {
-    this.items = new Float64Array(capacity + 1);
-    this.values = withValues ? new Float64Array(capacity + 1) : NO_VALUES;
-  }
-  push(index: number, value = 0): void {
-    this.items[this.tail] = index;
-    if (this.values !== NO_VALUES) this.values[this.tail] = value;
-    if (++this.tail === this.items.length) this.tail = 0;
-    this.count++;
-  }
-  first(): number {
-    return this.items[this.head]!;
+
+  size(): number {
+    return this.count;
   }
   firstValue(): number {
     return this.values[this.head]!;
   }
-  lastValue(): number {
-    return this.values[this.tail === 0 ? this.values.length - 1 : this.tail - 1]!;
-  }
-  popLast(): void {
-    this.tail = this.tail === 0 ? this.items.length - 1 : this.tail - 1;
-    this.count--;
-  }
-  size(): number {
-    return this.count;
-  }
+  /** Drops the pairs whose index is below `index` (they left the window). */
   dropBefore(index: number): void {
-    while (this.count > 0 && this.items[this.head]! < index) {
-      if (++this.head === this.items.length) this.head = 0;
+    const n = this.indices.length;
+    while (this.count > 0 && this.indices[this.head]! < index) {
+      if (++this.head === n) this.head = 0;
       this.count--;
     }
+  }
+  /** Adds a row, first dropping the pairs at the tail that it dominates. */
+  push(index: number, value: number): void {
+    let n = this.indices.length;
+    while (this.count > 0) {
+      const last = (this.head + this.count - 1) % n;
+      if (this.values[last]! > value) break;
+      this.count--;
+    }
+    if (this.count === n) {
+      this.grow();
+      n = this.indices.length;
+    }
+    const tail = (this.head + this.count) % n;
+    this.indices[tail] = index;
+    this.values[tail] = value;
+    this.count++;
+  }
+  private grow(): void {
+    const n = this.indices.length;
+    const indices = new Float64Array(n * 2);
+    const values = new Float64Array(n * 2);
+    for (let i = 0; i < this.count; i++) {
+      const at = (this.head + i) % n;
+      indices[i] = this.indices[at]!;
+      values[i] = this.values[at]!;
+    }
+    this.indices = indices;
+    this.values = values;
+    this.head = 0;
   }
 }
 
@@ -89,9 +97,8 @@ export class WindowValidator {
   readonly turnover: Float64Array;
   private readonly flags: Uint8Array;
   private readonly problem: Uint8Array;
-  private readonly problemRows: readonly IndexQueue[];
-  /** Sliding maximum of finite starts: indices whose starts decrease from the head. */
-  private readonly newest: IndexQueue;
+  /** Sliding maximum of finite starts, for the newest start the staleness check reads. */
+  private readonly newest = new SlidingMax();
   /** Rows received since creation. */
   count = 0;
   /** Ring slot the next row goes to (count % capacity, kept without a modulo). */
@@ -121,8 +128,6 @@ export class WindowValidator {
     this.turnover = new Float64Array(n);
     this.flags = new Uint8Array(n);
     this.problem = new Uint8Array(n);
-    this.problemRows = [new IndexQueue(n, false), new IndexQueue(n, false), new IndexQueue(n, false)];
-    this.newest = new IndexQueue(n, true);
   }
 
   /** Index of the oldest row in the window. */
@@ -145,7 +150,7 @@ export class WindowValidator {
     const cap = this.capacity;
     const index = this.count;
     const slot = this.slot;
-    if (index >= cap) this.evict(index - cap, slot);
+    if (index >= cap) this.evict(slot);
     this.slot = slot + 1 === cap ? 0 : slot + 1;
     this.start[slot] = start;
     this.open[slot] = open;
@@ -156,17 +161,13 @@ export class WindowValidator {
     this.turnover[slot] = turnover;
     const windowFirst = index + 1 - cap;
     this.newest.dropBefore(windowFirst);
-    if (start === start && start !== Infinity && start !== -Infinity) {
-      while (this.newest.size() > 0 && this.newest.lastValue() <= start) this.newest.popLast();
-      this.newest.push(index, start);
-    }
+    if (start === start && start !== Infinity && start !== -Infinity) this.newest.push(index, start);
     const problem = rowProblemOf(start, open, high, low, close, volume, turnover);
     this.count = index + 1;
     if (problem !== null) {
       const kind = PROBLEMS.indexOf(problem);
       this.problem[slot] = kind + 1;
       this.flags[slot] = 0;
-      this.problemRows[kind]!.push(index);
       this.dropped++;
       return problem;
     }
@@ -190,7 +191,7 @@ export class WindowValidator {
     return null;
   }
 
-  private evict(index: number, slot: number): void {
+  private evict(slot: number): void {
     const flags = this.flags[slot]!;
     if (flags & VALID) {
       this.valid--;
@@ -200,7 +201,6 @@ export class WindowValidator {
       if (flags & GAP_AFTER) this.gaps--;
     } else {
       this.dropped--;
-      this.problemRows[this.problem[slot]! - 1]!.dropBefore(index + 1);
     }
   }
 
@@ -233,16 +233,29 @@ export class WindowValidator {
     }
     let reasons = NO_REASONS;
     if (this.dropped > 0 || this.gaps > 0) {
-      const present = PROBLEMS.map((reason, kind) => ({ reason, queue: this.problemRows[kind]! }))
-        .filter((p) => p.queue.size() > 0)
-        .sort((a, b) => a.queue.first() - b.queue.first())
-        .map((p) => p.reason);
+      const present = this.problemsInOrder();
       reasons = this.gaps > 0 ? [...present, 'GAP'] : present;
     }
     return verdictOf(
       { rows: this.size(), newestStart, reasons, dropped: this.dropped, repaired: this.valid, gaps: this.gaps, flat: this.flat, zeroVolume: this.zeroVolume },
       options,
     );
+  }
+
+  /**
+   * The kinds of invalid row in the window, in the order of their first row: a scan of the
+   * window's problem bytes, only on the degraded path (a queue of indices per kind cost 24
+   * bytes per row per actor to spare this scan).
+   */
+  private problemsInOrder(): QualityReason[] {
+    const present: QualityReason[] = [];
+    for (let i = this.windowStart(); i < this.count && present.length < PROBLEMS.length; i++) {
+      const kind = this.problem[i % this.capacity]!;
+      if (kind === 0) continue;
+      const reason = PROBLEMS[kind - 1]!;
+      if (!present.includes(reason)) present.push(reason);
+    }
+    return present;
   }
 
   /** Every row of the window as received, oldest first (allocates; for the rare paths). */

@@ -88,6 +88,38 @@ describe('WindowValidator agrees with validateCandles', () => {
     expect(v.verdict(options).ok).toBe(true);
   });
 
+  it('tracks the newest start when rows arrive in any time order (the sliding maximum grows and wraps)', () => {
+    // Good rows come in time order; rows with a bad close (never counted as out of order, so
+    // the verdict keeps reading the running newest start instead of rescanning the window)
+    // jump back and forth around them or have no start at all: the maximum's queue grows,
+    // wraps and shrinks.
+    const row = fc.record({ offset: fc.option(fc.integer({ min: -12, max: 12 }), { freq: 2 }), bad: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 60, maxLength: 150 }), fc.integer({ min: 1, max: 40 }), (script, capacity) => {
+        const stream = script.map(({ offset, bad }, i) => {
+          const start = !bad ? T0 + i * STEP : offset === null ? Number.NaN : T0 + (i + offset) * STEP;
+          return { start, open: 100, high: 101, low: 99, close: bad ? Number.NaN : 100.5, volume: 5, turnover: 500 };
+        });
+        const v = new WindowValidator(capacity, STEP);
+        stream.forEach((c, i) => {
+          v.push(c.start, c.open, c.high, c.low, c.close, c.volume, c.turnover);
+          const window = stream.slice(Math.max(0, i + 1 - capacity), i + 1);
+          const newest = Math.max(...window.map((r) => (Number.isFinite(r.start) ? r.start : -Infinity)));
+          if (!Number.isFinite(newest)) return;
+          // Zero staleness allowed: fresh at exactly newest + one interval, stale one ms later,
+          // so a newest start off by any amount changes the verdict.
+          for (const now of [newest + STEP, newest + STEP + 1]) {
+            const options: ValidateOptions = { intervalMs: STEP, now, maxStalenessMs: 0, minCandles: 1 };
+            const whole = validateCandles(window, options);
+            const { candles: _candles, ...verdict } = whole.ok ? { candles: [], ok: true as const } : whole;
+            expect(v.verdict(options), `row ${i}, now ${now - newest}`).toEqual(verdict);
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps a bad row in the verdict exactly as long as it is inside the window', () => {
     const stream = rows([{ kind: 'normal', run: 1 }, { kind: 'nan', run: 1 }, ...Array.from({ length: 30 }, () => ({ kind: 'normal' as const, run: 1 }))]);
     const v = new WindowValidator(10, STEP);
