@@ -255,6 +255,8 @@ export const AppConfigSchema = z
       .strictObject({
         /** Most actors (enabled presets x symbols) one process runs; sized from the measured memory per actor (README, Limits). */
         maxActors: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_ACTORS),
+        /** How far the heap may grow past its live data before a full collection, in % (src/runtime/heapGrowth.ts); 0 = V8's own choice. Read at start. */
+        heapGrowingPercent: z.number().int().min(0).max(400).default(100),
       })
       .prefault({}),
     ml: z

@@ -13,6 +13,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
+import { applyHeapGrowth } from './runtime/heapGrowth.ts';
 import { pollingCandleSource, streamCandleSource } from './runtime/market/candleSource.ts';
 import { streamLastPrices } from './runtime/lastPrices.ts';
 import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
@@ -126,6 +127,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Secrets first: the exchange key, the HTTP tokens, the Telegram token may come from the provider.
   const secrets = await resolveStartupSecrets({ config: options.config, logger, env, standby: options.standby === true, exchangeInjected: options.exchange !== undefined });
   const { config, provider } = secrets;
+  // Before the actors allocate anything: bounds the garbage the heap may hold (README, Limits).
+  applyHeapGrowth(config.limits.heapGrowingPercent);
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {
     logger.info(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.ts';
 import { DEFAULT_MAX_ACTORS } from '../../config/schema.ts';
+import { applyHeapGrowth } from '../../src/runtime/heapGrowth.ts';
 
 /** Finding 7: an upper bound on actors, sized from the measured memory per actor. */
 const symbols = (n: number) => Array.from({ length: n }, (_, i) => `Z${String(i).padStart(5, '0')}USDT`);
@@ -25,5 +26,22 @@ describe('limits.maxActors', () => {
     expect(disabled.ok).toBe(true);
     const raised = loadConfig({ env: {}, overrides: { limits: { maxActors: 5_000 }, strategies: [{ id: 'a', type: 'range', symbols: symbols(4_500) }] } });
     expect(raised.ok).toBe(true);
+  });
+});
+
+describe('limits.heapGrowingPercent', () => {
+  it('defaults to 100 and names the field when out of range', () => {
+    const loaded = loadConfig({ env: {}, overrides: {} });
+    expect(loaded.ok && loaded.config.limits.heapGrowingPercent).toBe(100);
+    const bad = loadConfig({ env: {}, overrides: { limits: { heapGrowingPercent: -5 } } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/limits\.heapGrowingPercent/);
+  });
+
+  it('becomes the V8 flag the start sets (0 gives the choice back to V8)', () => {
+    const set: string[] = [];
+    expect(applyHeapGrowth(100, (f) => set.push(f))).toBe('--heap-growing-percent=100');
+    applyHeapGrowth(0, (f) => set.push(f));
+    expect(set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=0']);
   });
 });
