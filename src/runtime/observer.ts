@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { REGIME_LABELS } from '../core/indicators/regime.ts';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { STRATEGY_STATES, type StrategyContext, type StrategyStateName } from '../../machines/strategy.types.ts';
+import type { StrategyContext, StrategyStateName } from '../../machines/strategy.types.ts';
 import type { SystemSupervisorContext } from '../../supervisors/system.supervisor.ts';
 import type { EscalationRecord } from '../../supervisors/escalation.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -25,8 +25,6 @@ interface SnapshotLike {
  */
 export class RuntimeObserver {
   private readonly cycleStarted = new Map<string, number>();
-  /** Per actor, the state gauge's labelled children (prom-client hashes and validates labels on every unlabelled call). */
-  private readonly gauges = new Map<string, Record<StrategyStateName, { set(value: number): void }>>();
   /** Labelled children of the per-cycle histogram and counter, by label values (same reason as the gauges). */
   private readonly children = new Map<string, unknown>();
   /** When an actor received the event it is processing now (fetch result): its decision time starts. */
@@ -98,18 +96,6 @@ export class RuntimeObserver {
     return child;
   }
 
-  private stateGauges(actorId: string, labels: { symbol: string; strategy: string }): Record<StrategyStateName, { set(value: number): void }> {
-    let gauges = this.gauges.get(actorId);
-    if (!gauges) {
-      gauges = Object.fromEntries(STRATEGY_STATES.map((name) => [name, this.deps.metrics.actorState.labels({ actor: actorId, ...labels, state: name })])) as unknown as Record<
-        StrategyStateName,
-        { set(value: number): void }
-      >;
-      this.gauges.set(actorId, gauges);
-    }
-    return gauges;
-  }
-
   /** The system supervisor's snapshot: the trading gate follows its trading state. */
   observeSystem(snapshot: unknown): void {
     this.onSystem(snapshot as SnapshotLike);
@@ -140,13 +126,6 @@ export class RuntimeObserver {
     let lastCycleMs: number | null = null;
     if (!previous || previous.state !== state) {
       transition = { at: this.deps.clock.now(), from: previous?.state ?? '(start)', to: state, event: eventType, correlationId: context.correlationId };
-      // The gauge is one-hot over the states: a new actor gets every state once, later only the two that change.
-      const gauges = this.stateGauges(actorId, labels);
-      if (!previous) for (const name of STRATEGY_STATES) gauges[name].set(name === state ? 1 : 0);
-      else {
-        gauges[previous.state].set(0);
-        gauges[state].set(1);
-      }
       if (state === 'fetching') this.cycleStarted.set(actorId, performance.now());
       if (state === 'ordering') this.orderingSince.set(actorId, performance.now());
       if (state === 'cooldown' || state === 'broken') {

@@ -84,6 +84,10 @@ describe('dry-run app on the simulator', () => {
     for (const name of ['bybot_cycle_duration_seconds_bucket', 'bybot_actor_state', 'bybot_breaker_trips_total', 'bybot_orders_total', 'process_cpu_user_seconds_total']) {
       expect(r.text).toContain(name);
     }
+    // One-hot over the seven states for every actor, read from the registry at the scrape.
+    const states = [...r.text.matchAll(/^bybot_actor_state\{actor="BTCUSDT:range-v1",symbol="BTCUSDT",strategy="range-v1",state="(\w+)"\} (\d)$/gm)];
+    expect(states.map((m) => m[1]).sort()).toEqual(['broken', 'cooldown', 'fetching', 'idle', 'ordering', 'signalling', 'validating']);
+    expect(states.filter((m) => m[2] === '1')).toHaveLength(1);
   });
 
   it('placed real trades in the simulator, each with a deterministic orderLinkId and a stop', async () => {
