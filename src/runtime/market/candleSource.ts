@@ -10,6 +10,12 @@ export interface CandleSource {
   /** Start delivering the closed candles of this series (idempotent). */
   subscribe(symbol: string, interval: Interval): void;
   onClosed(listener: (symbol: string, interval: Interval, candle: Candle) => void): () => void;
+  /**
+   * Closed candles older than the first one confirmed, delivered once when a series starts
+   * (oldest first): history for the hub's buffer, not closes to dispatch. Optional: a
+   * source without it leaves the buffer to the actors' REST reads.
+   */
+  onBackfill?(listener: (symbol: string, interval: Interval, rows: readonly Candle[]) => void): () => void;
   close(): void;
 }
 
@@ -40,6 +46,9 @@ export interface PollingCandleSourceOptions {
   readonly logger?: Logger;
 }
 
+/** Rows a poll reads at most: the hub's buffer (SeriesBuffer's capacity). */
+const POLL_MAX_ROWS = 64;
+
 /**
  * The kline stream of a venue without one in this process (the in-process simulator, the
  * replay of stored candles in `--engine actors`): one timer per interval on the injected
@@ -48,9 +57,16 @@ export interface PollingCandleSourceOptions {
  * through the port keeps the venue's faults: a simulator that is down confirms nothing (the
  * stream is silent and the supervisors' fallback timers take over), NaN candles arrive as
  * NaN. One read per symbol and close, whatever the number of actors.
+ *
+ * A poll that comes late (a busy start-up: 2,000 actors loading their history) must not
+ * leave a hole the hub's buffer restarts at, which sent every actor of the symbol to REST
+ * at its next cycle: the first read of a series takes the buffer's worth of rows and hands
+ * the older closed ones over as backfill, and a later read reaches back to the last
+ * confirmed row (up to the same bound), so the closes it missed are confirmed in order.
  */
 export function pollingCandleSource(o: PollingCandleSourceOptions): CandleSource {
   const listeners = new Set<Listener>();
+  const backfillListeners = new Set<(symbol: string, interval: Interval, rows: readonly Candle[]) => void>();
   const byInterval = new Map<Interval, { symbols: string[]; timer: unknown }>();
   const lastConfirmed = new Map<string, number>();
   let closed = false;
@@ -67,17 +83,28 @@ export function pollingCandleSource(o: PollingCandleSourceOptions): CandleSource
     }, delay);
   };
 
+  /** The first read's closed rows before the newest one (which is confirmed as a close). */
+  const backfill = (symbol: string, interval: Interval, rows: readonly Candle[], step: number, now: number): void => {
+    const newest = newestClosed(rows, step, now);
+    const older = rows.filter((row) => row !== newest && Number.isFinite(row.start) && row.start + step <= now && (newest === undefined || row.start < newest.start));
+    if (older.length > 0) for (const listener of backfillListeners) listener(symbol, interval, older);
+  };
+
   const poll = (interval: Interval): void => {
     const entry = byInterval.get(interval);
     if (!entry) return;
     const step = intervalMs(interval);
+    const now = o.clock.now();
     for (const symbol of entry.symbols) {
-      o.exchange.candles({ symbol, interval, limit: 3 }).then(
+      const key = `${symbol}:${interval}`;
+      const known = lastConfirmed.get(key);
+      const limit = known === undefined ? POLL_MAX_ROWS : Math.min(POLL_MAX_ROWS, Math.max(3, Math.ceil((now - known) / step) + 1));
+      o.exchange.candles({ symbol, interval, limit }).then(
         (rows) => {
           if (closed) return;
           const now = o.clock.now();
-          const key = `${symbol}:${interval}`;
           const last = lastConfirmed.get(key);
+          if (last === undefined) backfill(symbol, interval, rows, step, now);
           for (const row of rows) {
             if (row.start + step > now || !Number.isFinite(row.start)) continue;
             if (last !== undefined && !(row.start > last)) continue;
@@ -107,6 +134,10 @@ export function pollingCandleSource(o: PollingCandleSourceOptions): CandleSource
     onClosed(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onBackfill(listener) {
+      backfillListeners.add(listener);
+      return () => backfillListeners.delete(listener);
     },
     close() {
       closed = true;

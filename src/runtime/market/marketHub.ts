@@ -79,9 +79,12 @@ export class MarketHub implements MarketSource {
   private draining = false;
   private listener: CloseListener | null = null;
   private readonly offSource: () => void;
+  private readonly offBackfill: () => void;
 
   constructor(private readonly o: MarketHubOptions) {
     this.offSource = o.source.onClosed((symbol, interval, candle) => this.candleClosed(symbol, interval, candle));
+    // History older than a series' first confirmed close: into the buffer, not dispatched.
+    this.offBackfill = o.source.onBackfill?.((symbol, interval, rows) => this.buffer(symbol, interval).merge(rows)) ?? (() => undefined);
   }
 
   /** Follow a series: its closed candles are buffered and dispatched. */
@@ -101,6 +104,7 @@ export class MarketHub implements MarketSource {
 
   close(): void {
     this.offSource();
+    this.offBackfill();
     this.o.source.close();
     for (const controller of this.pending.values()) controller.abort();
     this.pending.clear();
