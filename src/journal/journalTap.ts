@@ -19,11 +19,11 @@ export type ObservationRow =
  * risk decision of a strategy actor becomes a row. Identity comparison is enough because
  * the machine replaces these objects (never mutates them) when it makes a new one.
  *
- * The rows of one event-loop turn are written in one transaction (`setImmediate`): the
- * journal commits with synchronous=FULL (an fsync per commit, right for orders), and one
+ * The rows of one event-loop turn are written in one transaction (`setImmediate`): one
  * commit per row was a quarter of the CPU with 2,000 actors deciding at the same close
- * (issue 13 profile). These rows are observations, not orders: a crash loses at most the
- * current turn's, and `flush` writes them at shutdown.
+ * (issue 13 profile), and these commits skip the fsync that order events get
+ * (Journal.recordObservations). These rows are observations, not orders: a crash of the
+ * process loses at most the current turn's, and `flush` writes them at shutdown.
  */
 export function createJournalTap(journal: Journal, onError: (error: unknown) => void): JournalTap {
   const seen = new Map<string, { signal: unknown; decision: unknown }>();

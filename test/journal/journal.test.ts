@@ -117,6 +117,28 @@ describe('journal (SQLite)', () => {
     db.close();
   });
 
+  it('commits observation rows without an fsync (synchronous NORMAL) and goes back to FULL for everything else', () => {
+    const path = join(tmp(), 'j.db');
+    const j = Journal.open(path);
+    const db = (j as unknown as { db: Database.Database }).db;
+    const seen: number[] = [];
+    const base = { action: 'long', mode: 'full', score: 0.5, factors: { a: 1 }, price: 1, stopLoss: 0.9, takeProfit: 1.2, reason: 'r', strategyId: 'range-v1', strategyType: 'range', symbol: 'BTCUSDT' } as const;
+    // The level in force while the rows are written, read from inside the transaction.
+    const insert = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      if (sql.startsWith('INSERT INTO signals')) seen.push(db.pragma('synchronous', { simple: true }) as number);
+      return insert(sql);
+    }) as typeof db.prepare;
+    j.recordObservations([{ kind: 'signal', at: 1, actor: 'BTCUSDT:range-v1', correlationId: 'c', signal: { ...base, candleStart: 1 } }]);
+    db.prepare = insert;
+    expect(seen).toEqual([1]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    j.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM signals').get()).toEqual({ n: 1 });
+    check.close();
+  });
+
   it('detects a damaged database file (PRAGMA integrity_check / not a database)', () => {
     const path = join(tmp(), 'j.db');
     const j = filledJournal(path);
