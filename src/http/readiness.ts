@@ -17,6 +17,17 @@ export interface Readiness {
   readonly checks: Record<string, unknown>;
 }
 
+/**
+ * How old the freshest closed candle may be before /ready calls a symbol's data stale: the
+ * strategies' own limit (actor.maxStalenessMs) plus the time a close may legitimately take
+ * to be confirmed (actor.tickDelayMs, then actor.tickFallbackMs before the fallback timer
+ * stands in). With the limit alone, a configuration whose interval equals it (5-minute
+ * candles, 300 s) was reported stale for the seconds between every close and its confirm.
+ */
+export function readinessStalenessMs(config: AppConfig): number {
+  return config.actor.maxStalenessMs + config.actor.tickDelayMs + config.actor.tickFallbackMs;
+}
+
 export function readiness(runtime: Runtime, health: HealthMonitor, config: AppConfig, clock: Clock): Readiness {
   const now = clock.now();
   const exchange = health.exchangeStatus();
@@ -28,7 +39,7 @@ export function readiness(runtime: Runtime, health: HealthMonitor, config: AppCo
   const broken = entries.filter((e) => e.state === 'broken' && !disabled[e.actorId]).length;
   const disabledCount = entries.filter((e) => disabled[e.actorId]).length;
   const usable = entries.filter((e) => !disabled[e.actorId] && e.status === 'active' && e.state !== 'broken').length;
-  const freshness = runtime.freshness.view(now, config.actor.maxStalenessMs);
+  const freshness = runtime.freshness.view(now, readinessStalenessMs(config));
   const symbols = Object.entries(freshness);
   const allStale = symbols.length > 0 && symbols.every(([, f]) => f.stale);
   const supervisorsOk = runtime.supervisorsRunning();
@@ -43,6 +54,7 @@ export function readiness(runtime: Runtime, health: HealthMonitor, config: AppCo
     marketData: {
       ok: !allStale,
       maxStalenessMs: config.actor.maxStalenessMs,
+      confirmGraceMs: readinessStalenessMs(config) - config.actor.maxStalenessMs,
       symbols: Object.fromEntries(symbols.map(([symbol, f]) => [symbol, { lastClosedCandleAt: iso(f.lastClosedCandleEnd), ageMs: f.ageMs, stale: f.stale }])),
     },
   };
@@ -54,7 +66,7 @@ export function readiness(runtime: Runtime, health: HealthMonitor, config: AppCo
   if (!checks.actors.ok) reasons.push(`no actor can trade: ${broken} of ${entries.length} broken (breaker open), ${disabledCount} disabled`);
   if (allStale) {
     const oldest = Math.min(...symbols.map(([, f]) => f.ageMs));
-    reasons.push(`market data is stale for every symbol (${symbols.length}): the freshest closed candle ended ${Math.round(oldest / 1000)} s ago, limit actor.maxStalenessMs ${config.actor.maxStalenessMs} ms`);
+    reasons.push(`market data is stale for every symbol (${symbols.length}): the freshest closed candle ended ${Math.round(oldest / 1000)} s ago, limit actor.maxStalenessMs ${config.actor.maxStalenessMs} ms + ${readinessStalenessMs(config) - config.actor.maxStalenessMs} ms for the close's confirm (actor.tickDelayMs + tickFallbackMs)`);
   }
   return { ready: reasons.length === 0, reasons, checks };
 }

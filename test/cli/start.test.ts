@@ -47,7 +47,7 @@ describe('npm start (dry-run, built-in simulator)', () => {
 
     await new Promise((r) => setTimeout(r, 4_000));
     const ready = await fetch(`${url}/ready`);
-    expect(ready.status).toBe(200);
+    expect(ready.status, await ready.clone().text()).toBe(200);
     const actors = ((await (await fetch(`${url}/actors`)).json()) as { actors: { id: string; state: string }[] }).actors;
     expect(actors).toHaveLength(9);
     for (const a of actors) expect(STRATEGY_STATES).toContain(a.state);
