@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../src/core/rng.ts';
 import { cleanEnv } from '../support/childEnv.ts';
+import { backtestCommand, removeStartBundle } from '../support/startCommand.ts';
 
 /** `npm run backtest` as a user runs it, in a child process: help, argument errors, a multi-day synthetic run. */
 const root = resolve(import.meta.dirname, '../..');
@@ -25,6 +26,30 @@ function run(args: string[], script = 'src/backtest/cli.ts'): Promise<{ code: nu
 }
 
 describe('npm run backtest', () => {
+  afterAll(removeStartBundle);
+
+  it('runs from its bundle as the npm script does, from outside the repository, with the report page and its assets', async () => {
+    // package.json: prebacktest builds dist/backtest.mjs, backtest runs it with plain node.
+    const env = cleanEnv();
+    const html = join(dir, 'bundle.html');
+    const out = join(dir, 'bundle.json');
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [...backtestCommand(), '--market', 'synthetic', '--seed', '42', '--hours', '24', '--json', out, '--report', html], { env, cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Speed: [\d,]+ candles in \d+ ms/);
+    const page = readFileSync(html, 'utf8');
+    // The page's own script and style and the chart library are inlined (the bundle found them).
+    expect(page).toContain('LightweightCharts');
+    expect(page).toMatch(/<style>[^<]{200,}/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).engine).toBe('fast');
+  });
+
   it('--help exits 0 with the usage; bad arguments exit 2 with one line per problem', async () => {
     const [help, bad] = await Promise.all([run(['--help']), run(['--data', 'BTCUSDT:7', '--engine', 'slow'])]);
     expect(help.code).toBe(0);

@@ -4,23 +4,48 @@ import { bundle } from '../../src/build/bundle.ts';
 import { projectPath } from '../../src/projectRoot.ts';
 
 /**
- * The command line of `npm start`: package.json's `start` must stay `node dist/main.mjs`
- * (the bundle that `prestart` builds); the bundle is built here with the same function, into
- * a file of this test worker's own, so parallel test files never read a half-written one.
+ * The command lines of the npm scripts that run a bundle: package.json's `start` must stay
+ * `node dist/main.mjs` (built by `prestart`) and `backtest` `node dist/backtest.mjs` (built by
+ * `prebacktest`); the bundle is built here with the same function, into a file of this test
+ * worker's own, so parallel test files never read a half-written one.
  */
-export function startCommand(): string[] {
+const SCRIPTS = {
+  main: { script: 'start', entry: 'src/main.ts' },
+  backtest: { script: 'backtest', entry: 'src/backtest/cli.ts' },
+} as const;
+type Bundled = keyof typeof SCRIPTS;
+
+const built = new Map<Bundled, string>();
+
+function bundledCommand(name: Bundled): string[] {
+  const { script, entry } = SCRIPTS[name];
   const scripts = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  if (scripts.start !== 'node dist/main.mjs' || scripts.prestart !== 'npm run -s build') throw new Error(`package.json start/prestart changed (${scripts.prestart} / ${scripts.start}): update test/support/startCommand.ts`);
-  built ??= bundle('src/main.ts', `dist/test/main-${process.pid}-${threadId}.mjs`);
-  return [built];
+  const run = scripts[script];
+  const pre = scripts[`pre${script}`];
+  if (run !== `node dist/${name}.mjs` || pre !== `npm run -s build -- ${name}`) throw new Error(`package.json ${script}/pre${script} changed (${pre} / ${run}): update test/support/startCommand.ts`);
+  let file = built.get(name);
+  if (!file) {
+    file = bundle(entry, `dist/test/${name}-${process.pid}-${threadId}.mjs`);
+    built.set(name, file);
+  }
+  return [file];
 }
 
-/** Deletes this worker's bundle (a test file's afterAll). */
+/** `npm start` as node arguments. */
+export function startCommand(): string[] {
+  return bundledCommand('main');
+}
+
+/** `npm run backtest` as node arguments (append the CLI's own). */
+export function backtestCommand(): string[] {
+  return bundledCommand('backtest');
+}
+
+/** Deletes this worker's bundles (a test file's afterAll). */
 export function removeStartBundle(): void {
-  if (built === null) return;
-  rmSync(built, { force: true });
-  rmSync(`${built}.map`, { force: true });
-  built = null;
+  for (const file of built.values()) {
+    rmSync(file, { force: true });
+    rmSync(`${file}.map`, { force: true });
+  }
+  built.clear();
 }
-
-let built: string | null = null;

@@ -3,6 +3,7 @@
  * factor names) goes through `esc` in text and attributes; data for the page's script goes
  * through `scriptJson`, which cannot close the <script> element it sits in.
  */
+import { projectPath } from '../../projectRoot.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -42,3 +43,13 @@ export function fmtNum(v: number | null, digits = 2): string {
 export function fmtPct(v: number | null, digits = 2): string {
   return v === null ? '-' : `${v.toFixed(digits)}%`;
 }
+
+/**
+ * The report's own script and style, found from the repository root: they load the same
+ * from src/ under tsx and from the bundle `npm run backtest` runs (dist/backtest.mjs), where
+ * every module shares one import.meta.url.
+ */
+export const REPORT_ASSETS = {
+  script: projectPath('src/backtest/report/assets/report.js'),
+  style: projectPath('src/backtest/report/assets/report.css'),
+} as const;

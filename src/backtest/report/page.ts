@@ -6,7 +6,7 @@ import type { BacktestResults } from '../types.ts';
 import { chartData } from './chartData.ts';
 import { confluenceSection, regimeSection } from './confluence.ts';
 import { factorSection } from './factors.ts';
-import { esc, inlineCode, scriptJson } from './html.ts';
+import { esc, inlineCode, scriptJson, REPORT_ASSETS } from './html.ts';
 import { allocationSection } from './allocationSection.ts';
 import { headline, monthlyTable, pauseList, presetSymbolTable, runInfo, tradeTable } from './sections.ts';
 
@@ -23,11 +23,10 @@ let assets: { library: string; script: string; style: string } | undefined;
 function loadAssets(): { library: string; script: string; style: string } {
   if (!assets) {
     const lib = join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js');
-    const here = new URL('./assets/', import.meta.url);
     assets = {
       library: inlineCode(readFileSync(lib, 'utf8'), 'script'),
-      script: inlineCode(readFileSync(new URL('report.js', here), 'utf8'), 'script'),
-      style: inlineCode(readFileSync(new URL('report.css', here), 'utf8'), 'style'),
+      script: inlineCode(readFileSync(REPORT_ASSETS.script, 'utf8'), 'script'),
+      style: inlineCode(readFileSync(REPORT_ASSETS.style, 'utf8'), 'style'),
     };
   }
   return assets;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { esc, inlineCode } from './html.ts';
+import { esc, inlineCode, REPORT_ASSETS } from './html.ts';
 
 /**
  * A self-contained page with the backtest report's style and no script (the research
@@ -9,7 +9,7 @@ import { esc, inlineCode } from './html.ts';
 let style: string | undefined;
 
 export function staticPage(title: string, subtitle: string, sections: readonly { readonly id: string; readonly title: string; readonly html: string }[], schema: string): string {
-  style ??= inlineCode(readFileSync(new URL('./assets/report.css', import.meta.url), 'utf8'), 'style');
+  style ??= inlineCode(readFileSync(REPORT_ASSETS.style, 'utf8'), 'style');
   const body = sections.map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.html}</section>`).join('\n');
   return `<!doctype html>
 <html lang="en">
