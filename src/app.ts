@@ -127,7 +127,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Secrets first: the exchange key, the HTTP tokens, the Telegram token may come from the provider.
   const secrets = await resolveStartupSecrets({ config: options.config, logger, env, standby: options.standby === true, exchangeInjected: options.exchange !== undefined });
   const { config, provider } = secrets;
-  // Before the actors allocate anything: bounds the garbage the heap may hold (README, Limits).
+  // Before the actors allocate anything: bounds the garbage the heap may hold (README, limits.heapGrowingPercent).
   applyHeapGrowth(config.limits.heapGrowingPercent);
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {

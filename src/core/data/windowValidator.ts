@@ -55,9 +55,11 @@ class SlidingMax {
   }
   /** Adds a row, first dropping the pairs at the tail that it dominates. */
   push(index: number, value: number): void {
+    // Ring positions wrap by a subtraction, not a remainder (this runs for every row of every kernel).
     let n = this.indices.length;
     while (this.count > 0) {
-      const last = (this.head + this.count - 1) % n;
+      let last = this.head + this.count - 1;
+      if (last >= n) last -= n;
       if (this.values[last]! > value) break;
       this.count--;
     }
@@ -65,7 +67,8 @@ class SlidingMax {
       this.grow();
       n = this.indices.length;
     }
-    const tail = (this.head + this.count) % n;
+    let tail = this.head + this.count;
+    if (tail >= n) tail -= n;
     this.indices[tail] = index;
     this.values[tail] = value;
     this.count++;
