@@ -12,7 +12,7 @@ import { ensureDir } from './dataDir.ts';
 import { bindAccount, bindIdentity, recordedIdentity, type JournalIdentity } from './identity.ts';
 import { countRows, fundingPnlSince, journalSizeBytes, lastFillTimeIn, pruneRows, readClosedTrades } from './queries.ts';
 import { activeHaltIn, activePauseIn, type PersistedHalt, type PersistedPause } from './persistedStops.ts';
-import { insertObservations } from './observations.ts';
+import { insertObservations, withoutFsync } from './observations.ts';
 import { insertAlert, insertEscalation, insertRiskDecision, insertSignal, insertSnapshot, type RiskDecisionRecord } from './records.ts';
 
 export type { IntegrityReport } from './integrity.ts';
@@ -257,25 +257,9 @@ export class Journal implements OrderEventSink {
     this.tx(() => insertRiskDecision(this.db, r));
   }
 
-  /**
-   * Signal and risk-decision rows in one transaction (the journal tap writes a turn's rows at
-   * once), committed with synchronous=NORMAL: in WAL mode that is still atomic and survives a
-   * crash of the process (the rows are in the OS's cache), only a power cut may lose the last
-   * ones, which is the loss the tap accepts anyway. The fsync of a FULL commit, about 1.4 ms
-   * here, was 3.8 % of the CPU with 2,000 actors (30 such commits a second); the next order
-   * event's FULL commit makes these rows durable with it.
-   */
+  /** Signal and risk-decision rows in one transaction (the journal tap writes a turn's rows at once), without an fsync (observations.ts). */
   recordObservations(rows: readonly ObservationRow[]): void {
-    if (this.db.readonly || this.db.memory) {
-      this.tx(() => insertObservations(this.db, rows));
-      return;
-    }
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.tx(() => insertObservations(this.db, rows));
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    withoutFsync(this.db, () => this.tx(() => insertObservations(this.db, rows)));
   }
 
   /**

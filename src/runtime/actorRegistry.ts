@@ -53,6 +53,11 @@ export class ActorRegistry {
     return [...this.entries.values()].sort((a, b) => a.actorId.localeCompare(b.actorId));
   }
 
+  /** Every actor's labels and state, as bybot_actor_state shows them (read at each scrape). */
+  *stateSamples(): Iterable<{ readonly actor: string; readonly symbol: string; readonly strategy: string; readonly state: string }> {
+    for (const entry of this.entries.values()) yield { actor: entry.actorId, symbol: entry.symbol, strategy: entry.presetId, state: entry.state };
+  }
+
   size(): number {
     return this.entries.size;
   }

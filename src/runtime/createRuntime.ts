@@ -13,7 +13,6 @@ import type { ReconcileSummary } from './reconcile.ts';
 import { reconcileUntilDone } from './startupReconcile.ts';
 import { AccountTracker } from './accountTracker.ts';
 import { ActorRegistry } from './actorRegistry.ts';
-import type { ActorStateSample } from '../observability/metrics.ts';
 import { InstrumentCache } from './instrumentCache.ts';
 import { cancelOurOpenOrders } from './ioActors.ts';
 import { createSystemLogic, treeInspector } from './actorTree.ts';
@@ -114,8 +113,7 @@ export class Runtime {
     });
     const systemLogic = createSystemLogic(io, { now, random, resolveStrategy: options.resolveStrategy, market: this.market, ...(options.explainDecisions === undefined ? {} : { explain: options.explainDecisions }), onFallbackTick: (symbol) => metrics.tickFallbacks.inc({ symbol }), streamConfirmed: (symbol, stepMs) => this.market.streamConfirmed(symbol, stepMs) });
     const observer = new RuntimeObserver({ registry: this.registry, logger, metrics, clock, gate: this.gate });
-    // bybot_actor_state is read from the registry at each scrape (src/observability/metrics.ts).
-    metrics.actorStateSources.add({ states: STRATEGY_STATES, actors: () => actorStateSamples(this.registry) });
+    metrics.actorStateSources.add({ states: STRATEGY_STATES, actors: () => this.registry.stateSamples() });
     this.mlBindings = options.mlBindings ?? runtimeMlBindings(config, (c) => metrics.mlCaches.add(c), now);
     const input = buildSystemInput(config, now(), this.mlBindings, clockSpeedOf(clock));
     for (const spec of input.symbols) for (const child of spec.children) this.market.subscribe(child.symbol, child.params.interval);
@@ -399,9 +397,4 @@ export class Runtime {
       void this.lastResort(error);
     }
   }
-}
-
-/** The registry's actors as bybot_actor_state labels them. */
-function* actorStateSamples(registry: ActorRegistry): Iterable<ActorStateSample> {
-  for (const entry of registry.list()) yield { actor: entry.actorId, symbol: entry.symbol, strategy: entry.presetId, state: entry.state };
 }
