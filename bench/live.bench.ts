@@ -50,7 +50,7 @@ function repeated(args: string[], keys: readonly string[]): Record<string, unkno
   return { ...Object.fromEntries(keys.map((k) => [k, stats(samples.map((s) => s[k]!))])), ...(errors.length > 0 ? { errors } : {}) };
 }
 
-const SCALE_KEYS = ['rssMb', 'eventLoopP99Ms', 'cyclesCompletedPct', 'cycleP99Ms', 'cycleP50Ms', 'fallbackTicks', 'marketRest', 'marketAccountRead'] as const;
+const SCALE_KEYS = ['rssMb', 'eventLoopP99Ms', 'cyclesCompletedPct', 'cycleP99Ms', 'cycleP50Ms', 'fallbackTicks', 'marketRest'] as const;
 const TICK_KEYS = ['p50Ms', 'p99Ms', 'orders'] as const;
 const result = {
   scale: {

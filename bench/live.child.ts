@@ -120,7 +120,6 @@ async function scale(actors: number, seconds: number): Promise<Record<string, nu
     // Degraded paths under load: cycles the fallback timer started, market reads that needed REST.
     fallbackTicks: await counterTotal(app.metrics.registry, 'bybot_tick_fallback_total'),
     marketRest: app.runtime.market.stats.rest,
-    marketAccountRead: app.runtime.market.stats.account,
     marketMemory: app.runtime.market.stats.memory,
   };
   await app.stop();

@@ -77,7 +77,7 @@ export function createMetrics() {
     }),
     marketRequests: new Counter({
       name: 'bybot_market_requests_total',
-      help: 'Market data of strategy iterations: source="memory" answered at once, "account" from memory after the shared account read, "rest" candles read over REST',
+      help: 'Market data of strategy iterations, answered from memory or read over REST',
       labelNames: ['source'] as const,
       registers: [registry],
     }),

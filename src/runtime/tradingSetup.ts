@@ -110,7 +110,8 @@ export function createIoDeps(s: TradingShared, orders: OrderManager, onDrained: 
 }
 
 /** The market-request counter by source, its two labelled children made once (every cycle of every actor counts). */
-function countRequest(metrics: TradingShared['options']['metrics']): (source: 'memory' | 'account' | 'rest') => void {
-  const children = { memory: metrics.marketRequests.labels({ source: 'memory' }), account: metrics.marketRequests.labels({ source: 'account' }), rest: metrics.marketRequests.labels({ source: 'rest' }) };
-  return (source) => children[source].inc();
+function countRequest(metrics: TradingShared['options']['metrics']): (source: 'memory' | 'rest') => void {
+  const memory = metrics.marketRequests.labels({ source: 'memory' });
+  const rest = metrics.marketRequests.labels({ source: 'rest' });
+  return (source) => (source === 'memory' ? memory : rest).inc();
 }

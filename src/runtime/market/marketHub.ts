@@ -28,7 +28,7 @@ export interface MarketHubOptions {
    */
   readonly sliceMs?: number;
   /** Called for every request with where its answer came from (metrics). */
-  readonly onRequest?: (source: 'memory' | 'account' | 'rest') => void;
+  readonly onRequest?: (source: 'memory' | 'rest') => void;
   /** Per-symbol data freshness for /ready: the candles actors were given (from memory or REST). */
   readonly freshness?: MarketFreshness;
   /** The portfolio book (budgets, correlations, the leader's regime); absent or null when the portfolio section is off. */
@@ -47,9 +47,7 @@ export interface PortfolioAllocations {
 export interface MarketHubStats {
   /** Requests answered from memory at once. */
   memory: number;
-  /** Requests answered from memory after the shared account read (the account alone was out of date). */
-  account: number;
-  /** Requests whose candles or instrument needed REST (warm-up, gap repair, stale instrument). */
+  /** Requests that needed REST (warm-up, gap repair, stale account or instrument). */
   rest: number;
   /** Closed candles dispatched. */
   closes: number;
@@ -70,7 +68,7 @@ type CloseListener = (symbol: string, intervalMs: number, start: number) => void
  * The snapshot is what the per-actor REST reads used to return, so decisions are unchanged.
  */
 export class MarketHub implements MarketSource {
-  readonly stats: MarketHubStats = { memory: 0, account: 0, rest: 0, closes: 0 };
+  readonly stats: MarketHubStats = { memory: 0, rest: 0, closes: 0 };
   private readonly buffers = new Map<string, SeriesBuffer>();
   private readonly pending = new Map<string, AbortController>();
   private readonly queue: { readonly symbol: string; readonly intervalMs: number; readonly start: number }[] = [];
@@ -152,9 +150,6 @@ export class MarketHub implements MarketSource {
     if (market) {
       this.stats.memory++;
       this.o.onRequest?.('memory');
-    } else if (!this.o.view.current(now) && this.heldInMemory(input, now)) {
-      this.stats.account++;
-      this.o.onRequest?.('account');
     } else {
       this.stats.rest++;
       this.o.onRequest?.('rest');
@@ -191,44 +186,21 @@ export class MarketHub implements MarketSource {
   }
 
   private fromMemory(input: FetchMarketInput, now: number): MarketSnapshot | null {
-    const held = this.heldInMemory(input, now);
-    if (!held) return null;
-    const account = this.o.view.current(now);
-    if (!account) return null;
-    return this.snapshot(input, now, held.candles, held.instrument, account);
-  }
-
-  /** The candles and the instrument of a request, when memory has them (the account aside). */
-  private heldInMemory(input: FetchMarketInput, now: number): { readonly candles: Candle[]; readonly instrument: Instrument } | null {
     if (!Number.isFinite(input.since)) return null;
     const buffer = this.buffers.get(`${input.symbol}:${input.interval}`);
     if (!buffer) return null;
     const instrument = this.o.instruments.peek(input.symbol, now);
     if (!instrument) return null;
+    const account = this.o.view.current(now);
+    if (!account) return null;
     const step = buffer.stepMs;
     const candles = buffer.after(input.since, Math.floor(now / step) * step - step);
-    return candles ? { candles, instrument } : null;
-  }
-
-  /**
-   * When only the account was out of date: the shared account read, then the candles from
-   * memory. Each such actor used to read its candles over REST as well (hundreds of rows):
-   * 880 of the live bench's REST reads in 20 s, where the polled reading ages past its
-   * limit in the middle of a dispatch. A failed read falls through to the REST path, which
-   * fails or succeeds as before.
-   */
-  private async afterAccountRead(input: FetchMarketInput, signal: AbortSignal): Promise<MarketSnapshot | null> {
-    const now = this.o.clock.now();
-    if (this.o.view.current(now) || !this.heldInMemory(input, now)) return null;
-    const read = await this.o.view.refresh().then(
-      () => true,
-      () => false,
-    );
-    return read && !signal.aborted ? this.fromMemory(input, this.o.clock.now()) : null;
+    if (!candles) return null;
+    return this.snapshot(input, now, candles, instrument, account);
   }
 
   private async resolve(input: FetchMarketInput, signal: AbortSignal, memory: MarketSnapshot | null): Promise<MarketSnapshot> {
-    const market = memory ?? (await this.afterAccountRead(input, signal)) ?? (await this.fromRest(input, signal));
+    const market = memory ?? (await this.fromRest(input, signal));
     const portfolio = this.o.portfolio;
     return portfolio ? withAllocation(market, await portfolio.viewAt(market.now)) : market;
   }
