@@ -1,4 +1,5 @@
 import type { StrategyContext, StrategyStateName } from '../../machines/strategy.types.ts';
+import type { ActorStateSample } from '../observability/metrics.ts';
 
 /** How many transitions are kept per actor for /actors/:id and the visualiser. */
 export const TRANSITION_HISTORY = 50;
@@ -54,7 +55,7 @@ export class ActorRegistry {
   }
 
   /** Every actor's labels and state, as bybot_actor_state shows them (read at each scrape). */
-  *stateSamples(): Iterable<{ readonly actor: string; readonly symbol: string; readonly strategy: string; readonly state: string }> {
+  *stateSamples(): Iterable<ActorStateSample> {
     for (const entry of this.entries.values()) yield { actor: entry.actorId, symbol: entry.symbol, strategy: entry.presetId, state: entry.state };
   }
 

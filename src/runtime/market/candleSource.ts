@@ -4,6 +4,7 @@ import type { BybitStreams } from '../../exchange/bybit/streams.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ExchangePort } from '../../ports/exchange.ts';
+import { SERIES_BUFFER_ROWS } from './seriesBuffer.ts';
 
 /** Where closed candles come from as they close: the kline stream's `confirm`. */
 export interface CandleSource {
@@ -46,9 +47,6 @@ export interface PollingCandleSourceOptions {
   readonly logger?: Logger;
 }
 
-/** Rows a poll reads at most: the hub's buffer (SeriesBuffer's capacity). */
-const POLL_MAX_ROWS = 64;
-
 /**
  * The kline stream of a venue without one in this process (the in-process simulator, the
  * replay of stored candles in `--engine actors`): one timer per interval on the injected
@@ -86,7 +84,9 @@ export function pollingCandleSource(o: PollingCandleSourceOptions): CandleSource
   /** The first read's closed rows before the newest one (which is confirmed as a close). */
   const backfill = (symbol: string, interval: Interval, rows: readonly Candle[], step: number, now: number): void => {
     const newest = newestClosed(rows, step, now);
-    const older = rows.filter((row) => row !== newest && Number.isFinite(row.start) && row.start + step <= now && (newest === undefined || row.start < newest.start));
+    if (!newest) return;
+    // Rows before the newest closed one are closed too.
+    const older = rows.filter((row) => Number.isFinite(row.start) && row.start < newest.start);
     if (older.length > 0) for (const listener of backfillListeners) listener(symbol, interval, older);
   };
 
@@ -98,7 +98,7 @@ export function pollingCandleSource(o: PollingCandleSourceOptions): CandleSource
     for (const symbol of entry.symbols) {
       const key = `${symbol}:${interval}`;
       const known = lastConfirmed.get(key);
-      const limit = known === undefined ? POLL_MAX_ROWS : Math.min(POLL_MAX_ROWS, Math.max(3, Math.ceil((now - known) / step) + 1));
+      const limit = known === undefined ? SERIES_BUFFER_ROWS : Math.min(SERIES_BUFFER_ROWS, Math.max(3, Math.ceil((now - known) / step) + 1));
       o.exchange.candles({ symbol, interval, limit }).then(
         (rows) => {
           if (closed) return;

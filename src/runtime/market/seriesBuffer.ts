@@ -11,12 +11,15 @@ import type { Candle } from '../../domain/types.ts';
  * covered by the run reads REST, as before. A REST read merges its rows in (the newer read
  * wins for the same start).
  */
+/** Rows a buffer keeps by default (the polled kline source reads at most this many at once). */
+export const SERIES_BUFFER_ROWS = 64;
+
 export class SeriesBuffer {
   private rows: Candle[] = [];
 
   constructor(
     readonly stepMs: number,
-    readonly capacity = 64,
+    readonly capacity = SERIES_BUFFER_ROWS,
   ) {}
 
   /** Start of the newest row, or -Infinity. */
