@@ -1,22 +1,5 @@
-import {
-  CompressionType,
-  Field,
-  Float64,
-  RecordBatch,
-  RecordBatchFileWriter,
-  Schema,
-  Struct,
-  Table,
-  Precision,
-  TimeUnit,
-  TimestampMillisecond,
-  DataType,
-  compressionRegistry,
-  makeData,
-  tableFromIPC,
-  type Data,
-} from 'apache-arrow';
-import * as zstd from 'zstd-napi';
+import type { Data, DataType, RecordBatchFileWriter, Table, TimestampMillisecond } from 'apache-arrow';
+import { lazyPackage } from '../lazyPackage.ts';
 import type { Interval } from '../domain/types.ts';
 import { corrupt } from './errors.ts';
 import type { CandleColumns, FundingColumns } from './types.ts';
@@ -33,10 +16,6 @@ import type { CandleColumns, FundingColumns } from './types.ts';
  */
 const ZSTD_LEVEL = 6;
 
-compressionRegistry.set(CompressionType.ZSTD, {
-  encode: (data: Uint8Array) => zstd.compress(data, { compressionLevel: ZSTD_LEVEL }),
-  decode: (data: Uint8Array) => zstd.decompress(data),
-});
 
 /**
  * apache-arrow 21.2.0 writes the compressed length into each compressed buffer's 8-byte
@@ -47,17 +26,44 @@ compressionRegistry.set(CompressionType.ZSTD, {
  * this writer corrects the prefixes of what the library assembled. Harmless after the fix
  * (the value written is then already right). test/history/arrowFile.test.ts checks the bytes.
  */
-class SpecCompliantFileWriter extends RecordBatchFileWriter {
-  protected override _compressBodyBuffers(buffers: ArrayBufferView[]): ReturnType<RecordBatchFileWriter['_compressBodyBuffers']> {
-    const out = super._compressBodyBuffers(buffers);
-    buffers.forEach((original, i) => {
-      const prefix = out.buffers[2 * i]!;
-      if (prefix.byteLength !== 8) return; // an empty buffer has an empty prefix
-      const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
-      if (view.getBigInt64(0, true) !== -1n) view.setBigInt64(0, BigInt(original.byteLength), true);
-    });
-    return out;
+type FileWriterClass = new (options: { compressionType: number }) => RecordBatchFileWriter;
+
+interface ArrowRuntime {
+  readonly lib: typeof import('apache-arrow');
+  readonly FileWriter: FileWriterClass;
+}
+
+/**
+ * Arrow and zstd are loaded when a history file is first read or written (a backtest, the
+ * data CLI, a replay), not by every process that links this module (lazyPackage.ts): the
+ * codec registration and the writer subclass need the library, so they are made then.
+ */
+const loadArrow = lazyPackage<typeof import('apache-arrow')>('apache-arrow');
+const loadZstd = lazyPackage<typeof import('zstd-napi')>('zstd-napi');
+let runtime: ArrowRuntime | undefined;
+
+function arrow(): ArrowRuntime {
+  if (runtime) return runtime;
+  const lib = loadArrow();
+  const zstd = loadZstd();
+  lib.compressionRegistry.set(lib.CompressionType.ZSTD, {
+    encode: (data: Uint8Array) => zstd.compress(data, { compressionLevel: ZSTD_LEVEL }),
+    decode: (data: Uint8Array) => zstd.decompress(data),
+  });
+  class SpecCompliantFileWriter extends lib.RecordBatchFileWriter {
+    protected override _compressBodyBuffers(buffers: ArrayBufferView[]): ReturnType<RecordBatchFileWriter['_compressBodyBuffers']> {
+      const out = super._compressBodyBuffers(buffers);
+      buffers.forEach((original, i) => {
+        const prefix = out.buffers[2 * i]!;
+        if (prefix.byteLength !== 8) return; // an empty buffer has an empty prefix
+        const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
+        if (view.getBigInt64(0, true) !== -1n) view.setBigInt64(0, BigInt(original.byteLength), true);
+      });
+      return out;
+    }
   }
+  runtime = { lib, FileWriter: SpecCompliantFileWriter };
+  return runtime;
 }
 
 export const CANDLE_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'turnover'] as const;
@@ -98,6 +104,8 @@ function fromInt64(values: BigInt64Array, length: number): Float64Array {
 }
 
 function encode(meta: SeriesMetadata, timeName: string, time: Float64Array, columns: ReadonlyArray<readonly [string, Float64Array]>): Uint8Array {
+  const { lib, FileWriter } = arrow();
+  const { Field, TimestampMillisecond, Float64, Schema, makeData, RecordBatch, Struct, Table, CompressionType } = lib;
   const length = time.length;
   const fields = [new Field(timeName, new TimestampMillisecond('UTC'), false), ...columns.map(([name]) => new Field(name, new Float64(), false))];
   const metadata = new Map<string, string>([
@@ -112,7 +120,7 @@ function encode(meta: SeriesMetadata, timeName: string, time: Float64Array, colu
     ...columns.map(([, values]) => makeData({ type: new Float64(), length, nullCount: 0, data: values })),
   ];
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
-  return new SpecCompliantFileWriter({ compressionType: CompressionType.ZSTD }).writeAll(new Table([batch])).toUint8Array(true);
+  return new FileWriter({ compressionType: CompressionType.ZSTD }).writeAll(new Table([batch])).toUint8Array(true);
 }
 
 interface Decoded {
@@ -124,6 +132,7 @@ interface Decoded {
 
 /** One column as a Float64Array: a view of the decoded buffer when it is one chunk. */
 function float64Column(table: Table, name: string, file: string): Float64Array {
+  const { DataType, Precision } = arrow().lib;
   const vector = table.getChild(name);
   if (!vector || !DataType.isFloat(vector.type) || vector.type.precision !== Precision.DOUBLE) throw corrupt(`${file}: column ${name} is missing or not float64`);
   if (vector.nullCount > 0) throw corrupt(`${file}: column ${name} has ${vector.nullCount} null value(s)`);
@@ -139,6 +148,7 @@ function float64Column(table: Table, name: string, file: string): Float64Array {
 }
 
 function timeColumn(table: Table, name: string, file: string): Float64Array {
+  const { DataType, TimeUnit } = arrow().lib;
   const vector = table.getChild(name);
   if (!vector || !DataType.isTimestamp(vector.type) || vector.type.unit !== TimeUnit.MILLISECOND) {
     throw corrupt(`${file}: column ${name} is missing or not timestamp[ms]`);
@@ -158,7 +168,7 @@ function timeColumn(table: Table, name: string, file: string): Float64Array {
 function decode(bytes: Uint8Array, file: string, timeName: string, names: readonly string[]): Decoded {
   let table: Table;
   try {
-    table = tableFromIPC(bytes);
+    table = arrow().lib.tableFromIPC(bytes);
   } catch (error) {
     throw corrupt(`${file}: not a readable Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { file });
   }

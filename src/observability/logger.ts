@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { lazyPackage } from '../lazyPackage.ts';
 
 export type { Logger };
 
@@ -64,12 +64,15 @@ export interface LoggerOptions {
  * JSON lines (pino), ISO-8601 UTC timestamps, level names instead of numbers, secrets
  * redacted. On a terminal (or pretty: 'always') the same records are rendered readably.
  */
+/** Loaded only for a terminal (or pretty: 'always'); services write JSON lines. */
+const pinoPretty = lazyPackage<typeof import('pino-pretty')>('pino-pretty');
+
 export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.pretty === 'always' || (options.pretty === 'auto' && (options.isTty ?? process.stdout.isTTY === true));
   const destination =
     options.destination ??
     (pretty
-      ? pinoPretty({ colorize: true, translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'", ignore: 'pid,hostname,service', singleLine: false })
+      ? pinoPretty()({ colorize: true, translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'", ignore: 'pid,hostname,service', singleLine: false })
       : pino.destination({ dest: 1, sync: true }));
   return pino(
     {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Bot, GrammyError, HttpError, InlineKeyboard, type Context } from 'grammy';
+import type { Bot, Context } from 'grammy';
+import { lazyPackage } from '../lazyPackage.ts';
 import type { TelegramConfig } from '../../config/cockpitSchema.ts';
 import type { AlertChannel } from '../alerts/delivery.ts';
 import type { CockpitActions, CockpitView } from '../cockpit/types.ts';
@@ -26,6 +27,9 @@ export interface TelegramAdminOptions {
   readonly timers: Clock;
 }
 
+/** grammY, loaded when the admin bot is built (only with Telegram configured). */
+const grammy = lazyPackage<typeof import('grammy')>('grammy');
+
 export class TelegramAdmin {
   readonly queue: TelegramSendQueue;
   private readonly bot: Bot;
@@ -38,7 +42,7 @@ export class TelegramAdmin {
   constructor(private readonly o: TelegramAdminOptions) {
     const s = o.settings();
     this.token = s.botToken;
-    this.bot = new Bot(s.botToken, { client: { apiRoot: s.apiRoot } });
+    this.bot = new (grammy().Bot)(s.botToken, { client: { apiRoot: s.apiRoot } });
     this.queue = new TelegramSendQueue({
       send: async (chatId, text, extra) => {
         await this.bot.api.sendMessage(chatId, text, extra as never);
@@ -109,8 +113,8 @@ export class TelegramAdmin {
   }
 
   private describe(error: unknown): TelegramFailure {
-    if (error instanceof GrammyError) return { status: error.error_code, retryAfterSec: error.parameters.retry_after, message: this.clean(error.description) };
-    if (error instanceof HttpError) return { status: undefined, message: this.clean(error.message) };
+    if (error instanceof grammy().GrammyError) return { status: error.error_code, retryAfterSec: error.parameters.retry_after, message: this.clean(error.description) };
+    if (error instanceof grammy().HttpError) return { status: undefined, message: this.clean(error.message) };
     return { status: undefined, message: this.clean(error instanceof Error ? error.message : String(error)) };
   }
 
@@ -163,7 +167,7 @@ export class TelegramAdmin {
       const nonce = randomBytes(6).toString('hex');
       const reason = arg(ctx) || 'via Telegram';
       this.halts.set(nonce, { reason, userId: ctx.from!.id, expires: this.o.timers.now() + HALT_CONFIRM_MS });
-      const keyboard = new InlineKeyboard().text('Confirm HALT', `halt:${nonce}`).text('Cancel', `cancel:${nonce}`);
+      const keyboard = new (grammy().InlineKeyboard)().text('Confirm HALT', `halt:${nonce}`).text('Cancel', `cancel:${nonce}`);
       this.say(chat(ctx), `Emergency stop: no new orders, our open orders cancelled, every strategy stopped until /resume.\nReason: ${reason}\nConfirm within ${HALT_CONFIRM_MS / 1000} s.`, { reply_markup: keyboard });
     });
     this.bot.callbackQuery(/^(halt|cancel):([0-9a-f]+)$/, async (ctx) => {

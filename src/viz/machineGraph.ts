@@ -1,4 +1,5 @@
-import { toDirectedGraph, type DirectedGraphNode } from '@xstate/graph';
+import type { DirectedGraphNode } from '@xstate/graph';
+import { lazyPackage } from '../lazyPackage.ts';
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 
 /**
@@ -103,6 +104,9 @@ function edgeOf(id: string, source: string, transition: AnyTransitionDefinition,
   };
 }
 
+/** Loaded when a graph is first drawn (the first /viz request), not at start. */
+const xstateGraph = lazyPackage<typeof import('@xstate/graph')>('@xstate/graph');
+
 export function machineGraph(machine: AnyStateMachine): MachineGraphData {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -120,6 +124,6 @@ export function machineGraph(machine: AnyStateMachine): MachineGraphData {
     });
     for (const child of graphNode.children) visit(child);
   };
-  visit(toDirectedGraph(machine));
+  visit(xstateGraph().toDirectedGraph(machine));
   return { machineId: machine.id, root: machine.root.id, nodes, edges };
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { DataType, MessageHeader, MessageReader, tableFromIPC, TimeUnit } from 'apache-arrow';
+import { createRequire } from 'node:module';
 import * as zstd from 'zstd-napi';
 import { describe, expect, it } from 'vitest';
 import { decodeCandles, encodeCandles } from '../../src/history/arrowFile.ts';
@@ -11,6 +11,10 @@ import { HistoryError } from '../../src/history/errors.ts';
 import { openHistoryStore } from '../../src/history/store.ts';
 import { resolveHistoryDir } from '../../src/history/paths.ts';
 import { columnsEqual, HOUR, syntheticCandles, T0, tempDir } from './support.ts';
+
+// The CommonJS build, which src/history/arrowFile.ts loads (lazyPackage) and whose codec
+// registry holds its zstd codec; the package's ESM build is a second copy without it.
+const { DataType, MessageHeader, MessageReader, tableFromIPC, TimeUnit } = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
 
 const instrument = {
   symbol: 'BTCUSDT',

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { RestClientV5, WebsocketClient, type DefaultLogger } from 'bybit-api';
+import type { DefaultLogger, RestClientV5, WebsocketClient } from 'bybit-api';
+import { lazyPackage } from '../../lazyPackage.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { sanitizeExchangeText, sanitizeValue, type Sanitizer } from './sanitize.ts';
 
@@ -26,17 +27,31 @@ export interface Credentials {
 export const signHmac = (message: string, secret: string): Promise<string> =>
   Promise.resolve(createHmac('sha256', secret).update(message).digest('hex'));
 
-export class SignedRestClient extends RestClientV5 {
-  private readonly offsetSource: () => number;
+/** The SDK, loaded when the first client is built (never in a run on the in-process simulator). */
+export const bybitSdk = lazyPackage<typeof import('bybit-api')>('bybit-api');
 
-  constructor(options: ConstructorParameters<typeof RestClientV5>[0], network: ConstructorParameters<typeof RestClientV5>[1], offsetSource: () => number) {
-    super(options, network);
-    this.offsetSource = offsetSource;
-  }
+type RestOptions = ConstructorParameters<typeof RestClientV5>[0];
+type RestNetwork = ConstructorParameters<typeof RestClientV5>[1];
 
-  override fetchTimeOffset(): Promise<number> {
-    return Promise.resolve(this.offsetSource());
-  }
+/** A REST client that takes the clock offset from our own measurement. */
+export type SignedRestClient = RestClientV5;
+let signedRestClient: (new (options: RestOptions, network: RestNetwork, offsetSource: () => number) => SignedRestClient) | undefined;
+
+/** The subclass is made on first use: its base class comes from the lazily loaded SDK. */
+function signedRestClientClass(): NonNullable<typeof signedRestClient> {
+  signedRestClient ??= class extends bybitSdk().RestClientV5 {
+    private readonly offsetSource: () => number;
+
+    constructor(options: RestOptions, network: RestNetwork, offsetSource: () => number) {
+      super(options, network);
+      this.offsetSource = offsetSource;
+    }
+
+    override fetchTimeOffset(): Promise<number> {
+      return Promise.resolve(this.offsetSource());
+    }
+  };
+  return signedRestClient;
 }
 
 export interface HttpAgents {
@@ -67,6 +82,7 @@ export interface RestClientOptions {
 }
 
 export function createRestClient(o: RestClientOptions): SignedRestClient {
+  const SignedRestClient = signedRestClientClass();
   return new SignedRestClient(
     {
       baseUrl: o.baseUrl.replace(/\/+$/, ''),
@@ -124,7 +140,7 @@ export interface WsClientOptions {
 }
 
 export function createWsClient(o: WsClientOptions): WebsocketClient {
-  return new WebsocketClient(
+  return new (bybitSdk().WebsocketClient)(
     {
       wsUrl: o.wsUrl,
       market: 'v5',

@@ -1,4 +1,5 @@
-import { WS_KEY_MAP, type WebsocketClient } from 'bybit-api';
+import type { WebsocketClient } from 'bybit-api';
+import { bybitSdk } from './sdkClients.ts';
 import { ExchangeUnavailableError, TimeoutError } from '../../domain/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -104,7 +105,7 @@ export class WsOrderTransport implements RestTransport {
 
   /** Opens and authenticates the trade socket (or finds it so) within the request timeout. */
   private async ready(operation: string): Promise<boolean> {
-    const key = WS_KEY_MAP.v5PrivateTrade;
+    const key = bybitSdk().WS_KEY_MAP.v5PrivateTrade;
     if (this.client.isConnected(key)) return true;
     let timer: unknown;
     try {
@@ -144,7 +145,7 @@ export class WsOrderTransport implements RestTransport {
   private async send(op: 'order.create' | 'order.amend' | 'order.cancel', spec: RestRequest<unknown>): Promise<unknown> {
     // The SDK deletes undefined keys from what it is given: hand it a copy without them.
     const params = Object.fromEntries(Object.entries(spec.params).filter(([, v]) => v !== undefined));
-    const call = this.client.sendWSAPIRequest(WS_KEY_MAP.v5PrivateTrade, op, params as never) as Promise<unknown>;
+    const call = this.client.sendWSAPIRequest(bybitSdk().WS_KEY_MAP.v5PrivateTrade, op, params as never) as Promise<unknown>;
     let timer: unknown;
     const deadline = new Promise<never>((_, reject) => {
       timer = this.o.timers.setTimeout(() => reject(new TimeoutError(`${spec.operation} over the WS trade API timed out after ${this.o.requestTimeoutMs} ms`, { details: { operation: spec.operation, transport: 'timeout' } })), this.o.requestTimeoutMs);
