@@ -85,15 +85,11 @@ async function scale(actors: number, seconds: number): Promise<Record<string, nu
   const total = registry.size();
   await warmedUp(registry);
   const iterationsAt = () => registry.list().reduce((sum, e) => sum + e.context.counters.iterations, 0);
-  const cycleStart = new Map<string, number>();
   const durations: number[] = [];
-  const off = registry.onChange((entry) => {
-    if (entry.state === 'fetching') cycleStart.set(entry.actorId, performance.now());
-    else if (entry.state === 'cooldown' || entry.state === 'broken') {
-      const t0 = cycleStart.get(entry.actorId);
-      if (t0 !== undefined) durations.push(performance.now() - t0);
-      cycleStart.delete(entry.actorId);
-    }
+  // The observer's own timing of each finished cycle (from the TICK's arrival): a cycle whose
+  // market answer came from memory never shows `fetching` (it ends in the TICK's step).
+  const off = registry.onChange((entry, transition) => {
+    if (transition && (transition.to === 'cooldown' || transition.to === 'broken') && entry.lastCycleMs !== null) durations.push(entry.lastCycleMs);
   });
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const iterations0 = iterationsAt();

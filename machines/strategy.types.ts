@@ -46,6 +46,8 @@ export interface MarketReplyTarget {
  */
 export interface MarketSource {
   request(actor: MarketReplyTarget, input: FetchMarketInput): void;
+  /** The answer at once when the source holds it in memory (raised inside the TICK's step), else null. */
+  answerFromMemory?(input: FetchMarketInput): MarketSnapshot | null;
   cancel(actorId: string): void;
 }
 

@@ -27,7 +27,7 @@ export class RuntimeObserver {
   private readonly cycleStarted = new Map<string, number>();
   /** Labelled children of the per-cycle histogram and counter, by label values (same reason as the gauges). */
   private readonly children = new Map<string, unknown>();
-  /** When an actor received the event it is processing now (fetch result): its decision time starts. */
+  /** When an actor received the event it is processing now (TICK or fetch result): its cycle or decision time starts. */
   private readonly eventReceived = new Map<string, number>();
   /** When an actor entered `ordering`: the order's round trip starts. */
   private readonly orderingSince = new Map<string, number>();
@@ -46,10 +46,11 @@ export class RuntimeObserver {
     if (event.type === '@xstate.event') {
       // The validating -> signalling -> ordering steps run synchronously on the market answer:
       // the time from its arrival to the snapshot it produces is what the decision cost
-      // (durationMs). Only that event: XState reports an event when it is sent, and the
-      // market hub answers from memory while the actor is still entering `fetching`.
+      // (durationMs). An answer from memory is raised inside the TICK's own step (the actor
+      // goes idle -> cooldown in one snapshot), so the TICK's arrival starts both the cycle
+      // and, then, the decision; a REST answer arrives later as its own MARKET event.
       const type = (event.event as { type?: string }).type;
-      if (type !== 'MARKET' && type !== 'MARKET_FAILED') return;
+      if (type !== 'TICK' && type !== 'MARKET' && type !== 'MARKET_FAILED') return;
       const id = (event.actorRef as AnyActorRef).id;
       if (this.deps.registry.get(id)) this.eventReceived.set(id, performance.now());
       return;
@@ -118,15 +119,19 @@ export class RuntimeObserver {
     // and a key bound twice would appear twice in the JSON line.
     const log = lazyChild(this.deps.logger, () => ({ actor: actorId, symbol: context.symbol, strategy: context.presetId }));
     const labels = { symbol: context.symbol, strategy: context.presetId };
-    const received = eventType === 'MARKET' || eventType === 'MARKET_FAILED' ? this.eventReceived.get(actorId) : undefined;
+    // Left idle (a TICK) or broken (the half-open attempt): a cycle starts; when the market
+    // answer came from memory it also ended in this same step, past fetching.
+    const cycleStart = (previous?.state === 'idle' || previous?.state === 'broken') && state !== previous.state;
+    const answered = eventType === 'MARKET' || eventType === 'MARKET_FAILED' || (cycleStart && state !== 'fetching');
+    const received = eventType === 'TICK' || answered ? this.eventReceived.get(actorId) : undefined;
     if (received !== undefined) this.eventReceived.delete(actorId);
-    const decisionMs = received === undefined ? null : round(performance.now() - received);
+    const decisionMs = received === undefined || !answered ? null : round(performance.now() - received);
 
     let transition: TransitionRecord | null = null;
     let lastCycleMs: number | null = null;
     if (!previous || previous.state !== state) {
       transition = { at: this.deps.clock.now(), from: previous?.state ?? '(start)', to: state, event: eventType, correlationId: context.correlationId };
-      if (state === 'fetching') this.cycleStarted.set(actorId, performance.now());
+      if (cycleStart || state === 'fetching') this.cycleStarted.set(actorId, received ?? performance.now());
       if (state === 'ordering') this.orderingSince.set(actorId, performance.now());
       if (state === 'cooldown' || state === 'broken') {
         const started = this.cycleStarted.get(actorId);

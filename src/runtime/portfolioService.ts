@@ -75,12 +75,12 @@ export class PortfolioService {
     return this.deps.book;
   }
 
-  /** The book's view for a decision at `now`, after evaluating the checks due by then. */
   /** The allocation when no check is due by `now` (the market hub answers from memory then), else null. */
   viewIfCurrent(now: number): AllocationView | null {
     return this.deps.book.behind(now) ? null : this.deps.book.view();
   }
 
+  /** The book's view for a decision at `now`, after evaluating the checks due by then. */
   async viewAt(now: number): Promise<AllocationView> {
     const { book } = this.deps;
     while (book.behind(now)) {

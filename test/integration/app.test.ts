@@ -88,6 +88,13 @@ describe('dry-run app on the simulator', () => {
     const states = [...r.text.matchAll(/^bybot_actor_state\{actor="BTCUSDT:range-v1",symbol="BTCUSDT",strategy="range-v1",state="(\w+)"\} (\d)$/gm)];
     expect(states.map((m) => m[1]).sort()).toEqual(['broken', 'cooldown', 'fetching', 'idle', 'ordering', 'signalling', 'validating']);
     expect(states.filter((m) => m[2] === '1')).toHaveLength(1);
+    // Every finished cycle is timed, also one whose market answer came from memory inside the
+    // TICK's own step (idle -> cooldown in one snapshot, never seen in fetching).
+    const timed = [...r.text.matchAll(/^bybot_cycle_duration_seconds_count\{symbol="BTCUSDT",strategy="range-v1",outcome="\w+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const actor = (await h.get(`/actors/${encodeURIComponent('BTCUSDT:range-v1')}`)).body as { counters: { iterations: number } };
+    expect(actor.counters.iterations).toBeGreaterThan(10);
+    expect(timed).toBeGreaterThanOrEqual(actor.counters.iterations - 1);
+    expect(timed).toBeLessThanOrEqual(actor.counters.iterations);
   });
 
   it('placed real trades in the simulator, each with a deterministic orderLinkId and a stop', async () => {
