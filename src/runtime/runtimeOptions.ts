@@ -59,7 +59,7 @@ export interface RuntimeOptions {
   readonly accountPolledMaxAgeMs?: number;
   /** How long it stays current after a push while a private stream is live (default 60000 ms). */
   readonly accountStreamedMaxAgeMs?: number;
-  /** Real ms of close dispatch before yielding to the event loop (default 8; backtests Infinity). */
+  /** Real ms of close dispatch before yielding to the event loop (default 2, MarketHub's DEFAULT_SLICE_MS; backtests Infinity). */
   readonly dispatchSliceMs?: number;
   /**
    * Every run trades a new simulated account (the built-in simulator): a halt recorded by

@@ -14,6 +14,9 @@ import type { CandleSource } from './candleSource.ts';
 import { SeriesBuffer } from './seriesBuffer.ts';
 import type { AllocationView } from '../../core/portfolio/types.ts';
 
+/** Close dispatch in real ms before the hub yields to the event loop (see drain). */
+export const DEFAULT_SLICE_MS = 2;
+
 export interface MarketHubOptions {
   readonly exchange: ExchangePort;
   readonly clock: Clock;
@@ -24,7 +27,8 @@ export interface MarketHubOptions {
   readonly source: CandleSource;
   /**
    * Real milliseconds of close dispatch before yielding to the event loop (2,000 actors
-   * whose candles close together must not block it); Infinity = never yield (backtests).
+   * whose candles close together must not block it; default DEFAULT_SLICE_MS); Infinity =
+   * never yield (backtests).
    */
   readonly sliceMs?: number;
   /** Called for every request with where its answer came from (metrics). */
@@ -260,7 +264,10 @@ export class MarketHub implements MarketSource {
    */
   private async drain(): Promise<void> {
     try {
-      const sliceMs = this.o.sliceMs ?? 8;
+      // 2 ms: at 2,000 actors (500 symbols closing together) 8 ms slices gave an event-loop
+      // delay p99 of 20-25 ms and a cycle p99 of 4-6 ms, 2 ms slices 13-15 ms and 1.7-1.9 ms,
+      // with the same tick-to-order; a yield costs a setImmediate turn and an account check.
+      const sliceMs = this.o.sliceMs ?? DEFAULT_SLICE_MS;
       // One shared re-read per slice when the view goes stale in the middle of it: the account
       // ages in simulated time while the actors decide (at 60x, a polled reading's 1 s is 17
       // real ms), and a stale view sent every later actor of the slice to REST on its own.
