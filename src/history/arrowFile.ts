@@ -16,16 +16,6 @@ import type { CandleColumns, FundingColumns } from './types.ts';
  */
 const ZSTD_LEVEL = 6;
 
-
-/**
- * apache-arrow 21.2.0 writes the compressed length into each compressed buffer's 8-byte
- * prefix; the Arrow format requires the uncompressed length there. Arrow JS reads its own
- * files anyway (it sizes buffers from the codec frame), but polars and pyarrow reject them
- * ("decompressed buffer length which is not a multiple of the data type"). Fixed upstream
- * by apache/arrow-js#470 (merged 2026-09, not yet released): until a release carries it,
- * this writer corrects the prefixes of what the library assembled. Harmless after the fix
- * (the value written is then already right). test/history/arrowFile.test.ts checks the bytes.
- */
 type FileWriterClass = new (options: { compressionType: number }) => RecordBatchFileWriter;
 
 interface ArrowRuntime {
@@ -50,6 +40,15 @@ function arrow(): ArrowRuntime {
     encode: (data: Uint8Array) => zstd.compress(data, { compressionLevel: ZSTD_LEVEL }),
     decode: (data: Uint8Array) => zstd.decompress(data),
   });
+  /**
+   * apache-arrow 21.2.0 writes the compressed length into each compressed buffer's 8-byte
+   * prefix; the Arrow format requires the uncompressed length there. Arrow JS reads its own
+   * files anyway (it sizes buffers from the codec frame), but polars and pyarrow reject them
+   * ("decompressed buffer length which is not a multiple of the data type"). Fixed upstream
+   * by apache/arrow-js#470 (merged 2026-09, not yet released): until a release carries it,
+   * this writer corrects the prefixes of what the library assembled. Harmless after the fix
+   * (the value written is then already right). test/history/store.test.ts checks the bytes.
+   */
   class SpecCompliantFileWriter extends lib.RecordBatchFileWriter {
     protected override _compressBodyBuffers(buffers: ArrayBufferView[]): ReturnType<RecordBatchFileWriter['_compressBodyBuffers']> {
       const out = super._compressBodyBuffers(buffers);

@@ -60,13 +60,13 @@ export interface LoggerOptions {
   readonly service?: string;
 }
 
+/** Loaded only for a terminal (or pretty: 'always'); services write JSON lines. */
+const pinoPretty = lazyPackage<typeof import('pino-pretty')>('pino-pretty');
+
 /**
  * JSON lines (pino), ISO-8601 UTC timestamps, level names instead of numbers, secrets
  * redacted. On a terminal (or pretty: 'always') the same records are rendered readably.
  */
-/** Loaded only for a terminal (or pretty: 'always'); services write JSON lines. */
-const pinoPretty = lazyPackage<typeof import('pino-pretty')>('pino-pretty');
-
 export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.pretty === 'always' || (options.pretty === 'auto' && (options.isTty ?? process.stdout.isTTY === true));
   const destination =
