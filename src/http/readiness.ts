@@ -25,7 +25,12 @@ export interface Readiness {
  * candles, 300 s) was reported stale for the seconds between every close and its confirm.
  */
 export function readinessStalenessMs(config: AppConfig): number {
-  return config.actor.maxStalenessMs + config.actor.tickDelayMs + config.actor.tickFallbackMs;
+  return config.actor.maxStalenessMs + confirmGraceMs(config);
+}
+
+/** The part of that allowance that is the close's confirm: actor.tickDelayMs + actor.tickFallbackMs. */
+function confirmGraceMs(config: AppConfig): number {
+  return config.actor.tickDelayMs + config.actor.tickFallbackMs;
 }
 
 export function readiness(runtime: Runtime, health: HealthMonitor, config: AppConfig, clock: Clock): Readiness {
@@ -54,7 +59,7 @@ export function readiness(runtime: Runtime, health: HealthMonitor, config: AppCo
     marketData: {
       ok: !allStale,
       maxStalenessMs: config.actor.maxStalenessMs,
-      confirmGraceMs: readinessStalenessMs(config) - config.actor.maxStalenessMs,
+      confirmGraceMs: confirmGraceMs(config),
       symbols: Object.fromEntries(symbols.map(([symbol, f]) => [symbol, { lastClosedCandleAt: iso(f.lastClosedCandleEnd), ageMs: f.ageMs, stale: f.stale }])),
     },
   };
@@ -66,7 +71,7 @@ export function readiness(runtime: Runtime, health: HealthMonitor, config: AppCo
   if (!checks.actors.ok) reasons.push(`no actor can trade: ${broken} of ${entries.length} broken (breaker open), ${disabledCount} disabled`);
   if (allStale) {
     const oldest = Math.min(...symbols.map(([, f]) => f.ageMs));
-    reasons.push(`market data is stale for every symbol (${symbols.length}): the freshest closed candle ended ${Math.round(oldest / 1000)} s ago, limit actor.maxStalenessMs ${config.actor.maxStalenessMs} ms + ${readinessStalenessMs(config) - config.actor.maxStalenessMs} ms for the close's confirm (actor.tickDelayMs + tickFallbackMs)`);
+    reasons.push(`market data is stale for every symbol (${symbols.length}): the freshest closed candle ended ${Math.round(oldest / 1000)} s ago, limit actor.maxStalenessMs ${config.actor.maxStalenessMs} ms + ${confirmGraceMs(config)} ms for the close's confirm (actor.tickDelayMs + tickFallbackMs)`);
   }
   return { ready: reasons.length === 0, reasons, checks };
 }

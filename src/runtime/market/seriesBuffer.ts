@@ -1,5 +1,8 @@
 import type { Candle } from '../../domain/types.ts';
 
+/** Rows a buffer keeps by default (the polled kline source reads at most this many at once). */
+export const SERIES_BUFFER_ROWS = 64;
+
 /**
  * The newest closed candles of one symbol x interval as the kline stream (or a REST read)
  * delivered them, oldest first, at most `capacity`: what the strategy actors of that series
@@ -11,9 +14,6 @@ import type { Candle } from '../../domain/types.ts';
  * covered by the run reads REST, as before. A REST read merges its rows in (the newer read
  * wins for the same start).
  */
-/** Rows a buffer keeps by default (the polled kline source reads at most this many at once). */
-export const SERIES_BUFFER_ROWS = 64;
-
 export class SeriesBuffer {
   private rows: Candle[] = [];
 
