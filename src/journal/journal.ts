@@ -33,6 +33,8 @@ import type { ObservationRow } from './journalTap.ts';
 export class Journal implements OrderEventSink {
   private lastHash = GENESIS_HASH;
   private readonly insertEvent: Database.Statement;
+  /** The order path's statements, compiled on first use instead of on every call (prepare() was 2 % of a close's dispatch). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly path: string,
@@ -116,6 +118,15 @@ export class Journal implements OrderEventSink {
 
   // ---- order events (OrderEventSink): each call is one transaction ----
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private appendEvent(at: number, orderLinkId: string, kind: string, detail: unknown): void {
     const text = JSON.stringify(detail);
     const hash = chainHash(this.lastHash, { at, orderLinkId, kind, detail: text });
@@ -123,10 +134,22 @@ export class Journal implements OrderEventSink {
     this.lastHash = hash;
   }
 
-  private tx(fn: () => void): void {
+  /**
+   * One transaction. `durable` (the default) commits with the fsync of synchronous=FULL.
+   * `reconcilable` commits without it (observations.ts): for the order path's rows after
+   * the intent (submitted, outcome, failure, stream updates, fills, protection), which a
+   * power cut could only lose together with the commits after them (WAL frames are lost as
+   * a tail, so the checksum chain stays a prefix), and which start-up reconciliation
+   * restores from the exchange: a pending intent is looked up by its orderLinkId and
+   * adopted, and fills are synced again from the last one kept (deduplicated by execId).
+   * The intent itself stays durable: it is written before the order is sent. Each of those
+   * fsyncs blocked the event loop about 1.4 ms here, four to five per order.
+   */
+  private tx(fn: () => void, commit: 'durable' | 'reconcilable' = 'durable'): void {
     const previous = this.lastHash;
     try {
-      this.db.transaction(fn)();
+      if (commit === 'durable') this.db.transaction(fn)();
+      else withoutFsync(this.db, () => this.db.transaction(fn)());
     } catch (error) {
       this.lastHash = previous;
       throw new JournalFailedError(`journal write failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -135,66 +158,62 @@ export class Journal implements OrderEventSink {
 
   intent(order: EntryOrder, at: number): void {
     this.tx(() => {
-      this.db
-        .prepare(
-          `INSERT INTO orders (order_link_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, created_at, updated_at)
-           VALUES (@link, @actor, @symbol, @strategy, @cid, @side, @qty, @price, @sl, @tp, 'Intent', @at, @at)
-           ON CONFLICT(order_link_id) DO UPDATE SET updated_at = excluded.updated_at`,
-        )
-        .run({
-          link: order.orderLinkId,
-          actor: order.actorId,
-          symbol: order.symbol,
-          strategy: order.presetId,
-          cid: order.correlationId,
-          side: order.entry.side,
-          qty: order.entry.qty,
-          price: order.entry.entryPrice,
-          sl: order.entry.stopLoss,
-          tp: order.entry.takeProfit,
-          at,
-        });
+      this.sql(
+        `INSERT INTO orders (order_link_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, created_at, updated_at)
+         VALUES (@link, @actor, @symbol, @strategy, @cid, @side, @qty, @price, @sl, @tp, 'Intent', @at, @at)
+         ON CONFLICT(order_link_id) DO UPDATE SET updated_at = excluded.updated_at`,
+      ).run({
+        link: order.orderLinkId,
+        actor: order.actorId,
+        symbol: order.symbol,
+        strategy: order.presetId,
+        cid: order.correlationId,
+        side: order.entry.side,
+        qty: order.entry.qty,
+        price: order.entry.entryPrice,
+        sl: order.entry.stopLoss,
+        tp: order.entry.takeProfit,
+        at,
+      });
       this.appendEvent(at, order.orderLinkId, 'intent', { actor: order.actorId, side: order.entry.side, qty: order.entry.qty, correlationId: order.correlationId });
     });
   }
 
   submitted(order: EntryOrder, request: PlaceOrderRequest, attempt: number, at: number): void {
     this.tx(() => {
-      this.db.prepare(`UPDATE orders SET status = 'Submitted', qty = ?, updated_at = ? WHERE order_link_id = ? AND status IN ('Intent', 'Submitted')`).run(request.qty, at, order.orderLinkId);
+      this.sql(`UPDATE orders SET status = 'Submitted', qty = ?, updated_at = ? WHERE order_link_id = ? AND status IN ('Intent', 'Submitted')`).run(request.qty, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'submitted', { attempt, qty: request.qty });
-    });
+    }, 'reconcilable');
   }
 
   outcome(order: EntryOrder, result: PlacedOrder, at: number): void {
     this.tx(() => {
-      this.db
-        .prepare('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?')
-        .run(result.orderId, result.status, result.filledQty, result.avgPrice, at, order.orderLinkId);
+      this.sql('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?').run(result.orderId, result.status, result.filledQty, result.avgPrice, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'outcome', { status: result.status, orderId: result.orderId, filledQty: result.filledQty, avgPrice: result.avgPrice, adopted: result.adopted, note: result.note ?? null });
-    });
+    }, 'reconcilable');
   }
 
   failed(order: EntryOrder, code: string, message: string, at: number): void {
     this.tx(() => {
-      this.db.prepare(`UPDATE orders SET status = 'Failed', updated_at = ? WHERE order_link_id = ?`).run(at, order.orderLinkId);
+      this.sql(`UPDATE orders SET status = 'Failed', updated_at = ? WHERE order_link_id = ?`).run(at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'failed', { code, message });
-    });
+    }, 'reconcilable');
   }
 
   /** An intent that was never sent (the gate closed first): a terminal status, not a pending one. */
   notSent(order: EntryOrder, reason: string, at: number): void {
     this.tx(() => {
-      const changed = this.db.prepare(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ? AND status = 'Intent'`).run(at, order.orderLinkId).changes;
+      const changed = this.sql(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ? AND status = 'Intent'`).run(at, order.orderLinkId).changes;
       if (changed > 0) this.appendEvent(at, order.orderLinkId, 'not_sent', { reason });
-    });
+    }, 'reconcilable');
   }
 
   /** Shutdown: every intent still queued (never sent) becomes NotSent. Returns how many. */
   markUnsentIntents(reason: string, at: number): number {
     let count = 0;
     this.tx(() => {
-      const rows = this.db.prepare(`SELECT order_link_id FROM orders WHERE status = 'Intent'`).all() as { order_link_id: string }[];
-      const update = this.db.prepare(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ?`);
+      const rows = this.sql(`SELECT order_link_id FROM orders WHERE status = 'Intent'`).all() as { order_link_id: string }[];
+      const update = this.sql(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ?`);
       for (const row of rows) {
         update.run(at, row.order_link_id);
         this.appendEvent(at, row.order_link_id, 'not_sent', { reason });
@@ -206,26 +225,24 @@ export class Journal implements OrderEventSink {
 
   changed(orderLinkId: string, change: 'amended' | 'cancelled', detail: Readonly<Record<string, unknown>>, at: number): void {
     this.tx(() => {
-      if (change === 'cancelled') this.db.prepare(`UPDATE orders SET status = 'Cancelled', updated_at = ? WHERE order_link_id = ?`).run(at, orderLinkId);
-      else if (typeof detail.qty === 'number') this.db.prepare('UPDATE orders SET qty = ?, updated_at = ? WHERE order_link_id = ?').run(detail.qty, at, orderLinkId);
+      if (change === 'cancelled') this.sql(`UPDATE orders SET status = 'Cancelled', updated_at = ? WHERE order_link_id = ?`).run(at, orderLinkId);
+      else if (typeof detail.qty === 'number') this.sql('UPDATE orders SET qty = ?, updated_at = ? WHERE order_link_id = ?').run(detail.qty, at, orderLinkId);
       this.appendEvent(at, orderLinkId, change, detail);
-    });
+    }, 'reconcilable');
   }
 
   protection(symbol: string, action: string, detail: string, at: number): void {
-    this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }));
+    this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }), 'reconcilable');
   }
 
   /** Adopts an order of ours found on the exchange but unknown to the journal (reconciliation). */
   adoptOrder(row: { orderLinkId: string; orderId: string; symbol: string; side: string; qty: number; price: number; status: string; filledQty: number; avgPrice: number; at: number }): void {
     this.tx(() => {
-      this.db
-        .prepare(
-          `INSERT INTO orders (order_link_id, order_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, filled_qty, avg_price, created_at, updated_at)
-           VALUES (@link, @id, '', @symbol, '', 'reconcile', @side, @qty, @price, 0, 0, @status, @filled, @avg, @at, @at)
-           ON CONFLICT(order_link_id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status, filled_qty = excluded.filled_qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at`,
-        )
-        .run({ link: row.orderLinkId, id: row.orderId, symbol: row.symbol, side: row.side, qty: row.qty, price: row.price, status: row.status, filled: row.filledQty, avg: row.avgPrice, at: row.at });
+      this.sql(
+        `INSERT INTO orders (order_link_id, order_id, actor, symbol, strategy, correlation_id, side, qty, entry_price, stop_loss, take_profit, status, filled_qty, avg_price, created_at, updated_at)
+         VALUES (@link, @id, '', @symbol, '', 'reconcile', @side, @qty, @price, 0, 0, @status, @filled, @avg, @at, @at)
+         ON CONFLICT(order_link_id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status, filled_qty = excluded.filled_qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at`,
+      ).run({ link: row.orderLinkId, id: row.orderId, symbol: row.symbol, side: row.side, qty: row.qty, price: row.price, status: row.status, filled: row.filledQty, avg: row.avgPrice, at: row.at });
       this.appendEvent(row.at, row.orderLinkId, 'reconciled', { orderId: row.orderId, status: row.status, filledQty: row.filledQty });
     });
   }
@@ -236,14 +253,12 @@ export class Journal implements OrderEventSink {
    * reconciliation adopts them.
    */
   orderUpdate(order: { orderLinkId: string; orderId: string; status: string; cumExecQty: number; avgPrice: number }, at: number): boolean {
-    const row = this.db.prepare('SELECT status, filled_qty FROM orders WHERE order_link_id = ?').get(order.orderLinkId) as { status: string; filled_qty: number } | undefined;
+    const row = this.sql('SELECT status, filled_qty FROM orders WHERE order_link_id = ?').get(order.orderLinkId) as { status: string; filled_qty: number } | undefined;
     if (!row || (row.status === order.status && row.filled_qty === order.cumExecQty)) return false;
     this.tx(() => {
-      this.db
-        .prepare('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?')
-        .run(order.orderId, order.status, order.cumExecQty, order.avgPrice, at, order.orderLinkId);
+      this.sql('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?').run(order.orderId, order.status, order.cumExecQty, order.avgPrice, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'stream_update', { status: order.status, filledQty: order.cumExecQty, avgPrice: order.avgPrice });
-    });
+    }, 'reconcilable');
     return true;
   }
 
@@ -270,11 +285,11 @@ export class Journal implements OrderEventSink {
   recordFills(executions: readonly Execution[], at: number): number {
     let added = 0;
     this.tx(() => {
-      const insert = this.db.prepare(
+      const insert = this.sql(
         `INSERT OR IGNORE INTO fills (exec_id, order_id, order_link_id, symbol, side, price, qty, fee, is_maker, exec_time, closed_size, stop_order_type, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const insertFunding = this.db.prepare(
+      const insertFunding = this.sql(
         `INSERT OR IGNORE INTO funding (exec_id, symbol, side, position_qty, mark_price, fee, pnl, exec_time, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const e of executions) {
@@ -292,7 +307,7 @@ export class Journal implements OrderEventSink {
           this.appendEvent(at, e.orderLinkId || `position:${e.symbol}`, 'fill', { execId: e.execId, qty: e.execQty, price: e.execPrice, stopOrderType: e.stopOrderType });
         }
       }
-    });
+    }, 'reconcilable');
     return added;
   }
 

@@ -117,6 +117,41 @@ describe('journal (SQLite)', () => {
     db.close();
   });
 
+  it('fsyncs the order intent; the order events after it, which reconciliation restores from the exchange, commit without (NORMAL)', () => {
+    const path = join(tmp(), 'j.db');
+    const j = Journal.open(path);
+    const db = (j as unknown as { db: Database.Database }).db;
+    // Every order event goes through this statement: the level in force while it is written.
+    const internals = j as unknown as { insertEvent: Database.Statement };
+    const statement = internals.insertEvent;
+    const seen: string[] = [];
+    internals.insertEvent = { run: (...args: unknown[]) => (seen.push(`${String(args[2])}:${String(db.pragma('synchronous', { simple: true }))}`), statement.run(...args)) } as unknown as Database.Statement;
+    const placed = { orderId: 'o1', status: 'New', filledQty: 0, avgPrice: 0, adopted: false };
+    j.intent(order('bb1-a'), 1);
+    j.submitted(order('bb1-a'), { symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: 0.01, orderLinkId: 'bb1-a' } as never, 1, 2);
+    j.outcome(order('bb1-a'), placed as never, 3);
+    j.orderUpdate({ orderLinkId: 'bb1-a', orderId: 'o1', status: 'Filled', cumExecQty: 0.01, avgPrice: 60_010 }, 4);
+    j.recordFills([exec('e1', 'bb1-a', 'Buy', 60_010, 0.01, 4)], 5);
+    j.protection('BTCUSDT', 'stop_set', 'sl 59000', 6);
+    j.intent(order('bb1-b'), 7);
+    j.failed(order('bb1-b'), 'E', 'rejected', 8);
+    j.intent(order('bb1-c'), 9);
+    j.markUnsentIntents('shutdown', 10);
+    internals.insertEvent = statement;
+    // 2 = FULL, 1 = NORMAL.
+    expect(seen).toEqual(['intent:2', 'submitted:1', 'outcome:1', 'stream_update:1', 'fill:1', 'stop_set:1', 'intent:2', 'failed:1', 'intent:2', 'not_sent:2']);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(j.verify().ok).toBe(true);
+    j.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT order_link_id, status FROM orders ORDER BY order_link_id').all()).toEqual([
+      { order_link_id: 'bb1-a', status: 'Filled' },
+      { order_link_id: 'bb1-b', status: 'Failed' },
+      { order_link_id: 'bb1-c', status: 'NotSent' },
+    ]);
+    check.close();
+  });
+
   it('commits observation rows without an fsync (synchronous NORMAL) and goes back to FULL for everything else', () => {
     const path = join(tmp(), 'j.db');
     const j = Journal.open(path);
