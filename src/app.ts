@@ -13,7 +13,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { Runtime, type ShutdownReport } from './runtime/createRuntime.ts';
 import { bybitAccountStream, simulatorAccountStream } from './runtime/accountStreams.ts';
-import { applyHeapGrowth } from './runtime/heapGrowth.ts';
+import { applyHeapGrowth, applySemiSpaceGrowth } from './runtime/heapGrowth.ts';
 import { pollingCandleSource, streamCandleSource } from './runtime/market/candleSource.ts';
 import { streamLastPrices } from './runtime/lastPrices.ts';
 import { freshAccountPerRun, openJournal, resolveDataDir } from './journal/openJournal.ts';
@@ -129,6 +129,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { config, provider } = secrets;
   // Before the actors allocate anything: bounds the garbage the heap may hold (README, limits.heapGrowingPercent).
   applyHeapGrowth(config.limits.heapGrowingPercent);
+  applySemiSpaceGrowth(config.limits.semiSpaceGrowthFactor);
   const controlToken = await startupStep('http.controlToken', deadline, () => resolveControlToken(config.http, dataDir));
   if (controlToken.path) {
     logger.info(
