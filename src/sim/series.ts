@@ -30,7 +30,6 @@ export class MinuteSeries {
   private low = new Float64Array(INITIAL_BARS);
   private close = new Float64Array(INITIAL_BARS);
   private volume = new Float64Array(INITIAL_BARS);
-  private turnover = new Float64Array(INITIAL_BARS);
   private count = 0;
   private logPrice: number;
   private lastClose: number;
@@ -69,7 +68,7 @@ export class MinuteSeries {
       low: this.low[index]!,
       close: this.close[index]!,
       volume: this.volume[index]!,
-      turnover: this.turnover[index]!,
+      turnover: this.turnoverAt(index),
     };
   }
 
@@ -84,9 +83,18 @@ export class MinuteSeries {
       if (this.high[i]! > high) high = this.high[i]!;
       if (this.low[i]! < low) low = this.low[i]!;
       volume += this.volume[i]!;
-      turnover += this.turnover[i]!;
+      turnover += this.turnoverAt(i);
     }
     return { open: this.open[from]!, high, low, close: this.close[to - 1]!, volume, turnover };
+  }
+
+  /**
+   * A bar's turnover: its volume at the bar's average price. Computed when read, from the
+   * same stored values, so it is the very number a stored column held, without the column:
+   * 8 bytes per bar, 7 MB over the 500 symbols of the 2,000-actor bench.
+   */
+  private turnoverAt(i: number): number {
+    return toFixedNumber(this.volume[i]! * ((this.open[i]! + this.high[i]! + this.low[i]! + this.close[i]!) / 4), 4);
   }
 
   private ensure(index: number): void {
@@ -109,7 +117,6 @@ export class MinuteSeries {
     this.low = resize(this.low);
     this.close = resize(this.close);
     this.volume = resize(this.volume);
-    this.turnover = resize(this.turnover);
   }
 
   private generate(i: number): void {
@@ -149,7 +156,6 @@ export class MinuteSeries {
     this.low[i] = low;
     this.close[i] = close;
     this.volume[i] = volume;
-    this.turnover[i] = toFixedNumber(volume * ((open + high + low + close) / 4), 4);
     this.lastClose = close;
   }
 
