@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../src/yaml.ts';
 import type { z } from 'zod';
 import { AppConfigSchema, type AppConfig } from './schema.ts';
 import { readEnvLayer } from './env.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { z } from 'zod';
 import type { Clock } from '../ports/clock.ts';
 import { wireFaultPatchSchema, type WireFaultController } from './faults.ts';

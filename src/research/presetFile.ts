@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, stringify } from 'yaml';
+import { parseYaml, stringifyYaml } from '../yaml.ts';
 import type { StrategyPreset } from '../../config/schema.ts';
 import { writeFileAtomic } from '../backtest/outputFile.ts';
 
@@ -30,7 +30,7 @@ export function presetFileText(input: PresetFileInput): string {
   }
   doc.strategies = [{ id: optimisedId(input.preset.id), type: input.preset.type, symbols: [...input.preset.symbols], params: input.params, enabled: true }];
   const header = input.header.map((line) => `# ${line.replace(/[\r\n]+/g, ' ')}`).join('\n');
-  return `${header}\n${stringify(doc, { lineWidth: 0 })}`;
+  return `${header}\n${stringifyYaml(doc, { lineWidth: 0 })}`;
 }
 
 export function writePresetFile(file: string, input: PresetFileInput): { path: string; bytes: number } {

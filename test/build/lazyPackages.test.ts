@@ -8,7 +8,7 @@ import { removeStartBundle, startCommand } from '../support/startCommand.ts';
  * (src/lazyPackage.ts); a static import of one of them coming back costs its RSS again
  * (the Bybit SDK alone is about 18 MB in a dry run that never talks to Bybit).
  */
-const LAZY = ['bybit-api', 'grammy', 'apache-arrow', 'zstd-napi', '@xstate/graph', 'pino-pretty'];
+const LAZY = ['bybit-api', 'grammy', 'apache-arrow', 'zstd-napi', '@xstate/graph', 'pino-pretty', 'yaml'];
 
 afterAll(() => removeStartBundle());
 
