@@ -13,7 +13,7 @@ export function insertObservations(db: Database.Database, rows: readonly Observa
 /**
  * Runs a write with synchronous=NORMAL, then back to FULL. In WAL mode a NORMAL commit is
  * still atomic and survives a crash of the process (its frames are in the OS's cache); only
- * a power cut may lose it, until the next FULL commit (an order event) makes it durable. For
+ * a power cut may lose it, until the next FULL commit (an order intent) makes it durable. For
  * the journal tap's observation rows, whose loss it accepts: the fsync of a FULL commit,
  * about 1.4 ms here, was 3.8 % of the CPU with 2,000 actors (30 such commits a second).
  */
