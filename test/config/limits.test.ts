@@ -63,7 +63,7 @@ describe('limits.semiSpaceGrowthFactor', () => {
     expect(set).toEqual(['--semi-space-growth-factor=1']);
   });
 
-  it('set at run time, keeps the young generation at its starting size under steady allocation', () => {
+  it('set at run time, keeps V8 from growing the young generation under steady allocation', () => {
     // A child process keeps a window of short-lived objects alive, as the actors' cycles do,
     // and reports the largest new-space size it saw (MB).
     const script = (flag: boolean) => `
