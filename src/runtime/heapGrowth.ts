@@ -25,10 +25,10 @@ export function applyHeapGrowth(percent: number, setFlags: (flags: string) => vo
  * How much V8 may grow the young generation (its semi-spaces) at a time, as the factor of
  * `--semi-space-growth-factor` (`limits.semiSpaceGrowthFactor`; V8's own default is 2).
  * Under the actors' steady allocation V8 doubles the semi-spaces up to 16 MB each, and the
- * heap then holds 33.6 MB of young space whatever is live. At 1 V8 grows them no further
- * once the flag is set: the app's start sets it after its modules have loaded, by which time
- * the young space has reached 16.8 MB (measured at the end of the live bench's runs, at 100
- * and at 2,000 actors; a process that sets it first keeps about 2 MB, see the test). Scavenges
+ * heap then holds 33.6 MB of young space whatever is live. At 1 the young space ends at 16.8
+ * MB instead (measured at the end of the live bench's runs, at 100 and at 2,000 actors; the
+ * same with the flag on node's command line, so it is not growth before the start sets it;
+ * the small process of the test keeps about 2 MB, and I did not find what grows it). Scavenges
  * come more often but each copies only what is alive in the smaller space. In the live bench
  * this took the 2,000 actors from 370 to 325-332 MB peak RSS and 100 actors from 138 to 122
  * MB, with a lower event-loop p99 (12.7-13 ms against 15.6 ms) and cycle p99 (1.6 against
