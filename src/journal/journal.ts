@@ -120,10 +120,7 @@ export class Journal implements OrderEventSink {
 
   private sql(text: string): Database.Statement {
     let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
     return statement;
   }
 
@@ -135,15 +132,11 @@ export class Journal implements OrderEventSink {
   }
 
   /**
-   * One transaction. `durable` (the default) commits with the fsync of synchronous=FULL.
-   * `reconcilable` commits without it (observations.ts): for the order path's rows after
-   * the intent (submitted, outcome, failure, stream updates, fills, protection), which a
-   * power cut could only lose together with the commits after them (WAL frames are lost as
-   * a tail, so the checksum chain stays a prefix), and which start-up reconciliation
-   * restores from the exchange: a pending intent is looked up by its orderLinkId and
-   * adopted, and fills are synced again from the last one kept (deduplicated by execId).
-   * The intent itself stays durable: it is written before the order is sent. Each of those
-   * fsyncs blocked the event loop 0.8-1.4 ms here, four to five per order.
+   * One transaction; `durable` (default) fsyncs (synchronous=FULL). `reconcilable` does not
+   * (observations.ts): the order's rows after its intent, which a power cut could only lose
+   * as a WAL tail (the checksum chain stays a prefix) and start-up reconciliation restores
+   * from the exchange (pending intents by orderLinkId, fills from the last one kept). The
+   * intent, written before the order is sent, stays durable (README, Journal).
    */
   private tx(fn: () => void, commit: 'durable' | 'reconcilable' = 'durable'): void {
     const previous = this.lastHash;
