@@ -28,7 +28,7 @@ export function applyHeapGrowth(percent: number, setFlags: (flags: string) => vo
  * heap then holds 33.6 MB of young space whatever is live. At 1 the young space ends at 16.8
  * MB instead (measured at the end of the live bench's runs, at 100 and at 2,000 actors; the
  * same with the flag on node's command line, so it is not growth before the start sets it;
- * the small process of the test keeps about 2 MB, and I did not find what grows it). Scavenges
+ * the small process of the test keeps about 2 MB; what grows it here is not known). Scavenges
  * come more often but each copies only what is alive in the smaller space. In the live bench
  * this took the 2,000 actors from 370 to 325-332 MB peak RSS and 100 actors from 138 to 122
  * MB, with a lower event-loop p99 (12.7-13 ms against 15.6 ms) and cycle p99 (1.6 against
