@@ -146,31 +146,18 @@ export class MarketHub implements MarketSource {
    * instead of two); `request` answers the rest.
    */
   answerFromMemory(input: FetchMarketInput): MarketSnapshot | null {
-    const now = this.o.clock.now();
-    const portfolio = this.o.portfolio;
-    const allocation = portfolio ? portfolio.viewIfCurrent(now) : null;
-    if (portfolio && !allocation) return null;
-    const market = this.fromMemory(input, now);
-    if (!market) return null;
-    this.stats.memory++;
-    this.o.onRequest?.('memory');
-    return allocation ? withAllocation(market, allocation) : market;
+    const { answer } = this.inMemory(input);
+    if (answer) this.count('memory');
+    return answer;
   }
 
   request(actor: MarketReplyTarget, input: FetchMarketInput): void {
-    const answer = this.answerFromMemory(input);
+    const { market, answer } = this.inMemory(input);
+    // Over REST, or from memory once the portfolio book has caught up with its checks.
+    this.count(market ? 'memory' : 'rest');
     if (answer) {
       actor.send({ type: 'MARKET', market: answer });
       return;
-    }
-    const market = this.fromMemory(input, this.o.clock.now());
-    // Over REST, or from memory once the portfolio book has caught up with its checks.
-    if (market) {
-      this.stats.memory++;
-      this.o.onRequest?.('memory');
-    } else {
-      this.stats.rest++;
-      this.o.onRequest?.('rest');
     }
     this.pending.get(input.actorId)?.abort();
     const controller = new AbortController();
@@ -184,6 +171,25 @@ export class MarketHub implements MarketSource {
       (snapshot) => settle({ type: 'MARKET', market: snapshot }),
       (error: unknown) => settle({ type: 'MARKET_FAILED', error }),
     );
+  }
+
+  /**
+   * What memory holds for one request, read once: the candles, instrument and account
+   * (`market`, null when any of them must be read), and the whole answer (`answer`: the same
+   * with the portfolio book's allocation view, null while that view is not current).
+   */
+  private inMemory(input: FetchMarketInput): { readonly market: MarketSnapshot | null; readonly answer: MarketSnapshot | null } {
+    const now = this.o.clock.now();
+    const portfolio = this.o.portfolio;
+    const allocation = portfolio ? portfolio.viewIfCurrent(now) : null;
+    const market = this.fromMemory(input, now);
+    if (!market || !portfolio) return { market, answer: market };
+    return { market, answer: allocation ? withAllocation(market, allocation) : null };
+  }
+
+  private count(source: 'memory' | 'rest'): void {
+    this.stats[source]++;
+    this.o.onRequest?.(source);
   }
 
   cancel(actorId: string): void {
