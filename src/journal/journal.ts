@@ -132,13 +132,13 @@ export class Journal implements OrderEventSink {
   }
 
   /**
-   * One transaction; `durable` (default) fsyncs (synchronous=FULL). `reconcilable` does not
-   * (observations.ts): the order's rows after its intent, which a power cut could only lose
-   * as a WAL tail (the checksum chain stays a prefix) and start-up reconciliation restores
-   * from the exchange (pending intents by orderLinkId, fills from the last one kept). The
-   * intent, written before the order is sent, stays durable (README, Journal).
+   * One transaction; `durable` (default) fsyncs (synchronous=FULL), `noFsync` does not
+   * (observations.ts). For observation rows, and for the order's rows after its intent, which
+   * a power cut could only lose as a WAL tail (the checksum chain stays a prefix) and start-up
+   * reconciliation restores from the exchange (pending intents by orderLinkId, fills from the
+   * last one kept). The intent, written before the order is sent, stays durable (README, Journal).
    */
-  private tx(fn: () => void, commit: 'durable' | 'reconcilable' = 'durable'): void {
+  private tx(fn: () => void, commit: 'durable' | 'noFsync' = 'durable'): void {
     const previous = this.lastHash;
     try {
       if (commit === 'durable') this.db.transaction(fn)();
@@ -176,21 +176,21 @@ export class Journal implements OrderEventSink {
     this.tx(() => {
       this.sql(`UPDATE orders SET status = 'Submitted', qty = ?, updated_at = ? WHERE order_link_id = ? AND status IN ('Intent', 'Submitted')`).run(request.qty, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'submitted', { attempt, qty: request.qty });
-    }, 'reconcilable');
+    }, 'noFsync');
   }
 
   outcome(order: EntryOrder, result: PlacedOrder, at: number): void {
     this.tx(() => {
       this.sql('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?').run(result.orderId, result.status, result.filledQty, result.avgPrice, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'outcome', { status: result.status, orderId: result.orderId, filledQty: result.filledQty, avgPrice: result.avgPrice, adopted: result.adopted, note: result.note ?? null });
-    }, 'reconcilable');
+    }, 'noFsync');
   }
 
   failed(order: EntryOrder, code: string, message: string, at: number): void {
     this.tx(() => {
       this.sql(`UPDATE orders SET status = 'Failed', updated_at = ? WHERE order_link_id = ?`).run(at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'failed', { code, message });
-    }, 'reconcilable');
+    }, 'noFsync');
   }
 
   /** An intent that was never sent (the gate closed first): a terminal status, not a pending one. */
@@ -198,7 +198,7 @@ export class Journal implements OrderEventSink {
     this.tx(() => {
       const changed = this.sql(`UPDATE orders SET status = 'NotSent', updated_at = ? WHERE order_link_id = ? AND status = 'Intent'`).run(at, order.orderLinkId).changes;
       if (changed > 0) this.appendEvent(at, order.orderLinkId, 'not_sent', { reason });
-    }, 'reconcilable');
+    }, 'noFsync');
   }
 
   /** Shutdown: every intent still queued (never sent) becomes NotSent. Returns how many. */
@@ -221,11 +221,11 @@ export class Journal implements OrderEventSink {
       if (change === 'cancelled') this.sql(`UPDATE orders SET status = 'Cancelled', updated_at = ? WHERE order_link_id = ?`).run(at, orderLinkId);
       else if (typeof detail.qty === 'number') this.sql('UPDATE orders SET qty = ?, updated_at = ? WHERE order_link_id = ?').run(detail.qty, at, orderLinkId);
       this.appendEvent(at, orderLinkId, change, detail);
-    }, 'reconcilable');
+    }, 'noFsync');
   }
 
   protection(symbol: string, action: string, detail: string, at: number): void {
-    this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }), 'reconcilable');
+    this.tx(() => this.appendEvent(at, `protect:${symbol}`, action, { detail }), 'noFsync');
   }
 
   /** Adopts an order of ours found on the exchange but unknown to the journal (reconciliation). */
@@ -251,7 +251,7 @@ export class Journal implements OrderEventSink {
     this.tx(() => {
       this.sql('UPDATE orders SET order_id = ?, status = ?, filled_qty = ?, avg_price = ?, updated_at = ? WHERE order_link_id = ?').run(order.orderId, order.status, order.cumExecQty, order.avgPrice, at, order.orderLinkId);
       this.appendEvent(at, order.orderLinkId, 'stream_update', { status: order.status, filledQty: order.cumExecQty, avgPrice: order.avgPrice });
-    }, 'reconcilable');
+    }, 'noFsync');
     return true;
   }
 
@@ -267,7 +267,7 @@ export class Journal implements OrderEventSink {
 
   /** Signal and risk-decision rows in one transaction (the journal tap writes a turn's rows at once), without an fsync (observations.ts). */
   recordObservations(rows: readonly ObservationRow[]): void {
-    withoutFsync(this.db, () => this.tx(() => insertObservations(this.db, rows)));
+    this.tx(() => insertObservations(this.db, rows), 'noFsync');
   }
 
   /**
@@ -300,7 +300,7 @@ export class Journal implements OrderEventSink {
           this.appendEvent(at, e.orderLinkId || `position:${e.symbol}`, 'fill', { execId: e.execId, qty: e.execQty, price: e.execPrice, stopOrderType: e.stopOrderType });
         }
       }
-    }, 'reconcilable');
+    }, 'noFsync');
     return added;
   }
 
