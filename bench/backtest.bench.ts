@@ -13,12 +13,17 @@
  *                                      says 'none'): the engine's own cost per candle (same keys)
  *   backtest.fast.loadAvg1m            the machine's 1-minute load average when the runs ended
  *   backtest.actors.candlesPerSec      the actor engine (real runtime, lock-step clock) on
- *                                      BENCH_ACTOR_DAYS days of the same data
- *   backtest.actors.candlesPerCpuSec   the same per CPU second of the process (user + system)
+ *                                      BENCH_ACTOR_DAYS days of the same data, each run in a
+ *                                      process of its own with this process's node flags (the
+ *                                      ones `npm run backtest` gives node, bench/run.ts), as a
+ *                                      user's `npm run backtest -- --engine actors` runs: start-up,
+ *                                      warm-up and compilation included, no year of data beside it
+ *   backtest.actors.candlesPerCpuSec   the same per CPU second of that process (user + system)
  *   decision.<strategy>.p50Us / p99Us  one decision (validate + indicators + signal + size)
  *
- *   npx tsx bench/backtest.bench.ts    (BENCH_DAYS=365, BENCH_FAST_RUNS=5, BENCH_ACTOR_DAYS=3, BENCH_RUNS=3)
+ *   npm run bench -- --only backtest   (BENCH_DAYS=365, BENCH_FAST_RUNS=5, BENCH_ACTOR_DAYS=30, BENCH_RUNS=3)
  */
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { loadConfig } from '../config/load.ts';
 import { runActorEngine } from '../src/backtest/actorEngine.ts';
@@ -32,7 +37,7 @@ import type { AnyStrategyDefinition, IndicatorResult } from '../src/core/strateg
 import { getStrategy, STRATEGIES } from '../src/core/strategy/registry.ts';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
-const ACTOR_DAYS = Number(process.env.BENCH_ACTOR_DAYS ?? 3);
+const ACTOR_DAYS = Number(process.env.BENCH_ACTOR_DAYS ?? 30);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FAST_RUNS = Number(process.env.BENCH_FAST_RUNS ?? 5);
 const DAY = 86_400_000;
@@ -47,6 +52,23 @@ function input(days: number): BacktestInput {
   const to = START + days * DAY;
   const data = syntheticData(prepared.config, series, START - 3 * DAY, to, 42);
   return { config: prepared.config, data, from: START, to, market: 'synthetic', seed: 42 };
+}
+
+// `node [flags] backtest.bench.mjs actors DAYS`: one actor-engine run, the child of the loop below.
+if (process.argv[2] === 'actors') {
+  const cpu0 = process.cpuUsage();
+  const run = await runActorEngine(input(Number(process.argv[3])));
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ candles: run.candlesProcessed, elapsedMs: run.elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  process.exit(0);
+}
+
+/** One actor-engine run in a fresh process (same node flags as this one). */
+function actorRun(days: number): { candles: number; elapsedMs: number; cpuMs: number } {
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'actors', String(days)], { encoding: 'utf8', timeout: 600_000 });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (child.status !== 0 || !line) throw new Error(`actor engine run failed (exit ${child.status}): ${child.stderr.slice(-2000)}`);
+  return JSON.parse(line) as { candles: number; elapsedMs: number; cpuMs: number };
 }
 
 const stats = (values: readonly number[]) => {
@@ -105,16 +127,13 @@ const loadAvg1m = Number(loadavg()[0]!.toFixed(2));
 const trades = fast[0]!.trades;
 const candles = year.data.get('BTCUSDT')!.series[0]!.length;
 
-const short = input(ACTOR_DAYS);
 const actors: number[] = [];
-// Per CPU second of this process as well: on a shared machine wall time includes waiting for a core.
+// Per CPU second of the run's process as well: on a shared machine wall time includes waiting for a core.
 const actorsCpu: number[] = [];
 for (let r = 0; r < RUNS; r++) {
-  const cpu0 = process.cpuUsage();
-  const run = await runActorEngine(short);
-  const cpu = process.cpuUsage(cpu0);
-  actors.push((run.candlesProcessed / run.elapsedMs) * 1000);
-  actorsCpu.push(run.candlesProcessed / ((cpu.user + cpu.system) / 1e6));
+  const run = actorRun(ACTOR_DAYS);
+  actors.push((run.candles / run.elapsedMs) * 1000);
+  actorsCpu.push((run.candles / run.cpuMs) * 1000);
 }
 
 /** Per-candle decision cost of each strategy through its kernel (the 1m series above). */
@@ -142,7 +161,7 @@ process.stdout.write(
   `${JSON.stringify({
     backtest: {
       fast: { ...speed(fast), engineOnly: speed(engineOnly), candles, days: DAYS, presets: prepared.config.strategies.length, trades, loadAvg1m },
-      actors: { candlesPerSec: stats(actors), candlesPerCpuSec: stats(actorsCpu), days: ACTOR_DAYS },
+      actors: { candlesPerSec: stats(actors), candlesPerCpuSec: stats(actorsCpu), days: ACTOR_DAYS, nodeFlags: process.execArgv.join(' ') },
     },
     decision,
     node: process.version,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bundle } from '../src/build/bundle.ts';
 import { mergeJson } from './support/merge.ts';
+import { nodeFlagsOfScript } from './support/scriptFlags.ts';
 
 /**
  * `npm run bench [-- --json FILE] [-- --only a,b]`: runs every benchmark in its own process
@@ -37,13 +38,15 @@ function parse(argv: readonly string[]): z.infer<typeof Args> | string[] {
 
 /**
  * Benchmarks of code that an npm script runs bundled are bundled the same way and run with
- * plain node, so they measure what the user runs: `backtest` (npm run backtest runs
- * dist/backtest.mjs; the live bench bundles its own children, as npm start runs the bot).
+ * plain node and that script's node flags, so they measure what the user runs: `backtest`
+ * (npm run backtest runs dist/backtest.mjs with a larger young generation; the live bench
+ * bundles its own children, as npm start runs the bot). Value: the npm script.
  */
-const BUNDLED: ReadonlySet<Bench> = new Set(['backtest']);
+const BUNDLED: ReadonlyMap<Bench, string> = new Map([['backtest', 'backtest']]);
 
 function runOne(bench: Bench): Promise<{ objects: Record<string, unknown>[]; ok: boolean }> {
-  const args = BUNDLED.has(bench) ? [bundle(`bench/${bench}.bench.ts`, `dist/bench/${bench}.bench.mjs`)] : ['--import', 'tsx', join(import.meta.dirname, `${bench}.bench.ts`)];
+  const script = BUNDLED.get(bench);
+  const args = script !== undefined ? [...nodeFlagsOfScript(script), bundle(`bench/${bench}.bench.ts`, `dist/bench/${bench}.bench.mjs`)] : ['--import', 'tsx', join(import.meta.dirname, `${bench}.bench.ts`)];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
