@@ -49,10 +49,15 @@ export class RuntimeObserver {
       // (durationMs). An answer from memory is raised inside the TICK's own step (the actor
       // goes idle -> cooldown in one snapshot), so the TICK's arrival starts both the cycle
       // and, then, the decision; a REST answer arrives later as its own MARKET event.
-      const type = (event.event as { type?: string }).type;
-      if (type !== 'TICK' && type !== 'MARKET' && type !== 'MARKET_FAILED') return;
+      // The breaker's timer starts the half-open attempt (broken -> fetching) as a TICK starts
+      // a cycle, and with an answer from memory the decision runs in that same step: without
+      // its arrival time the attempt's signal and risk lines had no durationMs.
+      const type = (event.event as { type?: string }).type ?? '';
+      const cycleEvent = type === 'TICK' || type === 'MARKET' || type === 'MARKET_FAILED';
+      if (!cycleEvent && !type.startsWith('xstate.after.')) return;
       const id = (event.actorRef as AnyActorRef).id;
-      if (this.deps.registry.get(id)) this.eventReceived.set(id, performance.now());
+      const entry = this.deps.registry.get(id);
+      if (entry && (cycleEvent || entry.state === 'broken')) this.eventReceived.set(id, performance.now());
       return;
     }
     if (event.type !== '@xstate.snapshot') return;
@@ -123,7 +128,7 @@ export class RuntimeObserver {
     // answer came from memory it also ended in this same step, past fetching.
     const cycleStart = (previous?.state === 'idle' || previous?.state === 'broken') && state !== previous.state;
     const answered = eventType === 'MARKET' || eventType === 'MARKET_FAILED' || (cycleStart && state !== 'fetching');
-    const received = eventType === 'TICK' || answered ? this.eventReceived.get(actorId) : undefined;
+    const received = eventType === 'TICK' || answered || cycleStart ? this.eventReceived.get(actorId) : undefined;
     if (received !== undefined) this.eventReceived.delete(actorId);
     const decisionMs = received === undefined || !answered ? null : round(performance.now() - received);
 
