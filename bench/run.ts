@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bundle } from '../src/build/bundle.ts';
 import { mergeJson } from './support/merge.ts';
-import { nodeFlagsOfScript } from './support/scriptFlags.ts';
+import { nodeFlagsOfScript } from '../src/build/scriptFlags.ts';
 
 /**
  * `npm run bench [-- --json FILE] [-- --only a,b]`: runs every benchmark in its own process

@@ -1,13 +1,15 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { bundle } from '../../src/build/bundle.ts';
+import { parseNodeCommand } from '../../src/build/scriptFlags.ts';
 import { projectPath } from '../../src/projectRoot.ts';
 
 /**
  * The command lines of the npm scripts that run a bundle: package.json's `start` must stay
- * `node dist/main.mjs` (built by `prestart`) and `backtest` `node dist/backtest.mjs` (built by
- * `prebacktest`); the bundle is built here with the same function, into a file of this test
- * worker's own, so parallel test files never read a half-written one.
+ * `node [flags] dist/main.mjs` (built by `prestart`) and `backtest` `node [flags]
+ * dist/backtest.mjs` (built by `prebacktest`); the bundle is built here with the same
+ * function, into a file of this test worker's own, so parallel test files never read a
+ * half-written one, and run with the script's node flags.
  */
 const SCRIPTS = {
   main: { script: 'start', entry: 'src/main.ts' },
@@ -20,15 +22,16 @@ const built = new Map<Bundled, string>();
 function bundledCommand(name: Bundled): string[] {
   const { script, entry } = SCRIPTS[name];
   const scripts = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const run = scripts[script];
+  const run = scripts[script] ?? '';
   const pre = scripts[`pre${script}`];
-  if (run !== `node dist/${name}.mjs` || pre !== `npm run -s build -- ${name}`) throw new Error(`package.json ${script}/pre${script} changed (${pre} / ${run}): update test/support/startCommand.ts`);
+  const command = run.startsWith('node ') ? parseNodeCommand(run) : null;
+  if (command?.file !== `dist/${name}.mjs` || pre !== `npm run -s build -- ${name}`) throw new Error(`package.json ${script}/pre${script} changed (${pre} / ${run}): update test/support/startCommand.ts`);
   let file = built.get(name);
   if (!file) {
     file = bundle(entry, `dist/test/${name}-${process.pid}-${threadId}.mjs`);
     built.set(name, file);
   }
-  return [file];
+  return [...command.flags, file];
 }
 
 /** `npm start` as node arguments. */

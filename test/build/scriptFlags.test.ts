@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { nodeFlagsOf, nodeFlagsOfScript } from '../../bench/support/scriptFlags.ts';
+import { nodeFlagsOf, nodeFlagsOfScript, parseNodeCommand } from '../../src/build/scriptFlags.ts';
 
 describe('nodeFlagsOf', () => {
   it('returns the flags between node and the file', () => {
     expect(nodeFlagsOf('node dist/x.mjs')).toEqual([]);
     expect(nodeFlagsOf('node --a=1  --b dist/x.mjs')).toEqual(['--a=1', '--b']);
+    expect(parseNodeCommand('node --a=1 dist/x.mjs')).toEqual({ flags: ['--a=1'], file: 'dist/x.mjs' });
   });
 
   it('refuses a script that is not a plain node command', () => {
