@@ -38,7 +38,11 @@ describe('live mode against a local simulator server', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'bybot-live-'));
     const config = join(dir, 'live.yaml');
-    writeFileSync(config, ['mode: live', 'exchange:', '  venue: local', `  restUrls: ["${info.url}"]`, `  wsUrl: "${info.wsUrl}"`, `journal: { dataDir: "${dir}" }`, 'http: { port: 0 }', 'log: { pretty: never }'].join('\n'));
+    writeFileSync(config, ['mode: live', 'exchange:', '  venue: local', `  restUrls: ["${info.url}"]`, `  wsUrl: "${info.wsUrl}"`, `journal: { dataDir: "${dir}" }`, 'http: { port: 0 }', 'log: { pretty: never }',
+      // Entries on any scored signal: the 8 s run must trade whatever the market does while it
+      // runs (the server's market runs at 300x from the wall clock, and on a loaded machine the
+      // actors decide fewer times; at the default minScore a CI run once made no entry).
+      'risk: { minScore: 0.1 }'].join('\n'));
 
     const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--config', config], {
       cwd: root,
@@ -59,6 +63,7 @@ describe('live mode against a local simulator server', () => {
     expect(live.stdout).toContain('"mode":"LIVE"');
     expect(live.stdout).toContain('"event":"reconciled"');
     expect(live.stdout).toContain('"event":"order_submitted"');
+    process.stdout.write(`liveLocal: ${live.stdout.split('"event":"order_submitted"').length - 1} orders submitted\n`);
     expect(live.stdout).not.toContain('bybot-sim-secret');
   }, 90_000);
 });
