@@ -256,7 +256,7 @@ export const AppConfigSchema = z
         /** Most actors (enabled presets x symbols) one process runs; sized from the measured memory per actor (README, Limits). */
         maxActors: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_ACTORS),
         /** How far the heap may grow past its live data before a full collection, in % (src/runtime/heapGrowth.ts); 0 = V8's own choice. Read at start. */
-        heapGrowingPercent: z.number().int().min(0).max(400).default(30),
+        heapGrowingPercent: z.number().int().min(0).max(400).default(50),
         /** How much V8 may grow the young generation at a time (src/runtime/heapGrowth.ts); 0 = V8's own (2). Read at start. */
         semiSpaceGrowthFactor: z.number().int().min(0).max(8).default(1),
       })

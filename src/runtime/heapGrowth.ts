@@ -9,9 +9,10 @@ import { setFlagsFromString } from 'node:v8';
  * p99 (live bench; README, `limits.heapGrowingPercent`); at 50 the event loop paid for the extra
  * collections then. Once the young generation stopped growing (`limits.semiSpaceGrowthFactor`
  * 1, below) the full collections got cheaper: at 50 the same run peaked at 283-288 MB in four
- * of five runs against 321-369 MB at 100, with an event-loop p99 of 14-16 ms. At 30, two runs
- * each alternated with 50: 275-276 MB against 287-288 MB, event-loop p99 11.2-11.6 ms against
- * 10.5-11.5 ms (20 gave 273-275 MB but 13.5-13.7 ms), so 30 is the default.
+ * of five runs against 321-369 MB at 100, with an event-loop p99 of 14-16 ms, so 50 is the
+ * default. 30 saved another 10-12 MB (275-281 MB) but the closes' dispatch lagged the fallback
+ * grace more often: 12-54 fallback ticks per 20 s run against 7-15 at 50, and a p99 1-2 ms
+ * higher; the 300 MB target holds at 50, so the degraded ticks were not worth the memory.
  * 0 gives the choice back to V8.
  *
  * The flag is process-wide and read at every full collection, so setting it once the

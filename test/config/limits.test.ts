@@ -33,7 +33,7 @@ describe('limits.maxActors', () => {
 describe('limits.heapGrowingPercent', () => {
   it('defaults to 50 and names the field when out of range', () => {
     const loaded = loadConfig({ env: {}, overrides: {} });
-    expect(loaded.ok && loaded.config.limits.heapGrowingPercent).toBe(30);
+    expect(loaded.ok && loaded.config.limits.heapGrowingPercent).toBe(50);
     const bad = loadConfig({ env: {}, overrides: { limits: { heapGrowingPercent: -5 } } });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/limits\.heapGrowingPercent/);
