@@ -38,15 +38,14 @@ function parse(argv: readonly string[]): z.infer<typeof Args> | string[] {
 
 /**
  * Benchmarks of code that an npm script runs bundled are bundled the same way and run with
- * plain node and that script's node flags, so they measure what the user runs: `backtest`
- * (npm run backtest runs dist/backtest.mjs with a larger young generation; the live bench
- * bundles its own children, as npm start runs the bot). Value: the npm script.
+ * plain node and the node flags of the npm script of the same name, so they measure what the
+ * user runs: `backtest` (npm run backtest runs dist/backtest.mjs with a larger young
+ * generation; the live bench bundles its own children, as npm start runs the bot).
  */
-const BUNDLED: ReadonlyMap<Bench, string> = new Map([['backtest', 'backtest']]);
+const BUNDLED: ReadonlySet<Bench> = new Set(['backtest']);
 
 function runOne(bench: Bench): Promise<{ objects: Record<string, unknown>[]; ok: boolean }> {
-  const script = BUNDLED.get(bench);
-  const args = script !== undefined ? [...nodeFlagsOfScript(script), bundle(`bench/${bench}.bench.ts`, `dist/bench/${bench}.bench.mjs`)] : ['--import', 'tsx', join(import.meta.dirname, `${bench}.bench.ts`)];
+  const args = BUNDLED.has(bench) ? [...nodeFlagsOfScript(bench), bundle(`bench/${bench}.bench.ts`, `dist/bench/${bench}.bench.mjs`)] : ['--import', 'tsx', join(import.meta.dirname, `${bench}.bench.ts`)];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -1,8 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { bundle } from '../../src/build/bundle.ts';
-import { parseNodeCommand } from '../../src/build/scriptFlags.ts';
-import { projectPath } from '../../src/projectRoot.ts';
+import { npmScript, parseNodeCommand } from '../../src/build/scriptFlags.ts';
 
 /**
  * The command lines of the npm scripts that run a bundle: package.json's `start` must stay
@@ -21,9 +20,8 @@ const built = new Map<Bundled, string>();
 
 function bundledCommand(name: Bundled): string[] {
   const { script, entry } = SCRIPTS[name];
-  const scripts = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const run = scripts[script] ?? '';
-  const pre = scripts[`pre${script}`];
+  const run = npmScript(script);
+  const pre = npmScript(`pre${script}`);
   const command = run.startsWith('node ') ? parseNodeCommand(run) : null;
   if (command?.file !== `dist/${name}.mjs` || pre !== `npm run -s build -- ${name}`) throw new Error(`package.json ${script}/pre${script} changed (${pre} / ${run}): update test/support/startCommand.ts`);
   let file = built.get(name);
