@@ -19,6 +19,12 @@
  *                                      user's `npm run backtest -- --engine actors` runs: start-up,
  *                                      warm-up and compilation included, no year of data beside it
  *   backtest.actors.candlesPerCpuSec   the same per CPU second of that process (user + system)
+ *   backtest.actors.cardFloor          XState's own cost of the strategy card, the floor under
+ *                                      the actor engine: three actors of the card's shape with no
+ *                                      application work (bench/support/cardShape.ts), real us per
+ *                                      close of all three (`usPerClose`: a TICK cycle each and the
+ *                                      cooldown timer's step) and the candles/s that leaves at
+ *                                      most (`candlesPerSec`), each run in a process of its own
  *   decision.<strategy>.p50Us / p99Us  one decision (validate + indicators + signal + size)
  *
  *   npm run bench -- --only backtest   (BENCH_DAYS=365, BENCH_FAST_RUNS=5, BENCH_ACTOR_DAYS=30, BENCH_RUNS=3)
@@ -35,6 +41,7 @@ import { syntheticData } from '../src/backtest/syntheticData.ts';
 import { StrategyKernel } from '../src/core/kernel/kernel.ts';
 import type { AnyStrategyDefinition, IndicatorResult } from '../src/core/strategy/contract.ts';
 import { getStrategy, STRATEGIES } from '../src/core/strategy/registry.ts';
+import { cardShapeCostUs } from './support/cardShape.ts';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const ACTOR_DAYS = Number(process.env.BENCH_ACTOR_DAYS ?? 30);
@@ -63,13 +70,25 @@ if (process.argv[2] === 'actors') {
   process.exit(0);
 }
 
-/** One actor-engine run in a fresh process (same node flags as this one). */
-function actorRun(days: number): { candles: number; elapsedMs: number; cpuMs: number } {
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'actors', String(days)], { encoding: 'utf8', timeout: 600_000 });
-  const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
-  if (child.status !== 0 || !line) throw new Error(`actor engine run failed (exit ${child.status}): ${child.stderr.slice(-2000)}`);
-  return JSON.parse(line) as { candles: number; elapsedMs: number; cpuMs: number };
+/** Actors of the card's shape per close in `cardFloor`: the default presets on one symbol. */
+const FLOOR_ACTORS = 3;
+const FLOOR_CLOSES = 20_000;
+// `node [flags] backtest.bench.mjs floor`: one measurement of the card's floor, the child of the loop below.
+if (process.argv[2] === 'floor') {
+  process.stdout.write(`${JSON.stringify({ usPerClose: cardShapeCostUs(FLOOR_ACTORS, FLOOR_CLOSES, FLOOR_CLOSES / 4) })}\n`);
+  process.exit(0);
 }
+
+/** This bench in a fresh process (same node flags as this one), in one of the modes above; its JSON line. */
+function child<T>(args: readonly string[]): T {
+  const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { encoding: 'utf8', timeout: 600_000 });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (run.status !== 0 || !line) throw new Error(`${args[0]} run failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
+  return JSON.parse(line) as T;
+}
+
+/** One actor-engine run in a fresh process. */
+const actorRun = (days: number) => child<{ candles: number; elapsedMs: number; cpuMs: number }>(['actors', String(days)]);
 
 const stats = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -135,6 +154,8 @@ for (let r = 0; r < RUNS; r++) {
   actors.push((run.candles / run.elapsedMs) * 1000);
   actorsCpu.push((run.candles / run.cpuMs) * 1000);
 }
+const floorUs: number[] = [];
+for (let r = 0; r < RUNS; r++) floorUs.push(child<{ usPerClose: number }>(['floor']).usPerClose);
 
 /** Per-candle decision cost of each strategy through its kernel (the 1m series above). */
 const decision: Record<string, { p50Us: number; p99Us: number; samples: number }> = {};
@@ -161,7 +182,13 @@ process.stdout.write(
   `${JSON.stringify({
     backtest: {
       fast: { ...speed(fast), engineOnly: speed(engineOnly), candles, days: DAYS, presets: prepared.config.strategies.length, trades, loadAvg1m },
-      actors: { candlesPerSec: stats(actors), candlesPerCpuSec: stats(actorsCpu), days: ACTOR_DAYS, nodeFlags: process.execArgv.join(' ') },
+      actors: {
+        candlesPerSec: stats(actors),
+        candlesPerCpuSec: stats(actorsCpu),
+        days: ACTOR_DAYS,
+        nodeFlags: process.execArgv.join(' '),
+        cardFloor: { usPerClose: stats(floorUs), candlesPerSec: stats(floorUs.map((us) => 1e6 / us)), actors: FLOOR_ACTORS, closes: FLOOR_CLOSES },
+      },
     },
     decision,
     node: process.version,
