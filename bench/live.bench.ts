@@ -11,7 +11,8 @@ import { bundle } from '../src/build/bundle.ts';
  *                        cyclesCompletedPct (of the cycles due), cycleP99Ms (real ms per cycle)
  *   scale.actors100.*    the same with 25 symbols
  *   tickToOrder.inproc / .wire   p50Ms / p99Ms from a candle's close to its entry order's
- *                        arrival at the simulator, over >= BENCH_ORDERS (200) orders each
+ *                        arrival at the simulator, over >= BENCH_ORDERS (200) orders each;
+ *                        intentP50Ms / sendP50Ms split it at the order's journaled intent
  *
  *   BENCH_RUNS=1 BENCH_SCALE_SECONDS=20 npx tsx bench/live.bench.ts
  */
@@ -51,7 +52,7 @@ function repeated(args: string[], keys: readonly string[]): Record<string, unkno
 }
 
 const SCALE_KEYS = ['rssMb', 'eventLoopP99Ms', 'cyclesCompletedPct', 'cycleP99Ms', 'cycleP50Ms', 'fallbackTicks', 'marketRest'] as const;
-const TICK_KEYS = ['p50Ms', 'p99Ms', 'orders'] as const;
+const TICK_KEYS = ['p50Ms', 'p99Ms', 'intentP50Ms', 'sendP50Ms', 'orders'] as const;
 const result = {
   scale: {
     actors2000: repeated(['scale', '2000', String(SECONDS)], SCALE_KEYS),
