@@ -39,9 +39,8 @@ describe('live mode against a local simulator server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bybot-live-'));
     const config = join(dir, 'live.yaml');
     writeFileSync(config, ['mode: live', 'exchange:', '  venue: local', `  restUrls: ["${info.url}"]`, `  wsUrl: "${info.wsUrl}"`, `journal: { dataDir: "${dir}" }`, 'http: { port: 0 }', 'log: { pretty: never }',
-      // Entries on any scored signal: the 8 s run must trade whatever the market does while it
-      // runs (the server's market runs at 300x from the wall clock, and on a loaded machine the
-      // actors decide fewer times; at the default minScore a CI run once made no entry).
+      // Entries on any scored signal, so the run below reaches its first entry soon whatever
+      // the market does while it runs.
       'risk: { minScore: 0.1 }'].join('\n'));
 
     const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--config', config], {
@@ -53,17 +52,43 @@ describe('live mode against a local simulator server', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/exchange\.apiKey: is a placeholder/);
 
-    const live = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--config', config, '--duration', '8s'], {
+    // Runs until its first entry order (or 75 s), then a SIGTERM asks for the graceful stop. A
+    // fixed run time made the test depend on the hour: the server's market runs at 300x from
+    // the wall clock, and in a quiet stretch 8 s (about 8 decisions per actor) made no entry.
+    const live = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), '--config', config], {
       cwd: root,
       env: env({ BYBIT_API_KEY: 'bybot-sim-key', BYBIT_API_SECRET: 'bybot-sim-secret' }),
-      encoding: 'utf8',
-      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    expect(live.status).toBe(0);
-    expect(live.stdout).toContain('"mode":"LIVE"');
-    expect(live.stdout).toContain('"event":"reconciled"');
-    expect(live.stdout).toContain('"event":"order_submitted"');
-    process.stdout.write(`liveLocal: ${live.stdout.split('"event":"order_submitted"').length - 1} orders submitted\n`);
-    expect(live.stdout).not.toContain('bybot-sim-secret');
-  }, 90_000);
+    let stdout = '';
+    let stderr = '';
+    live.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    live.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((done) => live.on('close', (code) => done(code)));
+    const traded = await Promise.race([
+      new Promise<boolean>((done) => {
+        const finish = (ok: boolean): void => {
+          clearInterval(poll);
+          clearTimeout(limit);
+          done(ok);
+        };
+        const poll = setInterval(() => {
+          if (stdout.includes('"event":"order_submitted"')) finish(true);
+        }, 50);
+        const limit = setTimeout(() => finish(false), 75_000);
+      }),
+      closed.then(() => false),
+    ]);
+    live.kill('SIGTERM');
+    const status = await closed;
+    expect(stderr).not.toContain('bybot-sim-secret');
+    expect(status, `exit ${status}; stderr: ${stderr.slice(-500)}`).toBe(0);
+    expect(traded, 'no entry order within 75 s').toBe(true);
+    expect(stdout).toContain('"mode":"LIVE"');
+    expect(stdout).toContain('"event":"reconciled"');
+    expect(stdout).toContain('"event":"order_submitted"');
+    expect(stdout).toContain('"event":"shutdown"');
+    process.stdout.write(`liveLocal: ${stdout.split('"event":"order_submitted"').length - 1} orders submitted\n`);
+    expect(stdout).not.toContain('bybot-sim-secret');
+  }, 150_000);
 });
