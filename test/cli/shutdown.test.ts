@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../support/childEnv.ts';
+import { startTsx, waitForOutput, type ChildRun } from '../support/childProcess.ts';
 
 /**
  * Shutdown and signals of `npm start` as a process (finding 3 of the hardening issue):
@@ -22,33 +23,12 @@ const env = (): NodeJS.ProcessEnv => ({
   BYBOT_LOG_PRETTY: 'never',
 });
 
-interface Proc {
-  readonly child: ChildProcess;
-  out: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-function start(args: string[], extraEnv: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const p: Proc = { child, out: '', exited: new Promise((done) => child.on('close', (code, signal) => done({ code, signal, at: Date.now() }))) };
-  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
-  return p;
-}
-
-async function waitFor(p: Proc, test: (out: string) => boolean, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!test(p.out)) {
-    if (Date.now() - started > timeoutMs || p.child.exitCode !== null) throw new Error(`condition not met in ${timeoutMs} ms; output:\n${p.out.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const start = (args: string[], extraEnv: Record<string, string> = {}): ChildRun => startTsx(args, { cwd: root, env: { ...env(), ...extraEnv } }, children);
 
 describe('npm start: shutdown and signals', () => {
   it('every exchange request hanging: SIGTERM exits within shutdown.deadlineMs with a clear line and a non-zero code', async () => {
     const sim = start([join(root, 'src/exchangeSim/cli.ts'), '--port', '0', '--speed', '300']);
-    await waitFor(sim, (o) => o.includes('"wsUrl"'), 20_000);
+    await waitForOutput(sim, (o) => o.includes('"wsUrl"'), 20_000);
     const info = JSON.parse(sim.out.split('\n').find((l) => l.startsWith('{"url"'))!) as { url: string; wsUrl: string; apiKey: string; apiSecret: string };
     const dir = mkdtempSync(join(tmpdir(), 'bybot-shutdown-'));
     const config = join(dir, 'bot.yaml');
@@ -67,7 +47,7 @@ describe('npm start: shutdown and signals', () => {
       ].join('\n'),
     );
     const bot = start([join(root, 'src/main.ts'), '--config', config]);
-    await waitFor(bot, (o) => o.includes('"event":"reconciled"'), 30_000);
+    await waitForOutput(bot, (o) => o.includes('"event":"reconciled"'), 30_000);
 
     const hung = await fetch(`${info.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hang: true }) });
     expect(hung.status).toBe(200);
@@ -92,14 +72,14 @@ describe('npm start: shutdown and signals', () => {
   it('SIGHUP does not end the bot: an unchanged configuration is reloaded as unchanged, and the bot keeps running and answers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bybot-hup-'));
     const bot = start([join(root, 'src/main.ts'), '--port', '0', '--exchange', 'inproc'], { BYBOT_JOURNAL_DATA_DIR: dir });
-    await waitFor(bot, (o) => o.includes('"event":"startup"'), 30_000);
+    await waitForOutput(bot, (o) => o.includes('"event":"startup"'), 30_000);
     const url = /"health":"(http:\/\/127\.0\.0\.1:\d+)\/health"/.exec(bot.out)![1]!;
     bot.child.kill('SIGHUP');
     await new Promise((r) => setTimeout(r, 1_000));
     expect(bot.child.exitCode).toBeNull();
     expect(bot.child.signalCode).toBeNull();
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    await waitFor(bot, (o) => o.includes('"event":"config_reload"'), 10_000);
+    await waitForOutput(bot, (o) => o.includes('"event":"config_reload"'), 10_000);
     expect(bot.out).toMatch(/"event":"config_reload","trigger":"SIGHUP","result":"unchanged"/);
     bot.child.kill('SIGTERM');
     expect((await bot.exited).code).toBe(0);
